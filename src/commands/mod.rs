@@ -1,0 +1,1 @@
+//! One module per subcommand; `main.rs` parses arguments and calls these.

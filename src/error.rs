@@ -1,0 +1,103 @@
+//! Library error types. Every user-facing problem names the file, line,
+//! column and value, and says what was expected.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// How many input problems are listed before "and N more".
+pub const MAX_LISTED_PROBLEMS: usize = 50;
+
+/// One problem found in an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputProblem {
+    /// File name as the user gave it (e.g. `data/accounts.csv`).
+    pub file: String,
+    /// 1-based line in the file (the header is line 1), when known.
+    pub line: Option<u64>,
+    /// Column name (or TOML key), when known.
+    pub column: Option<String>,
+    /// The offending value as written, when there is one.
+    pub value: Option<String>,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for InputProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(col) = &self.column {
+            write!(f, ": column '{col}'")?;
+        }
+        if let Some(v) = &self.value {
+            write!(f, ": value '{v}'")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Every error the library returns.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The inputs break the data contract; all problems found, capped.
+    #[error("{}", format_problems(.problems, *.more))]
+    Input {
+        problems: Vec<InputProblem>,
+        /// Problems found beyond `MAX_LISTED_PROBLEMS`.
+        more: usize,
+    },
+    /// A file could not be read or written.
+    #[error("{}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// No plan satisfies the rules; the text explains why in planning terms.
+    #[error("no feasible plan: {0}")]
+    Infeasible(String),
+    /// The LP solver failed for a reason other than infeasibility.
+    #[error("LP solver failed: {0}")]
+    Solver(String),
+    /// A request that makes no sense (bad arguments to a library call).
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    /// Build an input error from a list of problems, capping the list.
+    pub fn input(mut problems: Vec<InputProblem>) -> Error {
+        let more = problems.len().saturating_sub(MAX_LISTED_PROBLEMS);
+        problems.truncate(MAX_LISTED_PROBLEMS);
+        Error::Input { problems, more }
+    }
+
+    /// Wrap an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+fn format_problems(problems: &[InputProblem], more: usize) -> String {
+    let count = problems.len() + more;
+    let mut s = format!(
+        "{count} problem{} in the input:",
+        if count == 1 { "" } else { "s" }
+    );
+    for p in problems {
+        s.push_str("\n  ");
+        s.push_str(&p.to_string());
+    }
+    if more > 0 {
+        s.push_str(&format!("\n  ... and {more} more"));
+    }
+    s
+}
+
+/// Result alias for the library.
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,1 @@
+//! Synthetic instances clustered like real markets (see `tplan generate`).

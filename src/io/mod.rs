@@ -1,0 +1,1 @@
+//! Reading and validating inputs (CSV, TOML) with precise errors; writing datasets.

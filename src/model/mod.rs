@@ -1,0 +1,37 @@
+//! Domain types: accounts, reps, the plan configuration and a finished plan.
+//!
+//! Nothing here knows about CSV, TOML or the LP solver; readers in `io` build
+//! these types, the planner in `territory` consumes them.
+
+mod account;
+mod config;
+mod plan;
+mod rep;
+
+pub use account::{Account, WorkloadSource};
+pub use config::{
+    BalanceConfig, Config, WorkloadDefaults, DEFAULT_POTENTIAL_TOLERANCE,
+    DEFAULT_WORKLOAD_TOLERANCE,
+};
+pub use plan::{Assignment, Plan, PlanStatus, Reason, RepBalance};
+pub use rep::Rep;
+
+/// Everything a planning run reads: accounts, reps and the plan config,
+/// with extra CSV columns kept so outputs can carry them through.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    pub accounts: Vec<Account>,
+    pub reps: Vec<Rep>,
+    pub config: Config,
+    /// Names of account columns outside the data contract, in file order.
+    pub account_extra_columns: Vec<String>,
+    /// Names of rep columns outside the data contract, in file order.
+    pub rep_extra_columns: Vec<String>,
+}
+
+impl Dataset {
+    /// Index of the rep with this id, if any.
+    pub fn rep_index(&self, rep_id: &str) -> Option<usize> {
+        self.reps.iter().position(|r| r.id == rep_id)
+    }
+}

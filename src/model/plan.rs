@@ -1,0 +1,89 @@
+use serde::Serialize;
+
+/// Why an account went to its rep.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub enum Reason {
+    /// `locked` in the data: kept with its current owner.
+    Locked,
+    /// Assigned to the nearest eligible rep.
+    Nearest,
+    /// Moved away from the nearest eligible rep to meet balance; the extra
+    /// km over the nearest eligible rep.
+    Balance { extra_km: f64 },
+}
+
+impl Reason {
+    /// The reason code written to assignments.csv.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Reason::Locked => "locked",
+            Reason::Nearest => "nearest",
+            Reason::Balance { .. } => "balance",
+        }
+    }
+}
+
+/// The final owner of one account.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assignment {
+    /// Index into `Dataset::accounts`.
+    pub account: usize,
+    /// Index into `Dataset::reps`.
+    pub rep: usize,
+    /// Haversine km from the account to the rep's home.
+    pub distance_km: f64,
+    /// Index of the current owner, if the data names one.
+    pub previous_rep: Option<usize>,
+    pub moved: bool,
+    pub reason: Reason,
+}
+
+/// Balance figures of one rep in a plan, against its group's fair share.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RepBalance {
+    /// Index into `Dataset::reps`.
+    pub rep: usize,
+    /// Balance-group key (the rep's segment coverage).
+    pub group: String,
+    pub accounts: usize,
+    pub potential: f64,
+    pub workload: f64,
+    /// cap_r x group potential per FTE.
+    pub potential_target: f64,
+    /// cap_r x group workload per FTE.
+    pub workload_target: f64,
+    /// (potential - target) / target; 0 when the target is 0.
+    pub potential_deviation: f64,
+    pub workload_deviation: f64,
+    /// Both deviations within their tolerances.
+    pub within_tolerance: bool,
+    /// Potential-weighted mean km from accounts to the rep's home.
+    pub mean_distance_km: f64,
+    pub max_distance_km: f64,
+}
+
+/// Outcome of the planner for a whole dataset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PlanStatus {
+    /// Single-owner plan verified within every tolerance.
+    Balanced,
+    /// The LP is feasible but no single-owner plan within tolerance was
+    /// found (lumpy accounts); the reps outside are listed in the balance.
+    OutsideTolerance,
+}
+
+/// A finished, verified single-owner plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    /// One entry per account, in `Dataset::accounts` order.
+    pub assignments: Vec<Assignment>,
+    /// One entry per rep, in `Dataset::reps` order.
+    pub balance: Vec<RepBalance>,
+    pub status: PlanStatus,
+    /// Sum over accounts of potential x km to the owner's home.
+    pub objective: f64,
+    /// Optimal value of the LP relaxation: no plan can do better.
+    pub lp_bound: f64,
+    /// (objective - lp_bound) / lp_bound.
+    pub gap: f64,
+}

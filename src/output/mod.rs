@@ -1,0 +1,1 @@
+//! Writing a plan: assignments, territory summary, manifest, stdout summary. Atomic.
