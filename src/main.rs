@@ -1,1 +1,101 @@
-fn main() {}
+//! The `tplan` command line: parses arguments and calls the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use tplan::commands;
+
+#[derive(Parser)]
+#[command(name = "tplan", version, about = "Territory and quota planning optimizer")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check an input folder against the data contract and report every problem.
+    Validate {
+        /// Folder holding accounts.csv, reps.csv and optionally plan.toml.
+        dir: PathBuf,
+        /// Plan config to use instead of DIR/plan.toml.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Build balanced territories and write the plan to an output folder.
+    Plan {
+        /// Folder holding accounts.csv, reps.csv and optionally plan.toml.
+        dir: PathBuf,
+        /// Output folder (default: reports/<input folder name>/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Plan config to use instead of DIR/plan.toml.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// LP solver backend.
+        #[arg(long, default_value = commands::plan::DEFAULT_SOLVER)]
+        solver: String,
+    },
+    /// Write a synthetic instance clustered like real markets.
+    Generate {
+        /// Number of accounts.
+        #[arg(long)]
+        accounts: usize,
+        /// Number of reps.
+        #[arg(long)]
+        reps: usize,
+        /// Random seed: the same seed gives byte-identical files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output folder for accounts.csv and reps.csv.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Validate { dir, config } => commands::validate::run(&dir, config.as_deref())
+            .with_context(|| format!("validating {}", dir.display())),
+        Command::Plan {
+            dir,
+            out,
+            config,
+            solver,
+        } => {
+            let options = commands::plan::PlanOptions {
+                dir: dir.clone(),
+                out,
+                config,
+                solver,
+            };
+            commands::plan::run(&options).with_context(|| format!("planning {}", dir.display()))
+        }
+        Command::Generate {
+            accounts,
+            reps,
+            seed,
+            out,
+        } => {
+            let options = commands::generate::GenerateOptions {
+                accounts,
+                reps,
+                seed,
+                out: out.clone(),
+            };
+            commands::generate::run(&options)
+                .with_context(|| format!("generating into {}", out.display()))
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}

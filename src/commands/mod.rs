@@ -1,1 +1,5 @@
 //! One module per subcommand; `main.rs` parses arguments and calls these.
+
+pub mod generate;
+pub mod plan;
+pub mod validate;
