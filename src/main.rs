@@ -9,7 +9,11 @@ use clap::{Parser, Subcommand};
 use tplan::commands;
 
 #[derive(Parser)]
-#[command(name = "tplan", version, about = "Territory and quota planning optimizer")]
+#[command(
+    name = "tplan",
+    version,
+    about = "Territory and quota planning optimizer"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

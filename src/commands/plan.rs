@@ -1,8 +1,20 @@
 //! `tplan plan DIR`: validate, solve the territory LP, round, verify, write.
+//!
+//! Stages, each timed: load and validate the inputs (warnings to stderr),
+//! check the output folder is safe to (re)write, plan the territories,
+//! write assignments.csv, territories.csv and manifest.json atomically,
+//! print the one-screen summary on stdout. A plan that could not be brought
+//! within tolerance is still written in full (its manifest says
+//! `OutsideTolerance`), the reps outside are listed on stderr, and the run
+//! returns [`Error::Infeasible`] so the exit status is 1.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::time::Instant;
 
-use crate::Result;
+use crate::model::PlanStatus;
+use crate::output::{self, manifest, summary, ManifestFile, RunClock, RunInfo, StagedDir};
+use crate::{io, territory, Error, Result};
 
 /// Solver used when `--solver` is not given.
 pub const DEFAULT_SOLVER: &str = "clarabel";
@@ -16,7 +28,122 @@ pub struct PlanOptions {
     pub solver: String,
 }
 
-/// Run the planner end to end.
-pub fn run(_options: &PlanOptions) -> Result<()> {
-    Err(crate::Error::Usage("plan: not built yet".into()))
+/// Run the planner end to end, recording this process's command line in
+/// the manifest.
+pub fn run(options: &PlanOptions) -> Result<()> {
+    run_with_command(options, command_line())
+}
+
+/// The command line as recorded in the manifest: `tplan` and the arguments
+/// as given (the program path is left out so that the manifest does not
+/// depend on where the binary lives).
+pub fn command_line() -> Vec<String> {
+    std::iter::once("tplan".to_string())
+        .chain(
+            std::env::args_os()
+                .skip(1)
+                .map(|a| a.to_string_lossy().into_owned()),
+        )
+        .collect()
+}
+
+/// Run the planner end to end; `command` is written to the manifest.
+pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<()> {
+    let started = Instant::now();
+
+    let loaded = io::load_dataset(&options.dir, options.config.as_deref())?;
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
+    let dataset = &loaded.dataset;
+    let load = manifest::seconds(started.elapsed());
+
+    // Refuse an unsafe output folder before spending time on the solve.
+    let out = match &options.out {
+        Some(out) => out.clone(),
+        None => output::default_output_dir(&options.dir)?,
+    };
+    let mut protected: Vec<PathBuf> = loaded
+        .inputs
+        .iter()
+        .map(|f| PathBuf::from(&f.path))
+        .collect();
+    protected.extend(options.config.iter().cloned());
+    output::check_target(&out, &options.dir, &protected)?;
+
+    let solve_started = Instant::now();
+    let outcome = territory::plan_territories(
+        dataset,
+        &territory::PlanOptions {
+            solver: options.solver.clone(),
+            progress: std::io::stderr().is_terminal(),
+        },
+    )?;
+    let solve = manifest::seconds(solve_started.elapsed());
+
+    let run = RunInfo {
+        command,
+        inputs: loaded
+            .inputs
+            .iter()
+            .map(|f| ManifestFile {
+                path: f.path.clone(),
+                sha256: f.sha256.clone(),
+                bytes: f.bytes,
+            })
+            .collect(),
+        warnings: loaded.warnings.iter().map(ToString::to_string).collect(),
+        solver: options.solver.clone(),
+    };
+    let staged = StagedDir::create(&out, &options.dir, &protected)?;
+    let written = output::write_plan_folder(
+        staged,
+        dataset,
+        &outcome,
+        &run,
+        RunClock {
+            started,
+            load,
+            solve,
+        },
+    )?;
+
+    print!(
+        "{}",
+        summary::render(&summary::SummaryInput {
+            dataset,
+            outcome: &outcome,
+            out_dir: &out,
+            timings: &written.timings,
+            warnings: loaded.warnings.len(),
+        })
+    );
+
+    if outcome.plan.status == PlanStatus::OutsideTolerance {
+        let outside = outcome
+            .plan
+            .balance
+            .iter()
+            .filter(|b| !b.within_tolerance)
+            .count();
+        eprintln!(
+            "{outside} rep{} outside tolerance:",
+            if outside == 1 { " is" } else { "s are" }
+        );
+        eprint!(
+            "{}",
+            summary::outside_tolerance_report(dataset, &outcome.plan)
+        );
+        let tol = &dataset.config.balance;
+        return Err(Error::Infeasible(format!(
+            "no single-owner plan keeps every rep within {} % potential and {} % workload of \
+             its fair share: {outside} of {} reps are outside (listed above); the closest plan \
+             found was written to {} with status OutsideTolerance",
+            output::format::fixed(tol.potential_tolerance * 100.0, 1),
+            output::format::fixed(tol.workload_tolerance * 100.0, 1),
+            outcome.plan.balance.len(),
+            out.display()
+        )));
+    }
+    Ok(())
 }

@@ -1,10 +1,130 @@
 //! `tplan validate DIR`: read every input, report all problems and warnings.
+//!
+//! Problems come back as `Error::Input` (main prints them and exits 1).
+//! On success a short summary goes to stdout, so a planner can see at a
+//! glance that the folder holds what they think it holds, and warnings go
+//! to stderr.
 
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::Path;
 
+use crate::error::MAX_LISTED_PROBLEMS;
+use crate::io::{load_dataset, thousands, Loaded};
+use crate::model::Dataset;
 use crate::Result;
 
 /// Validate the input folder; prints a report on stdout, warnings on stderr.
-pub fn run(_dir: &Path, _config: Option<&Path>) -> Result<()> {
-    Err(crate::Error::Usage("validate: not built yet".into()))
+pub fn run(dir: &Path, config: Option<&Path>) -> Result<()> {
+    let loaded = load_dataset(dir, config)?;
+    print_warnings(&loaded);
+    print!("{}", summary(dir, &loaded));
+    Ok(())
+}
+
+fn print_warnings(loaded: &Loaded) {
+    for w in loaded.warnings.iter().take(MAX_LISTED_PROBLEMS) {
+        eprintln!("warning: {w}");
+    }
+    let more = loaded.warnings.len().saturating_sub(MAX_LISTED_PROBLEMS);
+    if more > 0 {
+        eprintln!("warning: ... and {more} more warnings");
+    }
+}
+
+/// Accounts, potential and covering capacity of one account segment.
+#[derive(Default)]
+struct SegmentLine {
+    accounts: usize,
+    potential: f64,
+    reps: usize,
+    fte: f64,
+}
+
+/// The stdout report: counts, a table by segment, locks, owners, inputs.
+pub fn summary(dir: &Path, loaded: &Loaded) -> String {
+    let d = &loaded.dataset;
+    let mut out = String::new();
+    let total_fte: f64 = d.reps.iter().map(|r| r.capacity).sum();
+    let locked = d.accounts.iter().filter(|a| a.locked).count();
+    let owned = d
+        .accounts
+        .iter()
+        .filter(|a| a.current_owner.is_some())
+        .count();
+    let _ = writeln!(out, "{}: valid", dir.display());
+    let _ = writeln!(
+        out,
+        "  {} accounts, {} reps ({} FTE), {} warning{}",
+        d.accounts.len(),
+        d.reps.len(),
+        fte(total_fte),
+        loaded.warnings.len(),
+        if loaded.warnings.len() == 1 { "" } else { "s" }
+    );
+    let _ = writeln!(
+        out,
+        "  {locked} locked account{}; {owned} of {} accounts have a current owner",
+        if locked == 1 { "" } else { "s" },
+        d.accounts.len()
+    );
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "  {:<12} {:>9} {:>18} {:>6} {:>7}",
+        "segment", "accounts", "potential", "reps", "FTE"
+    );
+    for (segment, line) in segment_lines(d) {
+        let _ = writeln!(
+            out,
+            "  {:<12} {:>9} {:>18} {:>6} {:>7}",
+            segment,
+            line.accounts,
+            thousands(line.potential),
+            line.reps,
+            fte(line.fte)
+        );
+    }
+    let _ = writeln!(out);
+    for input in &loaded.inputs {
+        let _ = writeln!(
+            out,
+            "  read {} ({} bytes, sha256 {})",
+            input.path, input.bytes, input.sha256
+        );
+    }
+    out
+}
+
+/// One line per account segment ("(none)" for accounts without one), with
+/// the reps (capacity > 0) that may take it.
+fn segment_lines(d: &Dataset) -> BTreeMap<String, SegmentLine> {
+    let mut lines: BTreeMap<String, SegmentLine> = BTreeMap::new();
+    let mut keys: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for a in &d.accounts {
+        let key = a.segment.clone().unwrap_or_else(|| "(none)".to_string());
+        keys.entry(key.clone()).or_insert_with(|| a.segment.clone());
+        let line = lines.entry(key).or_default();
+        line.accounts += 1;
+        line.potential += a.potential;
+    }
+    for (key, segment) in keys {
+        let covering = d
+            .reps
+            .iter()
+            .filter(|r| r.capacity > 0.0 && r.covers(segment.as_deref()));
+        if let Some(line) = lines.get_mut(&key) {
+            for r in covering {
+                line.reps += 1;
+                line.fte += r.capacity;
+            }
+        }
+    }
+    lines
+}
+
+/// FTE with at most two decimals and no trailing zeros: 23.5, 1, 0.33.
+fn fte(x: f64) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }

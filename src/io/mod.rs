@@ -1,1 +1,300 @@
-//! Reading and validating inputs (CSV, TOML) with precise errors; writing datasets.
+//! Reading and validating inputs (CSV, TOML) with precise errors; writing
+//! datasets.
+//!
+//! `load_dataset` is the first step of every command. It reads the whole
+//! input folder, collects every problem it can find (not just the first)
+//! and either returns a `Dataset` with warnings and the input file hashes,
+//! or an `Error::Input` listing the problems, each naming file, line,
+//! column and value with what was expected.
+//!
+//! Submodules: `text` (bytes, BOM, UTF-8, delimiter), `table` (CSV shape,
+//! header), `row` and `parse` (cells), `accounts` / `reps` (one file
+//! each), `checks` (across files), `warnings`, `config` (plan.toml) and
+//! `write` (the reverse direction, for `tplan generate`).
+
+mod accounts;
+mod checks;
+mod config;
+mod parse;
+mod reps;
+mod row;
+mod table;
+mod text;
+mod warnings;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::model::{Config, Dataset};
+use crate::{Error, InputProblem, Result};
+
+pub use parse::{parse_bool, parse_number, NumberKind};
+pub use reps::DEFAULT_CAPACITY;
+pub use warnings::{thousands, FAR_AWAY_KM};
+pub use write::write_dataset;
+
+/// File names inside an input folder.
+pub const ACCOUNTS_FILE: &str = "accounts.csv";
+pub const REPS_FILE: &str = "reps.csv";
+pub const CONFIG_FILE: &str = "plan.toml";
+
+/// A validated input folder.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub dataset: Dataset,
+    /// Suspicious but valid data; worth telling the user, not fatal.
+    pub warnings: Vec<InputProblem>,
+    /// Every file read, in reading order (accounts, reps, config if any),
+    /// for the run manifest.
+    pub inputs: Vec<InputFile>,
+}
+
+/// One input file as read: its name as the user gave it, and its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    pub path: String,
+    /// SHA-256 of the file's bytes, lower-case hex.
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+/// Problems and warnings collected while reading.
+#[derive(Debug, Default)]
+pub(crate) struct Report {
+    problems: Vec<InputProblem>,
+    warnings: Vec<InputProblem>,
+}
+
+impl Report {
+    pub(crate) fn problem(&mut self, p: InputProblem) {
+        self.problems.push(p);
+    }
+
+    pub(crate) fn warning(&mut self, p: InputProblem) {
+        self.warnings.push(p);
+    }
+}
+
+/// Read and validate `dir/accounts.csv`, `dir/reps.csv` and the plan
+/// config: `config` when given, else `dir/plan.toml` when present, else
+/// the defaults.
+pub fn load_dataset(dir: &Path, config: Option<&Path>) -> Result<Loaded> {
+    let mut report = Report::default();
+    let mut inputs = Vec::new();
+
+    let accounts_path = dir.join(ACCOUNTS_FILE);
+    let reps_path = dir.join(REPS_FILE);
+    let accounts_label = label(&accounts_path);
+    let reps_label = label(&reps_path);
+    let config_path = config_path(dir, config);
+    let config_label = config_path.as_deref().map(label);
+
+    // The config is read first (segment workload defaults fill empty
+    // cells) but listed last among the inputs.
+    let mut config_input = Vec::new();
+    let config = match (&config_path, &config_label) {
+        (Some(path), Some(name)) => read_config_file(path, name, &mut config_input, &mut report),
+        _ => Config::default(),
+    };
+
+    let accounts_table = read_csv(
+        &accounts_path,
+        &accounts_label,
+        &accounts::ACCOUNT_COLUMNS,
+        &mut inputs,
+        &mut report,
+    );
+    let reps_table = read_csv(
+        &reps_path,
+        &reps_label,
+        &reps::REP_COLUMNS,
+        &mut inputs,
+        &mut report,
+    );
+    let accounts = accounts_table
+        .as_ref()
+        .map(|t| accounts::read_accounts(t, &config, &mut report))
+        .unwrap_or_default();
+    let reps = reps_table
+        .as_ref()
+        .map(|t| reps::read_reps(t, &mut report))
+        .unwrap_or_default();
+
+    inputs.append(&mut config_input);
+
+    // With no usable reps.csv every owner would look unknown: one problem
+    // per account that says nothing the file-level problem does not.
+    let rep_ids_known = reps_table
+        .as_ref()
+        .is_some_and(|t| t.has("rep_id") && !t.rows.is_empty());
+    checks::check_cross_file(
+        &checks::Inputs {
+            accounts_file: &accounts_label,
+            reps_file: &reps_label,
+            accounts: &accounts,
+            reps: &reps,
+            rep_ids_known,
+        },
+        &mut report,
+    );
+
+    if !report.problems.is_empty() {
+        let order = [
+            Some(&accounts_label),
+            Some(&reps_label),
+            config_label.as_ref(),
+        ];
+        return Err(Error::input(sorted_problems(report.problems, &order)));
+    }
+
+    let dataset = Dataset {
+        accounts: accounts.accounts,
+        reps: reps.reps,
+        config,
+        account_extra_columns: accounts_table.map(|t| t.extra_names()).unwrap_or_default(),
+        rep_extra_columns: reps_table.map(|t| t.extra_names()).unwrap_or_default(),
+    };
+    let mut warnings = report.warnings;
+    warnings.extend(warnings::dataset_warnings(
+        &dataset,
+        &warnings::Origin {
+            accounts_file: &accounts_label,
+            reps_file: &reps_label,
+            account_lines: &accounts.lines,
+            rep_lines: &reps.lines,
+        },
+    ));
+    Ok(Loaded {
+        dataset,
+        warnings,
+        inputs,
+    })
+}
+
+/// Read and validate a plan config file on its own.
+pub fn load_config(path: &Path) -> Result<Config> {
+    let name = label(path);
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let mut report = Report::default();
+    let config = config_from_bytes(&name, &bytes, &mut report);
+    if report.problems.is_empty() {
+        Ok(config)
+    } else {
+        Err(Error::input(report.problems))
+    }
+}
+
+/// A path as the user would recognise it in a message.
+fn label(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// `--config` when given; otherwise `dir/plan.toml` if it exists.
+fn config_path(dir: &Path, explicit: Option<&Path>) -> Option<PathBuf> {
+    match explicit {
+        Some(path) => Some(path.to_path_buf()),
+        None => {
+            let default = dir.join(CONFIG_FILE);
+            default.is_file().then_some(default)
+        }
+    }
+}
+
+fn read_config_file(
+    path: &Path,
+    name: &str,
+    inputs: &mut Vec<InputFile>,
+    report: &mut Report,
+) -> Config {
+    match read_input(path, name, inputs, report) {
+        Some(bytes) => config_from_bytes(name, &bytes, report),
+        None => Config::default(),
+    }
+}
+
+fn config_from_bytes(name: &str, bytes: &[u8], report: &mut Report) -> Config {
+    let decoded = text::decode(bytes);
+    if let Some(&line) = decoded.invalid_utf8_lines.first() {
+        report.problem(InputProblem {
+            file: name.to_string(),
+            line: Some(line),
+            column: None,
+            value: None,
+            message: "invalid UTF-8: save the file as UTF-8".to_string(),
+        });
+        return Config::default();
+    }
+    let (config, problems) = config::parse_config(name, &decoded.text);
+    problems.into_iter().for_each(|p| report.problem(p));
+    config
+}
+
+fn read_csv(
+    path: &Path,
+    name: &str,
+    contract: &[table::ColumnSpec],
+    inputs: &mut Vec<InputFile>,
+    report: &mut Report,
+) -> Option<table::Table> {
+    let bytes = read_input(path, name, inputs, report)?;
+    table::read_table(name, &bytes, contract, report)
+}
+
+/// Read a file and record its hash; a file that cannot be read is a
+/// problem like any other, so the user sees it alongside the rest.
+fn read_input(
+    path: &Path,
+    name: &str,
+    inputs: &mut Vec<InputFile>,
+    report: &mut Report,
+) -> Option<Vec<u8>> {
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            inputs.push(InputFile {
+                path: name.to_string(),
+                sha256: sha256_hex(&bytes),
+                bytes: bytes.len() as u64,
+            });
+            Some(bytes)
+        }
+        Err(err) => {
+            report.problem(InputProblem {
+                file: name.to_string(),
+                line: None,
+                column: None,
+                value: None,
+                message: format!("cannot read the file: {err}"),
+            });
+            None
+        }
+    }
+}
+
+/// Lower-case hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Problems grouped by file (in `order`), then by line; the order found
+/// is kept otherwise, so a row's problems stay in column order.
+fn sorted_problems(
+    mut problems: Vec<InputProblem>,
+    order: &[Option<&String>],
+) -> Vec<InputProblem> {
+    let file_rank = |file: &str| {
+        order
+            .iter()
+            .position(|f| f.is_some_and(|f| f == file))
+            .unwrap_or(order.len())
+    };
+    problems.sort_by_key(|p| (file_rank(&p.file), p.line.unwrap_or(0)));
+    problems
+}
+
+#[cfg(test)]
+mod tests;

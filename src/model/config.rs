@@ -2,6 +2,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::InputProblem;
+
 /// Default `[balance] potential_tolerance`: ±5 % of the rep's fair share.
 pub const DEFAULT_POTENTIAL_TOLERANCE: f64 = 0.05;
 /// Default `[balance] workload_tolerance`: ±10 % of the rep's fair share.
@@ -82,5 +84,82 @@ impl WorkloadDefaults {
             .and_then(|s| self.by_segment.get(s))
             .copied()
             .unwrap_or(self.default_hours)
+    }
+}
+
+impl Config {
+    /// Value checks the TOML types cannot express, one problem per bad
+    /// value. `column` is the dotted key (e.g. `balance.potential_tolerance`);
+    /// `file` is left empty and `line` unset: the loader knows the file and
+    /// fills both in. New config sections add their checks here.
+    pub fn validate(&self) -> Vec<InputProblem> {
+        let mut problems = Vec::new();
+        if !(1..=12).contains(&self.fiscal_year_start_month) {
+            problems.push(config_problem(
+                "fiscal_year_start_month",
+                self.fiscal_year_start_month.to_string(),
+                "expected a month number from 1 (January) to 12 (December)",
+            ));
+        }
+        for (key, value) in [
+            (
+                "balance.potential_tolerance",
+                self.balance.potential_tolerance,
+            ),
+            (
+                "balance.workload_tolerance",
+                self.balance.workload_tolerance,
+            ),
+        ] {
+            // 0 would demand exact balance, which lumpy accounts never allow;
+            // 1 or more would let a rep hold nothing.
+            if !(value > 0.0 && value < 1.0) {
+                problems.push(config_problem(
+                    key,
+                    value.to_string(),
+                    "expected a fraction strictly between 0 and 1 (0.05 means within 5% of the fair share)",
+                ));
+            }
+        }
+        problems.extend(self.workload.validate());
+        problems
+    }
+}
+
+impl WorkloadDefaults {
+    fn validate(&self) -> Vec<InputProblem> {
+        let expected = "expected hours per year: a finite number >= 0";
+        let mut problems = Vec::new();
+        if !is_hours(self.default_hours) {
+            problems.push(config_problem(
+                "workload.default_hours",
+                self.default_hours.to_string(),
+                expected,
+            ));
+        }
+        for (segment, &hours) in &self.by_segment {
+            if !is_hours(hours) {
+                problems.push(config_problem(
+                    &format!("workload.by_segment.{segment}"),
+                    hours.to_string(),
+                    expected,
+                ));
+            }
+        }
+        problems
+    }
+}
+
+fn is_hours(h: f64) -> bool {
+    h.is_finite() && h >= 0.0
+}
+
+fn config_problem(key: &str, value: String, message: &str) -> InputProblem {
+    InputProblem {
+        file: String::new(),
+        line: None,
+        column: Some(key.to_string()),
+        value: Some(value),
+        message: message.to_string(),
     }
 }

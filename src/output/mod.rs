@@ -1,1 +1,154 @@
-//! Writing a plan: assignments, territory summary, manifest, stdout summary. Atomic.
+//! Writing a plan: assignments, territory summary, manifest, stdout summary.
+//!
+//! Every file of a run goes into a temporary folder that replaces the
+//! output folder only once complete ([`atomic`]); formatting is fixed so
+//! that a re-run writes byte-identical CSV files and a manifest that differs
+//! only in its `timings` ([`format`], [`manifest`]).
+
+pub mod assignments;
+pub mod atomic;
+pub mod format;
+pub mod manifest;
+pub mod summary;
+pub mod territories;
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use sha2::{Digest, Sha256};
+
+use crate::model::Dataset;
+use crate::territory::PlanOutcome;
+use crate::{Error, Result};
+
+pub use assignments::{write_assignments, ASSIGNMENT_COLUMNS};
+pub use atomic::{check_target, default_output_dir, StagedDir, MANIFEST_FILE};
+pub use manifest::{Manifest, ManifestFile, RunInfo, Timings};
+pub use summary::{render as render_summary, SummaryInput};
+pub use territories::{write_territories, TERRITORY_COLUMNS};
+
+/// Name of the per-account file.
+pub const ASSIGNMENTS_FILE: &str = "assignments.csv";
+/// Name of the per-rep file.
+pub const TERRITORIES_FILE: &str = "territories.csv";
+
+/// A CSV writer with the fixed dialect of every tplan output: `,`, LF line
+/// ends, quotes only where needed, no BOM.
+pub(crate) fn csv_writer<W: Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .delimiter(b',')
+        .terminator(csv::Terminator::Any(b'\n'))
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(out)
+}
+
+/// Header names for carried-through input columns: each keeps its name
+/// unless that is already taken, then gets an `input_` prefix (repeated
+/// until unique).
+pub(crate) fn carried_names(fixed: &[String], extras: &[String]) -> Vec<String> {
+    let mut taken: Vec<String> = fixed.to_vec();
+    let mut names = Vec::with_capacity(extras.len());
+    for extra in extras {
+        let mut name = extra.clone();
+        while taken.contains(&name) {
+            name = format!("input_{name}");
+        }
+        taken.push(name.clone());
+        names.push(name);
+    }
+    names
+}
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+/// Write `bytes` to `dir/name`, flushed to disk, and describe the file.
+fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<ManifestFile> {
+    let path = dir.join(name);
+    let mut file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+    file.write_all(bytes)
+        .and_then(|_| file.sync_all())
+        .map_err(|e| Error::io(&path, e))?;
+    Ok(ManifestFile {
+        path: name.to_string(),
+        sha256: sha256_hex(bytes),
+        bytes: bytes.len() as u64,
+    })
+}
+
+/// assignments.csv as bytes.
+pub fn assignments_csv(dataset: &Dataset, outcome: &PlanOutcome) -> Vec<u8> {
+    let mut buf = Vec::new();
+    write_assignments(&mut buf, dataset, &outcome.plan).expect("writing to memory");
+    buf
+}
+
+/// territories.csv as bytes.
+pub fn territories_csv(dataset: &Dataset, outcome: &PlanOutcome) -> Vec<u8> {
+    let mut buf = Vec::new();
+    write_territories(&mut buf, dataset, &outcome.plan).expect("writing to memory");
+    buf
+}
+
+/// What [`write_plan_folder`] wrote.
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// The resolved output folder now in place.
+    pub dir: PathBuf,
+    /// The files next to the manifest.
+    pub outputs: Vec<ManifestFile>,
+    /// The timings recorded in the manifest.
+    pub timings: Timings,
+}
+
+/// Stage timings measured before the write.
+#[derive(Debug, Clone, Copy)]
+pub struct RunClock {
+    /// When the run started.
+    pub started: Instant,
+    /// Seconds spent loading and validating the inputs.
+    pub load: f64,
+    /// Seconds spent in the planner.
+    pub solve: f64,
+}
+
+/// Write every output file of a plan into `staged`, then the manifest
+/// (last, with the timings up to that point), then swap the folder into
+/// place. On any error the staged folder is removed and the previous
+/// output, if any, is left as it was.
+pub fn write_plan_folder(
+    staged: StagedDir,
+    dataset: &Dataset,
+    outcome: &PlanOutcome,
+    run: &RunInfo,
+    clock: RunClock,
+) -> Result<Written> {
+    let write_started = Instant::now();
+    let dir = staged.path().to_path_buf();
+    let outputs = vec![
+        write_file(&dir, ASSIGNMENTS_FILE, &assignments_csv(dataset, outcome))?,
+        write_file(&dir, TERRITORIES_FILE, &territories_csv(dataset, outcome))?,
+    ];
+    let timings = Timings::new(
+        clock.load,
+        clock.solve,
+        &outcome.stats,
+        manifest::seconds(write_started.elapsed()),
+        manifest::seconds(clock.started.elapsed()),
+    );
+    let manifest = Manifest::new(run, dataset, outcome, &outputs, timings.clone());
+    write_file(&dir, MANIFEST_FILE, manifest.to_json().as_bytes())?;
+    let dir = staged.commit()?;
+    Ok(Written {
+        dir,
+        outputs,
+        timings,
+    })
+}
+
+#[cfg(test)]
+mod tests;

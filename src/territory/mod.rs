@@ -1,1 +1,243 @@
-//! The territory model: balance groups, candidate pairs, LP with pricing, rounding and repair, verification.
+//! The territory model: balance groups, candidate pairs, the LP with pricing
+//! of missing pairs, rounding and repair, and independent verification.
+//!
+//! Entry point: [`plan_territories`]. The model sees only domain types.
+
+use serde::Serialize;
+
+mod candidates;
+mod infeasible;
+mod lp;
+mod problem;
+mod relax;
+mod repair;
+mod round;
+pub mod solver;
+pub mod verify;
+mod warm;
+
+use std::io::IsTerminal;
+use std::time::Instant;
+
+use indicatif::ProgressBar;
+
+use crate::model::{Assignment, Dataset, Plan, PlanStatus, Reason, RepBalance};
+use crate::{Error, Result};
+use problem::{Problem, KM_SCALE};
+use repair::LocalSearch;
+
+pub use infeasible::money;
+
+/// Options of a planning run that are not part of the plan config.
+#[derive(Debug, Clone)]
+pub struct PlanOptions {
+    /// LP backend name (`clarabel`, or `highs` / `cbc` when built in).
+    pub solver: String,
+    /// Show progress bars on stderr (only when it is a terminal).
+    pub progress: bool,
+}
+
+/// How the solve went, for the manifest and the summary.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SolveStats {
+    pub solver: String,
+    /// LP solves, including the pricing rounds.
+    pub lp_solves: usize,
+    /// Pairs (account, rep) allowed by segments and locks.
+    pub eligible_pairs: usize,
+    /// Pairs in the final restricted LP.
+    pub candidate_pairs: usize,
+    /// Pairs added by pricing (negative reduced cost) over all rounds.
+    pub priced_pairs: usize,
+    /// Optimal value of the LP relaxation.
+    pub lp_objective: f64,
+    /// Accounts the LP split between reps.
+    pub split_accounts: usize,
+    /// Single moves and swaps made to restore balance after rounding.
+    pub repair_moves: usize,
+    /// Moves and swaps that lowered the objective within tolerance.
+    pub improve_moves: usize,
+    /// Named stage timings in seconds, in run order.
+    pub timings: Vec<(String, f64)>,
+}
+
+/// A verified plan plus how it was found and what it replaces.
+#[derive(Debug, Clone)]
+pub struct PlanOutcome {
+    pub plan: Plan,
+    pub stats: SolveStats,
+    /// Balance of the current owners (accounts with an owner only), if any
+    /// account has one.
+    pub status_quo: Option<Vec<RepBalance>>,
+}
+
+/// Solve the territory model for a validated dataset.
+pub fn plan_territories(dataset: &Dataset, options: &PlanOptions) -> Result<PlanOutcome> {
+    solver::check_solver(&options.solver)?;
+    let mut stats = SolveStats {
+        solver: options.solver.clone(),
+        ..SolveStats::default()
+    };
+    let mut clock = Instant::now();
+    let mut lap = |name: &str, stats: &mut SolveStats| {
+        stats
+            .timings
+            .push((name.to_string(), clock.elapsed().as_secs_f64()));
+        clock = Instant::now();
+    };
+
+    let problem = Problem::new(dataset);
+    stats.eligible_pairs = (0..problem.num_accounts)
+        .map(|i| problem.eligible(i).len())
+        .sum();
+    lap("model", &mut stats);
+
+    let progress = Progress::new(options.progress);
+    let verbose = std::env::var_os("TPLAN_DEBUG").is_some();
+    let relaxation = relax::solve_relaxation(&problem, &options.solver, &mut |msg| {
+        if verbose {
+            eprintln!("{msg}");
+        }
+        progress.say(msg)
+    })?;
+    let relaxation = match relaxation {
+        Ok(r) => r,
+        Err(infeasible) => {
+            progress.say("searching the smallest feasible tolerances");
+            let text = infeasible::explain(dataset, &problem, &infeasible.lp, &options.solver)?;
+            progress.finish();
+            return Err(Error::Infeasible(text));
+        }
+    };
+    lap("lp", &mut stats);
+    stats.lp_solves = relaxation.lp_solves;
+    stats.priced_pairs = relaxation.priced_pairs;
+    stats.candidate_pairs = relaxation.cand.iter().map(Vec::len).sum();
+    stats.split_accounts = relaxation.lp.shares.iter().filter(|s| s.len() > 1).count();
+    stats.lp_objective = relaxation.lp.cost * problem.pot_unit * KM_SCALE;
+
+    progress.say("rounding and repairing");
+    let owner = round::round_shares(&problem, &relaxation.lp.shares);
+    let mut search = LocalSearch::new(&problem, &relaxation.neighbours, owner);
+    search.repair();
+    search.improve();
+    if search.total_violation() > 0.0 {
+        search.repair();
+    }
+    stats.repair_moves = search.stats.repair_moves;
+    stats.improve_moves = search.stats.improve_moves;
+    let owner = search.owner;
+    lap("round_repair", &mut stats);
+    progress.finish();
+
+    let plan = build_plan(dataset, &problem, &owner, stats.lp_objective)?;
+    lap("verify", &mut stats);
+    Ok(PlanOutcome {
+        plan,
+        stats,
+        status_quo: status_quo(dataset),
+    })
+}
+
+/// Verify a single-owner plan independently and attach figures and reasons.
+fn build_plan(ds: &Dataset, problem: &Problem, owner: &[usize], lp_bound: f64) -> Result<Plan> {
+    let broken = verify::rule_violations(ds, owner);
+    if let Some(v) = broken.first() {
+        // The planner only ever assigns eligible pairs: this is a bug.
+        return Err(Error::Solver(format!(
+            "internal error: the plan breaks a hard rule ({v:?}) and was not written"
+        )));
+    }
+    let some_owner: Vec<Option<usize>> = owner.iter().map(|&r| Some(r)).collect();
+    let balance = verify::rep_balances(ds, &some_owner);
+    let status = if balance.iter().all(|b| b.within_tolerance) {
+        PlanStatus::Balanced
+    } else {
+        PlanStatus::OutsideTolerance
+    };
+    let objective = verify::objective(ds, owner);
+    let gap = if lp_bound > 0.0 {
+        (objective - lp_bound) / lp_bound
+    } else {
+        0.0
+    };
+    let assignments = owner
+        .iter()
+        .enumerate()
+        .map(|(i, &r)| assignment(ds, problem, i, r))
+        .collect();
+    Ok(Plan {
+        assignments,
+        balance,
+        status,
+        objective,
+        lp_bound,
+        gap,
+    })
+}
+
+fn assignment(ds: &Dataset, p: &Problem, i: usize, r: usize) -> Assignment {
+    let a = &ds.accounts[i];
+    let previous_rep = a.current_owner.as_deref().and_then(|o| ds.rep_index(o));
+    let distance_km = p.km(i, r);
+    let reason = if a.locked {
+        Reason::Locked
+    } else {
+        let nearest = p.nearest_eligible(i);
+        let extra_km = distance_km - p.km(i, nearest);
+        if nearest == r || extra_km <= 1e-9 {
+            Reason::Nearest
+        } else {
+            Reason::Balance { extra_km }
+        }
+    };
+    Assignment {
+        account: i,
+        rep: r,
+        distance_km,
+        previous_rep,
+        moved: previous_rep.is_some_and(|prev| prev != r),
+        reason,
+    }
+}
+
+/// Balance of today's owners, when any account has one.
+fn status_quo(ds: &Dataset) -> Option<Vec<RepBalance>> {
+    let owners: Vec<Option<usize>> = ds
+        .accounts
+        .iter()
+        .map(|a| a.current_owner.as_deref().and_then(|o| ds.rep_index(o)))
+        .collect();
+    owners
+        .iter()
+        .any(Option::is_some)
+        .then(|| verify::rep_balances(ds, &owners))
+}
+
+/// A spinner on stderr for the long steps; silent when not a terminal.
+struct Progress {
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    fn new(enabled: bool) -> Progress {
+        let bar = (enabled && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::new_spinner();
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        });
+        Progress { bar }
+    }
+
+    fn say(&self, msg: &str) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(msg.to_string());
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

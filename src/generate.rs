@@ -1,1 +1,0 @@
-//! Synthetic instances clustered like real markets (see `tplan generate`).

@@ -1,0 +1,207 @@
+//! `accounts.csv`: its contract columns and the reader that turns rows into
+//! `Account`s, checking everything that needs only this file (values,
+//! ranges, duplicate ids, locks without an owner).
+
+use std::collections::HashMap;
+
+use super::parse::NumberKind;
+use super::row::{NumberRule, RowReader, LAT, LON};
+use super::table::{ColumnSpec, Row, Table};
+use super::Report;
+use crate::model::{Account, Config, WorkloadSource};
+
+/// The accounts.csv columns of the data contract, in contract order.
+pub const ACCOUNT_COLUMNS: [ColumnSpec; 12] = [
+    ColumnSpec {
+        name: "account_id",
+        required: true,
+    },
+    ColumnSpec {
+        name: "name",
+        required: false,
+    },
+    ColumnSpec {
+        name: "lat",
+        required: true,
+    },
+    ColumnSpec {
+        name: "lon",
+        required: true,
+    },
+    ColumnSpec {
+        name: "potential",
+        required: true,
+    },
+    ColumnSpec {
+        name: "workload",
+        required: false,
+    },
+    ColumnSpec {
+        name: "segment",
+        required: false,
+    },
+    ColumnSpec {
+        name: "industry",
+        required: false,
+    },
+    ColumnSpec {
+        name: "current_owner",
+        required: false,
+    },
+    ColumnSpec {
+        name: "locked",
+        required: false,
+    },
+    ColumnSpec {
+        name: "bookings_last_year",
+        required: false,
+    },
+    ColumnSpec {
+        name: "pipeline",
+        required: false,
+    },
+];
+
+const POTENTIAL: NumberRule = NumberRule {
+    kind: NumberKind::Money,
+    min: 0.0,
+    max: f64::MAX,
+    expected: "expected a number >= 0 (annual opportunity in currency)",
+};
+
+const WORKLOAD: NumberRule = NumberRule {
+    kind: NumberKind::Plain,
+    min: 0.0,
+    max: f64::MAX,
+    expected:
+        "expected a number >= 0 (hours per year), or empty for the segment default of plan.toml",
+};
+
+const BOOKINGS: NumberRule = NumberRule {
+    kind: NumberKind::Money,
+    min: 0.0,
+    max: f64::MAX,
+    expected: "expected a number >= 0 (last year's bookings in currency), or empty",
+};
+
+const PIPELINE: NumberRule = NumberRule {
+    kind: NumberKind::Money,
+    min: 0.0,
+    max: f64::MAX,
+    expected: "expected a number >= 0 (open pipeline in currency), or empty",
+};
+
+/// Accounts read from one file, with the line each came from.
+#[derive(Debug, Default)]
+pub struct AccountsRead {
+    pub accounts: Vec<Account>,
+    /// Line of each account in `accounts`, same order.
+    pub lines: Vec<u64>,
+    /// Every account_id in the file, including rows with other problems,
+    /// so later checks do not report those rows a second time as missing.
+    pub ids: HashMap<String, u64>,
+}
+
+/// Read every row into an `Account`, reporting each bad cell.
+pub fn read_accounts(table: &Table, config: &Config, report: &mut Report) -> AccountsRead {
+    let mut read = AccountsRead::default();
+    // Without a required column no row can become an account, but the other
+    // cells are still checked so every problem shows up in one run.
+    let complete_header = table.missing_required.is_empty();
+    for row in &table.rows {
+        let account = read_account(table, row, config, &mut read.ids, report);
+        if let (Some(account), true) = (account, complete_header) {
+            read.accounts.push(account);
+            read.lines.push(row.line);
+        }
+    }
+    if table.rows.is_empty() {
+        report.problem(crate::InputProblem {
+            file: table.file.clone(),
+            line: None,
+            column: None,
+            value: None,
+            message: "no accounts: the file has a header but no data rows".to_string(),
+        });
+    }
+    read
+}
+
+fn read_account(
+    table: &Table,
+    row: &Row,
+    config: &Config,
+    seen: &mut HashMap<String, u64>,
+    report: &mut Report,
+) -> Option<Account> {
+    let mut r = RowReader::new(table, row, report);
+    let id = r.id("account_id");
+    if let Some(id) = &id {
+        check_unique(&mut r, "account_id", id, seen);
+    }
+    let lat = r.required_number("lat", &LAT);
+    let lon = r.required_number("lon", &LON);
+    let potential = r.required_number("potential", &POTENTIAL);
+    let segment = r.text("segment");
+    let workload = r.optional_number("workload", &WORKLOAD);
+    let had_workload = r.text("workload").is_some();
+    let current_owner = r.text("current_owner");
+    let locked = r.flag("locked");
+    if locked && current_owner.is_none() {
+        let value = r.text("locked").unwrap_or_default();
+        r.fail(
+            "locked",
+            &value,
+            "a locked account must stay with its current_owner, but current_owner is empty",
+        );
+    }
+    let bookings_last_year = r.optional_number("bookings_last_year", &BOOKINGS);
+    let pipeline = r.optional_number("pipeline", &PIPELINE);
+    if r.failed() {
+        return None;
+    }
+    let (workload, workload_source) = match workload {
+        Some(w) => (w, WorkloadSource::Data),
+        // A non-empty cell that failed to parse was reported above.
+        None if had_workload => return None,
+        None => (
+            config.workload.hours_for(segment.as_deref()),
+            WorkloadSource::SegmentDefault,
+        ),
+    };
+    Some(Account {
+        id: id?,
+        name: r.text("name"),
+        lat: lat?,
+        lon: lon?,
+        potential: potential?,
+        workload,
+        workload_source,
+        segment,
+        industry: r.text("industry"),
+        current_owner,
+        locked,
+        bookings_last_year,
+        pipeline,
+        extra: r.extras(),
+    })
+}
+
+/// Report an id already seen, naming the line of its first occurrence.
+pub fn check_unique(
+    r: &mut RowReader<'_>,
+    column: &str,
+    id: &str,
+    seen: &mut HashMap<String, u64>,
+) {
+    match seen.get(id) {
+        Some(&first) => r.fail(
+            column,
+            id,
+            format!("duplicate {column}: first used on line {first}; ids must be unique"),
+        ),
+        None => {
+            seen.insert(id.to_string(), r.line());
+        }
+    }
+}

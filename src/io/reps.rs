@@ -1,0 +1,139 @@
+//! `reps.csv`: its contract columns and the reader that turns rows into
+//! `Rep`s, checking everything that needs only this file.
+
+use std::collections::HashMap;
+
+use super::accounts::check_unique;
+use super::parse::{parse_segment_list, NumberKind};
+use super::row::{NumberRule, RowReader, LAT, LON};
+use super::table::{ColumnSpec, Row, Table};
+use super::Report;
+use crate::model::Rep;
+
+/// The reps.csv columns of the data contract, in contract order.
+pub const REP_COLUMNS: [ColumnSpec; 9] = [
+    ColumnSpec {
+        name: "rep_id",
+        required: true,
+    },
+    ColumnSpec {
+        name: "name",
+        required: false,
+    },
+    ColumnSpec {
+        name: "lat",
+        required: true,
+    },
+    ColumnSpec {
+        name: "lon",
+        required: true,
+    },
+    ColumnSpec {
+        name: "segment",
+        required: false,
+    },
+    ColumnSpec {
+        name: "capacity",
+        required: false,
+    },
+    ColumnSpec {
+        name: "start_date",
+        required: false,
+    },
+    ColumnSpec {
+        name: "manager",
+        required: false,
+    },
+    ColumnSpec {
+        name: "region",
+        required: false,
+    },
+];
+
+/// FTE of a rep whose capacity cell is empty or absent.
+pub const DEFAULT_CAPACITY: f64 = 1.0;
+
+const CAPACITY: NumberRule = NumberRule {
+    kind: NumberKind::Plain,
+    min: 0.0,
+    max: f64::MAX,
+    expected: "expected a number >= 0 (FTE; 1 is one full-time rep), or empty for 1.0",
+};
+
+/// Reps read from one file, with the line each came from.
+#[derive(Debug, Default)]
+pub struct RepsRead {
+    pub reps: Vec<Rep>,
+    /// Line of each rep in `reps`, same order.
+    pub lines: Vec<u64>,
+    /// Every rep_id in the file, including rows with other problems.
+    pub ids: HashMap<String, u64>,
+    /// True when every row became a rep: checks over all reps (capacity,
+    /// coverage) are only meaningful then.
+    pub complete: bool,
+}
+
+/// Read every row into a `Rep`, reporting each bad cell.
+pub fn read_reps(table: &Table, report: &mut Report) -> RepsRead {
+    let mut read = RepsRead::default();
+    let complete_header = table.missing_required.is_empty();
+    let mut all_rows_ok = complete_header;
+    for row in &table.rows {
+        match read_rep(table, row, &mut read.ids, report) {
+            Some(rep) if complete_header => {
+                read.reps.push(rep);
+                read.lines.push(row.line);
+            }
+            Some(_) => {}
+            None => all_rows_ok = false,
+        }
+    }
+    read.complete = all_rows_ok;
+    if table.rows.is_empty() {
+        report.problem(crate::InputProblem {
+            file: table.file.clone(),
+            line: None,
+            column: None,
+            value: None,
+            message: "no reps: the file has a header but no data rows; at least one rep with capacity > 0 is needed".to_string(),
+        });
+        read.complete = false;
+    }
+    read
+}
+
+fn read_rep(
+    table: &Table,
+    row: &Row,
+    seen: &mut HashMap<String, u64>,
+    report: &mut Report,
+) -> Option<Rep> {
+    let mut r = RowReader::new(table, row, report);
+    let id = r.id("rep_id");
+    if let Some(id) = &id {
+        check_unique(&mut r, "rep_id", id, seen);
+    }
+    let lat = r.required_number("lat", &LAT);
+    let lon = r.required_number("lon", &LON);
+    let capacity = r.optional_number("capacity", &CAPACITY);
+    let had_capacity = r.text("capacity").is_some();
+    let start_date = r.date("start_date");
+    if r.failed() || (had_capacity && capacity.is_none()) {
+        return None;
+    }
+    Some(Rep {
+        id: id?,
+        name: r.text("name"),
+        lat: lat?,
+        lon: lon?,
+        segments: r
+            .text("segment")
+            .map(|s| parse_segment_list(&s))
+            .unwrap_or_default(),
+        capacity: capacity.unwrap_or(DEFAULT_CAPACITY),
+        start_date,
+        manager: r.text("manager"),
+        region: r.text("region"),
+        extra: r.extras(),
+    })
+}

@@ -1,0 +1,344 @@
+//! The one-screen summary printed on stdout after `tplan plan`, and the
+//! balance figures it shares with the manifest.
+//!
+//! Everything here is a pure function of the dataset, the planner's outcome
+//! and the timings, so it can be unit tested without a solver.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::distance::haversine_km;
+use crate::model::{BalanceConfig, Dataset, Plan, PlanStatus, RepBalance};
+use crate::territory::PlanOutcome;
+
+use super::format::{signed, thousands};
+use super::manifest::Timings;
+
+/// How many reps the summary lists by deviation.
+pub const WORST_REPS_LISTED: usize = 5;
+
+/// Headline balance figures of a set of territories.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BalanceFigures {
+    /// Largest |potential deviation| over all reps, in percent.
+    pub max_abs_potential_dev_pct: f64,
+    /// Largest |workload deviation| over all reps, in percent.
+    pub max_abs_workload_dev_pct: f64,
+    pub reps_outside_tolerance: usize,
+    pub reps: usize,
+}
+
+impl BalanceFigures {
+    /// Figures of one plan's (or the status quo's) per-rep balance.
+    pub fn of(balance: &[RepBalance]) -> BalanceFigures {
+        let max_abs = |f: fn(&RepBalance) -> f64| {
+            balance
+                .iter()
+                .map(|b| f(b).abs() * 100.0)
+                .fold(0.0, f64::max)
+        };
+        BalanceFigures {
+            max_abs_potential_dev_pct: max_abs(|b| b.potential_deviation),
+            max_abs_workload_dev_pct: max_abs(|b| b.workload_deviation),
+            reps_outside_tolerance: balance.iter().filter(|b| !b.within_tolerance).count(),
+            reps: balance.len(),
+        }
+    }
+}
+
+/// Sum of potential x km to the current owner's home, when every account
+/// has a current owner (the status quo's objective); `None` otherwise.
+pub fn status_quo_objective(dataset: &Dataset, plan: &Plan) -> Option<f64> {
+    if plan.assignments.len() != dataset.accounts.len() {
+        return None;
+    }
+    plan.assignments.iter().try_fold(0.0, |sum, a| {
+        let account = &dataset.accounts[a.account];
+        let rep = &dataset.reps[a.previous_rep?];
+        Some(sum + account.potential * haversine_km(account.lat, account.lon, rep.lat, rep.lon))
+    })
+}
+
+/// Total potential of the accounts that changed owner.
+pub fn moved_potential(dataset: &Dataset, plan: &Plan) -> (usize, f64) {
+    plan.assignments
+        .iter()
+        .filter(|a| a.previous_rep.is_some_and(|p| p != a.rep))
+        .fold((0, 0.0), |(n, p), a| {
+            (n + 1, p + dataset.accounts[a.account].potential)
+        })
+}
+
+/// Share of its tolerance a deviation uses (1.0 = on the limit).
+fn tolerance_use(deviation: f64, tolerance: f64) -> f64 {
+    if tolerance > 0.0 {
+        deviation.abs() / tolerance
+    } else if deviation.abs() > 1e-12 {
+        f64::INFINITY
+    } else {
+        0.0
+    }
+}
+
+/// The larger share of tolerance used by either deviation of a rep.
+fn worst_use(b: &RepBalance, tol: &BalanceConfig) -> f64 {
+    tolerance_use(b.potential_deviation, tol.potential_tolerance)
+        .max(tolerance_use(b.workload_deviation, tol.workload_tolerance))
+}
+
+/// Reps ordered from the most to the least deviating (by the share of
+/// tolerance used), ties by rep id.
+pub fn reps_by_deviation<'a>(
+    dataset: &Dataset,
+    balance: &'a [RepBalance],
+    tol: &BalanceConfig,
+) -> Vec<&'a RepBalance> {
+    let mut reps: Vec<&RepBalance> = balance.iter().collect();
+    reps.sort_by(|a, b| {
+        worst_use(b, tol)
+            .total_cmp(&worst_use(a, tol))
+            .then_with(|| dataset.reps[a.rep].id.cmp(&dataset.reps[b.rep].id))
+    });
+    reps
+}
+
+fn pct(x: f64) -> String {
+    format!("{} %", super::format::fixed(x, 2))
+}
+
+fn tol_pct(t: f64) -> String {
+    format!("±{} %", super::format::fixed(t * 100.0, 1))
+}
+
+/// One line per rep outside tolerance, saying by how much, for stderr.
+pub fn outside_tolerance_report(dataset: &Dataset, plan: &Plan) -> String {
+    let tol = &dataset.config.balance;
+    let mut s = String::new();
+    for b in reps_by_deviation(dataset, &plan.balance, tol) {
+        if b.within_tolerance {
+            continue;
+        }
+        let part = |name: &str, dev: f64, t: f64| {
+            let verdict = if dev.abs() > t + 1e-12 {
+                format!(
+                    "outside by {} points",
+                    super::format::fixed((dev.abs() - t) * 100.0, 2)
+                )
+            } else {
+                "ok".to_string()
+            };
+            format!(
+                "{name} {} % of target (tolerance {}, {verdict})",
+                signed(dev * 100.0, 2),
+                tol_pct(t)
+            )
+        };
+        let _ = writeln!(
+            s,
+            "  rep {} ({}): {}; {}",
+            dataset.reps[b.rep].id,
+            b.group,
+            part("potential", b.potential_deviation, tol.potential_tolerance),
+            part("workload", b.workload_deviation, tol.workload_tolerance),
+        );
+    }
+    s
+}
+
+/// What the summary needs besides the dataset and the outcome.
+#[derive(Debug, Clone)]
+pub struct SummaryInput<'a> {
+    pub dataset: &'a Dataset,
+    pub outcome: &'a PlanOutcome,
+    /// The output folder as the user named it.
+    pub out_dir: &'a Path,
+    pub timings: &'a Timings,
+    /// Input warnings printed on stderr.
+    pub warnings: usize,
+}
+
+/// The one-screen stdout summary of a planning run.
+pub fn render(input: &SummaryInput) -> String {
+    let dataset = input.dataset;
+    let plan = &input.outcome.plan;
+    let tol = &dataset.config.balance;
+    let mut s = String::new();
+
+    // Inputs.
+    let accounts = dataset.accounts.len();
+    let locked = dataset.accounts.iter().filter(|a| a.locked).count();
+    let owned = dataset
+        .accounts
+        .iter()
+        .filter(|a| a.current_owner.is_some())
+        .count();
+    let fte: f64 = dataset.reps.iter().map(|r| r.capacity).sum();
+    let groups: BTreeSet<&str> = plan.balance.iter().map(|b| b.group.as_str()).collect();
+    let _ = writeln!(
+        s,
+        "tplan plan: {} accounts ({} locked, {} with a current owner), {} reps ({} FTE) in {} balance group{}",
+        thousands(accounts as f64),
+        thousands(locked as f64),
+        thousands(owned as f64),
+        thousands(dataset.reps.len() as f64),
+        super::format::fixed(fte, 1),
+        groups.len(),
+        if groups.len() == 1 { "" } else { "s" },
+    );
+    if input.warnings > 0 {
+        let _ = writeln!(
+            s,
+            "{} input warning{} (see stderr)",
+            input.warnings,
+            if input.warnings == 1 { "" } else { "s" }
+        );
+    }
+
+    // Status.
+    let after = BalanceFigures::of(&plan.balance);
+    let limits = format!(
+        "{} potential and {} workload of the group's fair share",
+        tol_pct(tol.potential_tolerance),
+        tol_pct(tol.workload_tolerance)
+    );
+    match plan.status {
+        PlanStatus::Balanced => {
+            let _ = writeln!(s, "status: balanced, every rep within {limits}");
+        }
+        PlanStatus::OutsideTolerance => {
+            let _ = writeln!(
+                s,
+                "status: OUTSIDE TOLERANCE, {} of {} reps not within {limits} (details on stderr)",
+                after.reps_outside_tolerance, after.reps
+            );
+        }
+    }
+    s.push('\n');
+
+    // Before / after table.
+    let before = input.outcome.status_quo.as_deref().map(BalanceFigures::of);
+    let before_objective = status_quo_objective(dataset, plan);
+    let row = |s: &mut String, label: &str, b: String, a: String, note: String| {
+        let _ = writeln!(s, "  {label:<26}{b:>22}{a:>20}{note}");
+    };
+    row(
+        &mut s,
+        "",
+        "before (current)".into(),
+        "after (plan)".into(),
+        String::new(),
+    );
+    let or_dash = |x: Option<String>| x.unwrap_or_else(|| "-".to_string());
+    row(
+        &mut s,
+        "max |potential deviation|",
+        or_dash(before.as_ref().map(|b| pct(b.max_abs_potential_dev_pct))),
+        pct(after.max_abs_potential_dev_pct),
+        String::new(),
+    );
+    row(
+        &mut s,
+        "max |workload deviation|",
+        or_dash(before.as_ref().map(|b| pct(b.max_abs_workload_dev_pct))),
+        pct(after.max_abs_workload_dev_pct),
+        String::new(),
+    );
+    row(
+        &mut s,
+        "reps outside tolerance",
+        or_dash(
+            before
+                .as_ref()
+                .map(|b| format!("{} of {}", b.reps_outside_tolerance, b.reps)),
+        ),
+        format!("{} of {}", after.reps_outside_tolerance, after.reps),
+        String::new(),
+    );
+    let change = match before_objective {
+        Some(b) if b > 0.0 => format!("  ({} %)", signed((plan.objective - b) / b * 100.0, 1)),
+        _ => String::new(),
+    };
+    row(
+        &mut s,
+        "potential x km",
+        or_dash(before_objective.map(thousands)),
+        thousands(plan.objective),
+        change,
+    );
+    if before.is_some() && before_objective.is_none() {
+        let _ = writeln!(
+            s,
+            "  (before: balance of the {} owned accounts only; distance needs every account owned)",
+            thousands(owned as f64)
+        );
+    }
+    s.push('\n');
+
+    let _ = writeln!(
+        s,
+        "LP bound {}, gap {} % above the bound",
+        thousands(plan.lp_bound),
+        super::format::fixed(plan.gap * 100.0, 2)
+    );
+    let (moved, moved_pot) = moved_potential(dataset, plan);
+    let total_pot: f64 = dataset.accounts.iter().map(|a| a.potential).sum();
+    let share = if total_pot > 0.0 {
+        format!(
+            " ({} %)",
+            super::format::fixed(moved_pot / total_pot * 100.0, 1)
+        )
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        s,
+        "moved {} of {} accounts, potential {} of {}{share}",
+        thousands(moved as f64),
+        thousands(accounts as f64),
+        thousands(moved_pot),
+        thousands(total_pot),
+    );
+    s.push('\n');
+
+    // Worst reps.
+    let worst: Vec<_> = reps_by_deviation(dataset, &plan.balance, tol)
+        .into_iter()
+        .take(WORST_REPS_LISTED)
+        .collect();
+    if !worst.is_empty() {
+        let _ = writeln!(s, "most deviating reps:");
+        let _ = writeln!(
+            s,
+            "  {:<12} {:<12} {:>8} {:>14} {:>14}",
+            "rep", "group", "accounts", "potential dev", "workload dev"
+        );
+        for b in worst {
+            let flag = if b.within_tolerance { "" } else { "  outside" };
+            let _ = writeln!(
+                s,
+                "  {:<12} {:<12} {:>8} {:>14} {:>14}{flag}",
+                dataset.reps[b.rep].id,
+                b.group,
+                b.accounts,
+                format!("{} %", signed(b.potential_deviation * 100.0, 2)),
+                format!("{} %", signed(b.workload_deviation * 100.0, 2)),
+            );
+        }
+        s.push('\n');
+    }
+
+    let t = input.timings;
+    let _ = writeln!(
+        s,
+        "time {} s (load {} s, solve {} s, write {} s)",
+        super::format::fixed(t.total, 2),
+        super::format::fixed(t.load, 2),
+        super::format::fixed(t.solve, 2),
+        super::format::fixed(t.write, 2),
+    );
+    let _ = writeln!(s, "output: {}", input.out_dir.display());
+    s
+}

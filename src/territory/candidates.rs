@@ -1,0 +1,123 @@
+//! Candidate pairs: which (account, rep) columns the restricted LP holds.
+//!
+//! A fixed "k nearest reps" set is not safe: balance can force accounts far
+//! from home. The start set is each account's nearest eligible reps plus each
+//! rep's nearest eligible accounts (a few fair shares, so the first LP can
+//! already balance); pricing then adds every pair whose reduced cost under
+//! the LP duals is negative, over all eligible pairs, until none is left.
+
+use rayon::prelude::*;
+
+use super::lp::{LpResult, Phase};
+use super::problem::Problem;
+
+/// Nearest eligible reps per account in the start set.
+pub const START_NEAREST_REPS: usize = 8;
+/// Fair shares (in account count) of nearest accounts per rep in the start set.
+pub const START_REP_FAIR_SHARES: f64 = 2.0;
+/// Pairs added per account and pricing round, most negative first.
+pub const PRICED_PER_ACCOUNT: usize = 3;
+/// Reduced cost below which a pair is added (scaled cost units).
+pub const PRICING_TOLERANCE: f64 = 1e-7;
+
+/// Start set of candidate reps per account (ascending rep index).
+pub fn start_candidates(p: &Problem) -> Vec<Vec<usize>> {
+    let mut cand: Vec<Vec<usize>> = (0..p.num_accounts)
+        .into_par_iter()
+        .map(|i| nearest_eligible_reps(p, i, START_NEAREST_REPS))
+        .collect();
+    for (r, accounts) in reps_nearest_accounts(p).into_iter().enumerate() {
+        for i in accounts {
+            cand[i].push(r);
+        }
+    }
+    for c in &mut cand {
+        c.sort_unstable();
+        c.dedup();
+    }
+    cand
+}
+
+fn nearest_eligible_reps(p: &Problem, i: usize, k: usize) -> Vec<usize> {
+    let mut by_km: Vec<(f64, usize)> = p.eligible(i).iter().map(|&r| (p.km(i, r), r)).collect();
+    if by_km.len() > k {
+        by_km.select_nth_unstable_by(k - 1, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        by_km.truncate(k);
+    }
+    by_km.into_iter().map(|(_, r)| r).collect()
+}
+
+/// For every rep with capacity, its nearest eligible free accounts: a few
+/// fair shares of the accounts it could take.
+fn reps_nearest_accounts(p: &Problem) -> Vec<Vec<usize>> {
+    let free: Vec<usize> = (0..p.num_accounts).filter(|&i| !p.is_fixed(i)).collect();
+    (0..p.num_reps)
+        .into_par_iter()
+        .map(|r| {
+            if p.rep_group[r].is_none() {
+                return Vec::new();
+            }
+            let mut by_km: Vec<(f64, usize)> = free
+                .iter()
+                .filter(|&&i| p.eligible(i).binary_search(&r).is_ok())
+                .map(|&i| (p.km(i, r), i))
+                .collect();
+            let take = fair_share_count(p, r, by_km.len());
+            if by_km.len() > take && take > 0 {
+                by_km.select_nth_unstable_by(take - 1, |a, b| {
+                    a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
+                });
+                by_km.truncate(take);
+            }
+            by_km.into_iter().map(|(_, i)| i).collect()
+        })
+        .collect()
+}
+
+/// A few fair shares, in account count, of `eligible` accounts for rep `r`.
+fn fair_share_count(p: &Problem, r: usize, eligible: usize) -> usize {
+    let Some(g) = p.rep_group[r] else { return 0 };
+    let share = p.cap[r] / p.groups[g].capacity;
+    ((START_REP_FAIR_SHARES * share * eligible as f64).ceil() as usize).max(1)
+}
+
+/// Reduced cost of pair (i, r) under the duals of `lp`.
+pub fn reduced_cost(p: &Problem, lp: &LpResult, phase: Phase, i: usize, r: usize) -> f64 {
+    phase.pair_cost(p, i, r) - lp.u[i] - p.pot[i] * lp.alpha[r] - p.work[i] * lp.beta[r]
+}
+
+/// Add every eligible pair with negative reduced cost (up to
+/// `PRICED_PER_ACCOUNT` per account, most negative first). Returns the
+/// number of pairs added; 0 proves the restricted LP optimal for the full
+/// model.
+pub fn price(p: &Problem, cand: &mut [Vec<usize>], lp: &LpResult, phase: Phase) -> usize {
+    let additions: Vec<Vec<usize>> = cand
+        .par_iter()
+        .enumerate()
+        .map(|(i, current)| {
+            let eligible = p.eligible(i);
+            if eligible.len() <= current.len() {
+                return Vec::new();
+            }
+            let tol = PRICING_TOLERANCE * (1.0 + lp.u[i].abs());
+            let mut negative: Vec<(f64, usize)> = eligible
+                .iter()
+                .filter(|r| current.binary_search(r).is_err())
+                .map(|&r| (reduced_cost(p, lp, phase, i, r), r))
+                .filter(|(rc, _)| *rc < -tol)
+                .collect();
+            negative.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            negative.truncate(PRICED_PER_ACCOUNT);
+            negative.into_iter().map(|(_, r)| r).collect()
+        })
+        .collect();
+    let mut added = 0;
+    for (c, new) in cand.iter_mut().zip(additions) {
+        if !new.is_empty() {
+            added += new.len();
+            c.extend(new);
+            c.sort_unstable();
+        }
+    }
+    added
+}

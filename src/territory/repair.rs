@@ -1,0 +1,368 @@
+//! Repair and improvement of a single-owner plan by local search.
+//!
+//! Repair: while some rep is outside its band, make the move or swap that
+//! removes the most violation per unit of extra distance cost. Improvement:
+//! moves and swaps that lower the cost without adding violation. Moves are
+//! limited to each account's candidate reps (the LP's columns), which hold
+//! every pair the LP found worth considering.
+
+use super::problem::Problem;
+
+/// Band edges are pulled in by this relative margin so that float noise
+/// can never put a repaired rep a hair outside its tolerance.
+const BAND_MARGIN: f64 = 1e-9;
+/// Violation changes smaller than this are noise.
+const EPS: f64 = 1e-12;
+/// Improvement passes over all accounts.
+const MAX_IMPROVE_PASSES: usize = 20;
+
+/// Counts of what the local search did.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SearchStats {
+    pub repair_moves: usize,
+    pub improve_moves: usize,
+}
+
+/// A plan under local search with its loads kept up to date.
+pub struct LocalSearch<'a> {
+    p: &'a Problem,
+    cand: &'a [Vec<usize>],
+    pub owner: Vec<usize>,
+    pot: Vec<f64>,
+    work: Vec<f64>,
+    group_pot: Vec<f64>,
+    group_work: Vec<f64>,
+    members: Vec<Vec<usize>>,
+    position: Vec<usize>,
+    /// Accounts (not fixed) that list each rep as a candidate.
+    incoming: Vec<Vec<usize>>,
+    pub stats: SearchStats,
+}
+
+impl<'a> LocalSearch<'a> {
+    pub fn new(p: &'a Problem, cand: &'a [Vec<usize>], owner: Vec<usize>) -> Self {
+        let mut s = LocalSearch {
+            p,
+            cand,
+            pot: vec![0.0; p.num_reps],
+            work: vec![0.0; p.num_reps],
+            group_pot: vec![0.0; p.groups.len()],
+            group_work: vec![0.0; p.groups.len()],
+            members: vec![Vec::new(); p.num_reps],
+            position: vec![0; p.num_accounts],
+            incoming: vec![Vec::new(); p.num_reps],
+            owner,
+            stats: SearchStats::default(),
+        };
+        for (i, reps) in cand.iter().enumerate() {
+            let r = s.owner[i];
+            s.add(i, r);
+            if reps.len() > 1 {
+                for &c in reps {
+                    s.incoming[c].push(i);
+                }
+            }
+        }
+        s
+    }
+
+    fn add(&mut self, i: usize, r: usize) {
+        self.pot[r] += self.p.pot[i];
+        self.work[r] += self.p.work[i];
+        if let Some(g) = self.p.rep_group[r] {
+            self.group_pot[g] += self.p.pot[i];
+            self.group_work[g] += self.p.work[i];
+        }
+        self.position[i] = self.members[r].len();
+        self.members[r].push(i);
+        self.owner[i] = r;
+    }
+
+    fn remove(&mut self, i: usize) {
+        let r = self.owner[i];
+        self.pot[r] -= self.p.pot[i];
+        self.work[r] -= self.p.work[i];
+        if let Some(g) = self.p.rep_group[r] {
+            self.group_pot[g] -= self.p.pot[i];
+            self.group_work[g] -= self.p.work[i];
+        }
+        let pos = self.position[i];
+        self.members[r].swap_remove(pos);
+        if let Some(&moved) = self.members[r].get(pos) {
+            self.position[moved] = pos;
+        }
+    }
+
+    fn relocate(&mut self, i: usize, to: usize) {
+        self.remove(i);
+        self.add(i, to);
+    }
+
+    /// Violation of rep `r` for given loads and group totals (scaled units).
+    fn rep_violation(&self, r: usize, pot: f64, work: f64, gpot: f64, gwork: f64) -> f64 {
+        let Some(g) = self.p.rep_group[r] else {
+            return 0.0;
+        };
+        let share = self.p.cap[r] / self.p.groups[g].capacity;
+        outside_band(pot, share * gpot, self.p.tol_p)
+            + outside_band(work, share * gwork, self.p.tol_w)
+    }
+
+    fn current_violation(&self, r: usize) -> f64 {
+        match self.p.rep_group[r] {
+            Some(g) => self.rep_violation(
+                r,
+                self.pot[r],
+                self.work[r],
+                self.group_pot[g],
+                self.group_work[g],
+            ),
+            None => 0.0,
+        }
+    }
+
+    /// Total violation over all reps.
+    pub fn total_violation(&self) -> f64 {
+        (0..self.p.num_reps)
+            .map(|r| self.current_violation(r))
+            .sum()
+    }
+
+    /// Change in violation if the loads `delta` (rep, dpot, dwork) applied.
+    fn violation_change(&self, delta: &[(usize, f64, f64)]) -> f64 {
+        let groups: Vec<usize> = {
+            let mut g: Vec<usize> = delta.iter().filter_map(|d| self.p.rep_group[d.0]).collect();
+            g.sort_unstable();
+            g.dedup();
+            g
+        };
+        let group_shift = |g: usize| -> (f64, f64) {
+            delta
+                .iter()
+                .filter(|d| self.p.rep_group[d.0] == Some(g))
+                .fold((0.0, 0.0), |acc, d| (acc.0 + d.1, acc.1 + d.2))
+        };
+        let rep_shift = |r: usize| -> (f64, f64) {
+            delta
+                .iter()
+                .filter(|d| d.0 == r)
+                .fold((0.0, 0.0), |acc, d| (acc.0 + d.1, acc.1 + d.2))
+        };
+        let mut change = 0.0;
+        for g in groups {
+            let (gp, gw) = group_shift(g);
+            let group_total_moves = gp.abs() > 0.0 || gw.abs() > 0.0;
+            let affected: Vec<usize> = if group_total_moves {
+                self.p.groups[g].reps.clone()
+            } else {
+                let mut r: Vec<usize> = delta
+                    .iter()
+                    .map(|d| d.0)
+                    .filter(|&r| self.p.rep_group[r] == Some(g))
+                    .collect();
+                r.sort_unstable();
+                r.dedup();
+                r
+            };
+            for r in affected {
+                let (dp, dw) = rep_shift(r);
+                let before = self.current_violation(r);
+                let after = self.rep_violation(
+                    r,
+                    self.pot[r] + dp,
+                    self.work[r] + dw,
+                    self.group_pot[g] + gp,
+                    self.group_work[g] + gw,
+                );
+                change += after - before;
+            }
+        }
+        change
+    }
+
+    fn move_delta(&self, i: usize, to: usize) -> [(usize, f64, f64); 2] {
+        let from = self.owner[i];
+        [
+            (from, -self.p.pot[i], -self.p.work[i]),
+            (to, self.p.pot[i], self.p.work[i]),
+        ]
+    }
+
+    fn swap_delta(&self, i: usize, j: usize) -> [(usize, f64, f64); 4] {
+        let (ri, rj) = (self.owner[i], self.owner[j]);
+        [
+            (ri, -self.p.pot[i], -self.p.work[i]),
+            (rj, self.p.pot[i], self.p.work[i]),
+            (rj, -self.p.pot[j], -self.p.work[j]),
+            (ri, self.p.pot[j], self.p.work[j]),
+        ]
+    }
+
+    fn movable(&self, i: usize) -> bool {
+        self.cand[i].len() > 1
+    }
+
+    /// Restore balance; returns the violation left (0 when repaired).
+    pub fn repair(&mut self) -> f64 {
+        let max_steps = 50 * self.p.num_reps + 10 * self.p.num_accounts.min(100_000);
+        for _ in 0..max_steps {
+            let violated: Vec<usize> = (0..self.p.num_reps)
+                .filter(|&r| self.current_violation(r) > EPS)
+                .collect();
+            if violated.is_empty() {
+                return 0.0;
+            }
+            let Some(step) = self
+                .best_repair_move(&violated)
+                .or_else(|| self.best_repair_swap(&violated))
+            else {
+                break;
+            };
+            match step {
+                Step::Move(i, to) => self.relocate(i, to),
+                Step::Swap(i, j) => {
+                    let (ri, rj) = (self.owner[i], self.owner[j]);
+                    self.relocate(i, rj);
+                    self.relocate(j, ri);
+                }
+            }
+            self.stats.repair_moves += 1;
+        }
+        self.total_violation()
+    }
+
+    fn best_repair_move(&self, violated: &[usize]) -> Option<Step> {
+        let mut best: Option<(f64, Step)> = None;
+        let mut consider = |i: usize, to: usize, this: &Self| {
+            if to == this.owner[i] {
+                return;
+            }
+            let dv = this.violation_change(&this.move_delta(i, to));
+            if dv >= -EPS {
+                return;
+            }
+            let dc = this.p.cost(i, to) - this.p.cost(i, this.owner[i]);
+            let score = dc / -dv;
+            if best.as_ref().is_none_or(|(b, _)| score < *b) {
+                best = Some((score, Step::Move(i, to)));
+            }
+        };
+        for &r in violated {
+            for &i in &self.members[r] {
+                if self.movable(i) {
+                    for &to in &self.cand[i] {
+                        consider(i, to, self);
+                    }
+                }
+            }
+            for &i in &self.incoming[r] {
+                consider(i, r, self);
+            }
+        }
+        best.map(|b| b.1)
+    }
+
+    fn best_repair_swap(&self, violated: &[usize]) -> Option<Step> {
+        let mut best: Option<(f64, Step)> = None;
+        for &r in violated {
+            for &i in &self.members[r] {
+                if !self.movable(i) {
+                    continue;
+                }
+                for &s in &self.cand[i] {
+                    if s == r {
+                        continue;
+                    }
+                    for &j in &self.members[s] {
+                        if !self.movable(j) || self.cand[j].binary_search(&r).is_err() {
+                            continue;
+                        }
+                        let dv = self.violation_change(&self.swap_delta(i, j));
+                        if dv >= -EPS {
+                            continue;
+                        }
+                        let dc = self.p.cost(i, s) + self.p.cost(j, r)
+                            - self.p.cost(i, r)
+                            - self.p.cost(j, s);
+                        let score = dc / -dv;
+                        if best.as_ref().is_none_or(|(b, _)| score < *b) {
+                            best = Some((score, Step::Swap(i, j)));
+                        }
+                    }
+                }
+            }
+        }
+        best.map(|b| b.1)
+    }
+
+    /// Lower the cost by moves and swaps that add no violation.
+    pub fn improve(&mut self) {
+        for _ in 0..MAX_IMPROVE_PASSES {
+            let mut changed = 0;
+            for i in 0..self.p.num_accounts {
+                if !self.movable(i) {
+                    continue;
+                }
+                changed += usize::from(self.improve_account(i));
+            }
+            self.stats.improve_moves += changed;
+            if changed == 0 {
+                break;
+            }
+        }
+    }
+
+    /// Best cost-lowering move or swap for account `i`; true if one was made.
+    fn improve_account(&mut self, i: usize) -> bool {
+        let r = self.owner[i];
+        let here = self.p.cost(i, r);
+        let mut better: Vec<(f64, usize)> = self.cand[i]
+            .iter()
+            .filter(|&&s| s != r)
+            .map(|&s| (self.p.cost(i, s) - here, s))
+            .filter(|(d, _)| *d < -EPS)
+            .collect();
+        better.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for &(_, s) in &better {
+            if self.violation_change(&self.move_delta(i, s)) <= EPS {
+                self.relocate(i, s);
+                return true;
+            }
+        }
+        let mut best: Option<(f64, usize)> = None;
+        for &(gain_i, s) in &better {
+            for &j in &self.members[s] {
+                if !self.movable(j) || self.cand[j].binary_search(&r).is_err() {
+                    continue;
+                }
+                let dc = gain_i + self.p.cost(j, r) - self.p.cost(j, s);
+                if dc >= -EPS || best.is_some_and(|(b, _)| dc >= b) {
+                    continue;
+                }
+                if self.violation_change(&self.swap_delta(i, j)) <= EPS {
+                    best = Some((dc, j));
+                }
+            }
+        }
+        if let Some((_, j)) = best {
+            let s = self.owner[j];
+            self.relocate(i, s);
+            self.relocate(j, r);
+            return true;
+        }
+        false
+    }
+}
+
+enum Step {
+    Move(usize, usize),
+    Swap(usize, usize),
+}
+
+/// How far `load` lies outside [(1 - tol) target, (1 + tol) target].
+fn outside_band(load: f64, target: f64, tol: f64) -> f64 {
+    let t = tol * (1.0 - BAND_MARGIN) - BAND_MARGIN;
+    let hi = (1.0 + t) * target;
+    let lo = (1.0 - t) * target;
+    (load - hi).max(0.0) + (lo - load).max(0.0)
+}

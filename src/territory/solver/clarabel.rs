@@ -1,0 +1,36 @@
+//! Clarabel: pure-Rust interior-point solver, the default backend. Its
+//! solutions are interior (not vertices), so callers must not assume few
+//! fractional values.
+
+use good_lp::{
+    solvers::clarabel::clarabel, DualValues, ResolutionError, Solution, SolutionWithDual,
+    SolverModel,
+};
+
+use super::{add_rows, objective_of, to_good_lp, LpModel, LpOutcome, LpSolution};
+use crate::{Error, Result};
+
+pub fn solve(model: &LpModel) -> Result<LpOutcome> {
+    let parts = to_good_lp(model);
+    let mut problem = parts.vars.minimise(parts.objective).using(clarabel);
+    problem
+        .settings()
+        .tol_gap_abs(1e-9)
+        .tol_gap_rel(1e-9)
+        .max_iter(400);
+    let refs = add_rows(&mut problem, parts.constraints);
+    match problem.solve() {
+        Ok(mut solution) => {
+            let values: Vec<f64> = parts.handles.iter().map(|v| solution.value(*v)).collect();
+            let dual = solution.compute_dual();
+            let duals = refs.iter().map(|r| dual.dual(r.clone())).collect();
+            Ok(LpOutcome::Optimal(LpSolution {
+                objective: objective_of(model, &values),
+                values,
+                duals,
+            }))
+        }
+        Err(ResolutionError::Infeasible) => Ok(LpOutcome::Infeasible),
+        Err(e) => Err(Error::Solver(format!("Clarabel: {e}"))),
+    }
+}

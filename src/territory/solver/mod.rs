@@ -1,0 +1,231 @@
+//! LP backends behind one interface. The territory model builds an
+//! [`LpModel`] (plain sparse rows); each backend file turns it into a good_lp
+//! problem for one solver, behind its cargo feature, and returns primal
+//! values and row duals in one sign convention.
+
+mod clarabel;
+#[cfg(feature = "coin_cbc")]
+mod coin_cbc;
+#[cfg(feature = "highs")]
+mod highs;
+
+use good_lp::{
+    constraint::ConstraintReference, variable, Expression, ProblemVariables, SolverModel, Variable,
+};
+
+use crate::{Error, Result};
+
+/// Row sense of an LP constraint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sense {
+    Le,
+    Ge,
+    Eq,
+}
+
+/// One LP row: sum of coef x var (sense) rhs.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub terms: Vec<(usize, f64)>,
+    pub sense: Sense,
+    pub rhs: f64,
+}
+
+/// A minimisation LP: variables with bounds and costs, sparse rows.
+#[derive(Debug, Clone, Default)]
+pub struct LpModel {
+    pub lower: Vec<f64>,
+    pub upper: Vec<f64>,
+    pub cost: Vec<f64>,
+    pub rows: Vec<Row>,
+}
+
+impl LpModel {
+    /// Add a variable and return its index.
+    pub fn add_var(&mut self, lower: f64, upper: f64, cost: f64) -> usize {
+        self.lower.push(lower);
+        self.upper.push(upper);
+        self.cost.push(cost);
+        self.cost.len() - 1
+    }
+
+    /// Add a row and return its index.
+    pub fn add_row(&mut self, terms: Vec<(usize, f64)>, sense: Sense, rhs: f64) -> usize {
+        self.rows.push(Row { terms, sense, rhs });
+        self.rows.len() - 1
+    }
+
+    pub fn num_vars(&self) -> usize {
+        self.cost.len()
+    }
+}
+
+/// Optimal primal values and duals. `duals[k]` is the shadow price of row k
+/// (d objective / d rhs), so a column's reduced cost is
+/// `cost_j - sum_k duals[k] * a_kj`.
+#[derive(Debug, Clone)]
+pub struct LpSolution {
+    pub values: Vec<f64>,
+    pub duals: Vec<f64>,
+    pub objective: f64,
+}
+
+/// Outcome of one LP solve.
+#[derive(Debug, Clone)]
+pub enum LpOutcome {
+    Optimal(LpSolution),
+    Infeasible,
+}
+
+/// Names of the backends compiled into this build.
+pub fn available_solvers() -> Vec<&'static str> {
+    let mut names = vec!["clarabel"];
+    if cfg!(feature = "highs") {
+        names.push("highs");
+    }
+    if cfg!(feature = "coin_cbc") {
+        names.push("cbc");
+    }
+    names
+}
+
+/// Check a solver name against the backends in this build.
+pub fn check_solver(name: &str) -> Result<()> {
+    if available_solvers().contains(&name) {
+        Ok(())
+    } else {
+        let hint = match name {
+            "highs" => " (rebuild with `--features highs`)",
+            "cbc" => " (rebuild with `--features coin_cbc`)",
+            _ => "",
+        };
+        Err(Error::Usage(format!(
+            "unknown solver '{name}'{hint}; this build has: {}",
+            available_solvers().join(", ")
+        )))
+    }
+}
+
+/// Solve `model` with the named backend.
+pub fn solve(name: &str, model: &LpModel) -> Result<LpOutcome> {
+    match name {
+        "clarabel" => clarabel::solve(model),
+        #[cfg(feature = "highs")]
+        "highs" => highs::solve(model),
+        #[cfg(feature = "coin_cbc")]
+        "cbc" => coin_cbc::solve(model),
+        other => {
+            check_solver(other)?;
+            Err(Error::Solver(format!("solver '{other}' is not wired")))
+        }
+    }
+}
+
+/// The good_lp variables, objective and constraints of a model, shared by
+/// every backend so each backend file only picks and tunes its solver.
+pub(crate) struct GoodLpParts {
+    pub vars: ProblemVariables,
+    pub handles: Vec<Variable>,
+    pub objective: Expression,
+    pub constraints: Vec<good_lp::Constraint>,
+}
+
+pub(crate) fn to_good_lp(model: &LpModel) -> GoodLpParts {
+    let mut vars = ProblemVariables::new();
+    let handles: Vec<Variable> = (0..model.num_vars())
+        .map(|j| {
+            let mut def = variable();
+            if model.lower[j].is_finite() {
+                def = def.min(model.lower[j]);
+            }
+            if model.upper[j].is_finite() {
+                def = def.max(model.upper[j]);
+            }
+            vars.add(def)
+        })
+        .collect();
+    let objective: Expression = handles
+        .iter()
+        .zip(&model.cost)
+        .filter(|(_, c)| **c != 0.0)
+        .map(|(v, c)| *c * *v)
+        .sum();
+    let constraints = model
+        .rows
+        .iter()
+        .map(|row| {
+            let mut lhs = Expression::with_capacity(row.terms.len());
+            for &(j, a) in &row.terms {
+                lhs.add_mul(a, handles[j]);
+            }
+            match row.sense {
+                Sense::Le => lhs.leq(row.rhs),
+                Sense::Ge => lhs.geq(row.rhs),
+                Sense::Eq => lhs.eq(row.rhs),
+            }
+        })
+        .collect();
+    GoodLpParts {
+        vars,
+        handles,
+        objective,
+        constraints,
+    }
+}
+
+/// Add every constraint to a backend model, keeping references for duals.
+pub(crate) fn add_rows<M: SolverModel>(
+    model: &mut M,
+    constraints: Vec<good_lp::Constraint>,
+) -> Vec<ConstraintReference> {
+    constraints
+        .into_iter()
+        .map(|c| model.add_constraint(c))
+        .collect()
+}
+
+/// Objective value recomputed from primal values (backends differ in what
+/// they report).
+pub(crate) fn objective_of(model: &LpModel, values: &[f64]) -> f64 {
+    model.cost.iter().zip(values).map(|(c, x)| c * x).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// min x + 2y s.t. x + y = 1, x <= 0.3: x = 0.3, y = 0.7, dual of the
+    /// equality row = 2, dual of x <= 0.3 row = -1.
+    #[test]
+    fn duals_follow_shadow_price_convention() {
+        let mut m = LpModel::default();
+        let x = m.add_var(0.0, f64::INFINITY, 1.0);
+        let y = m.add_var(0.0, f64::INFINITY, 2.0);
+        m.add_row(vec![(x, 1.0), (y, 1.0)], Sense::Eq, 1.0);
+        m.add_row(vec![(x, 1.0)], Sense::Le, 0.3);
+        m.add_row(vec![(y, 1.0)], Sense::Ge, 0.1);
+        for name in available_solvers() {
+            let LpOutcome::Optimal(s) = solve(name, &m).unwrap() else {
+                panic!("{name}: infeasible")
+            };
+            assert!((s.values[x] - 0.3).abs() < 1e-6, "{name}");
+            assert!((s.objective - 1.7).abs() < 1e-6, "{name}");
+            assert!((s.duals[0] - 2.0).abs() < 1e-6, "{name}: {:?}", s.duals);
+            assert!((s.duals[1] + 1.0).abs() < 1e-6, "{name}: {:?}", s.duals);
+            assert!(s.duals[2].abs() < 1e-6, "{name}: {:?}", s.duals);
+        }
+    }
+
+    #[test]
+    fn infeasible_model_is_reported() {
+        let mut m = LpModel::default();
+        let x = m.add_var(0.0, 1.0, 1.0);
+        m.add_row(vec![(x, 1.0)], Sense::Ge, 2.0);
+        for name in available_solvers() {
+            assert!(
+                matches!(solve(name, &m).unwrap(), LpOutcome::Infeasible),
+                "{name}"
+            );
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! Independent verification of a single-owner plan, from the dataset alone
+//! (no LP state): every account owned once by a rep with capacity that covers
+//! its segment, locks kept, and each rep's potential and workload within
+//! tolerance of its balance group's per-FTE mean.
+
+use std::collections::BTreeMap;
+
+use crate::distance::haversine_km;
+use crate::model::{Dataset, RepBalance};
+
+/// Relative slack allowed on the tolerance check for float rounding.
+const CHECK_EPS: f64 = 1e-9;
+
+/// A rule the plan breaks.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Violation {
+    /// Account index has no valid owner index.
+    Unassigned { account: usize },
+    /// Owner has zero capacity.
+    NoCapacity { account: usize, rep: usize },
+    /// Owner does not cover the account's segment.
+    Segment { account: usize, rep: usize },
+    /// Locked account not with its current owner.
+    Lock { account: usize, rep: usize },
+}
+
+/// Balance figures per rep for `owner` (rep index per account, `None` for
+/// accounts left out, e.g. without a current owner).
+pub fn rep_balances(ds: &Dataset, owner: &[Option<usize>]) -> Vec<RepBalance> {
+    let n_reps = ds.reps.len();
+    let mut pot = vec![0.0; n_reps];
+    let mut work = vec![0.0; n_reps];
+    let mut count = vec![0usize; n_reps];
+    let mut dist_weighted = vec![0.0; n_reps];
+    let mut max_km: Vec<f64> = vec![0.0; n_reps];
+    for (a, o) in ds.accounts.iter().zip(owner) {
+        let Some(r) = *o else { continue };
+        let rep = &ds.reps[r];
+        let km = haversine_km(a.lat, a.lon, rep.lat, rep.lon);
+        pot[r] += a.potential;
+        work[r] += a.workload;
+        count[r] += 1;
+        dist_weighted[r] += a.potential * km;
+        max_km[r] = max_km[r].max(km);
+    }
+    // Groups: reps with capacity and the same coverage.
+    let mut groups: BTreeMap<String, (f64, f64, f64)> = BTreeMap::new();
+    for (r, rep) in ds.reps.iter().enumerate() {
+        if rep.capacity > 0.0 {
+            let e = groups.entry(rep.coverage_key()).or_default();
+            e.0 += rep.capacity;
+            e.1 += pot[r];
+            e.2 += work[r];
+        }
+    }
+    let tol_p = ds.config.balance.potential_tolerance;
+    let tol_w = ds.config.balance.workload_tolerance;
+    ds.reps
+        .iter()
+        .enumerate()
+        .map(|(r, rep)| {
+            let key = rep.coverage_key();
+            let (potential_target, workload_target) = match groups.get(&key) {
+                Some(&(cap, gp, gw)) if rep.capacity > 0.0 => {
+                    (rep.capacity * gp / cap, rep.capacity * gw / cap)
+                }
+                _ => (0.0, 0.0),
+            };
+            let potential_deviation = deviation(pot[r], potential_target);
+            let workload_deviation = deviation(work[r], workload_target);
+            let within_tolerance = if rep.capacity > 0.0 {
+                potential_deviation.abs() <= tol_p * (1.0 + CHECK_EPS) + CHECK_EPS
+                    && workload_deviation.abs() <= tol_w * (1.0 + CHECK_EPS) + CHECK_EPS
+            } else {
+                count[r] == 0
+            };
+            RepBalance {
+                rep: r,
+                group: key,
+                accounts: count[r],
+                potential: pot[r],
+                workload: work[r],
+                potential_target,
+                workload_target,
+                potential_deviation,
+                workload_deviation,
+                within_tolerance,
+                mean_distance_km: if pot[r] > 0.0 {
+                    dist_weighted[r] / pot[r]
+                } else {
+                    0.0
+                },
+                max_distance_km: max_km[r],
+            }
+        })
+        .collect()
+}
+
+/// (load - target) / target; a zero target with zero load is no deviation,
+/// with a positive load it is +infinity.
+fn deviation(load: f64, target: f64) -> f64 {
+    if target > 0.0 {
+        (load - target) / target
+    } else if load > 0.0 {
+        f64::INFINITY
+    } else {
+        0.0
+    }
+}
+
+/// Hard-rule violations of a single-owner plan (empty when valid).
+pub fn rule_violations(ds: &Dataset, owner: &[usize]) -> Vec<Violation> {
+    let mut out = Vec::new();
+    if owner.len() != ds.accounts.len() {
+        return (owner.len()..ds.accounts.len())
+            .map(|account| Violation::Unassigned { account })
+            .collect();
+    }
+    for (i, (a, &r)) in ds.accounts.iter().zip(owner).enumerate() {
+        let Some(rep) = ds.reps.get(r) else {
+            out.push(Violation::Unassigned { account: i });
+            continue;
+        };
+        if rep.capacity <= 0.0 {
+            out.push(Violation::NoCapacity { account: i, rep: r });
+        }
+        if !rep.covers(a.segment.as_deref()) {
+            out.push(Violation::Segment { account: i, rep: r });
+        }
+        if a.locked && a.current_owner.as_deref() != Some(rep.id.as_str()) {
+            out.push(Violation::Lock { account: i, rep: r });
+        }
+    }
+    out
+}
+
+/// Sum over accounts of potential x km to the owner's home.
+pub fn objective(ds: &Dataset, owner: &[usize]) -> f64 {
+    ds.accounts
+        .iter()
+        .zip(owner)
+        .map(|(a, &r)| {
+            let rep = &ds.reps[r];
+            a.potential * haversine_km(a.lat, a.lon, rep.lat, rep.lon)
+        })
+        .sum()
+}
