@@ -121,3 +121,34 @@ pub fn price(p: &Problem, cand: &mut [Vec<usize>], lp: &LpResult, phase: Phase) 
     }
     added
 }
+
+/// Columns unused by the LP whose reduced cost exceeds this many km (times
+/// the account's potential) are dropped to keep the restricted LP small;
+/// pricing brings any of them back if the duals ever make it attractive.
+pub const DROP_MARGIN_KM: f64 = 60.0;
+
+/// Drop LP columns that carry no share and price well above zero. Keeps
+/// every column the solution uses, so the restricted optimum is unchanged.
+pub fn drop_unattractive(
+    p: &Problem,
+    cand: &mut [Vec<usize>],
+    lp: &LpResult,
+    phase: Phase,
+) -> usize {
+    cand.par_iter_mut()
+        .enumerate()
+        .map(|(i, reps)| {
+            if reps.len() <= 1 {
+                return 0;
+            }
+            let margin = p.pot[i] * DROP_MARGIN_KM / super::problem::KM_SCALE;
+            let used = &lp.shares[i];
+            let before = reps.len();
+            reps.retain(|&r| {
+                used.iter().any(|&(u, x)| u == r && x > 1e-6)
+                    || reduced_cost(p, lp, phase, i, r) <= margin
+            });
+            before - reps.len()
+        })
+        .sum()
+}

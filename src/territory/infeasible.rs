@@ -69,7 +69,10 @@ fn smallest_tolerances(ds: &Dataset, p: &Problem, solver: &str) -> Result<String
     let tw = smallest_feasible(p.tol_w, |t| {
         is_feasible(&Problem::with_tolerances(ds, p.tol_p, t), solver)
     })?;
-    let mut s = String::from("\nSmallest tolerances that make the plan feasible:");
+    let mut s = String::from(
+        "\nBalance needs at least these tolerances (the smallest for which \
+         fractional shares would balance; lumpy accounts may need a little more):",
+    );
     match tp {
         Some(t) => {
             let _ = write!(

@@ -118,9 +118,30 @@ pub fn plan_territories(dataset: &Dataset, options: &PlanOptions) -> Result<Plan
 
     progress.say("rounding and repairing");
     let owner = round::round_shares(&problem, &relaxation.lp.shares);
-    let mut search = LocalSearch::new(&problem, &relaxation.neighbours, owner);
+    let mut search = LocalSearch::new(
+        &problem,
+        &relaxation.neighbours,
+        owner,
+        relaxation.lp.alpha.clone(),
+        relaxation.lp.beta.clone(),
+    );
+    let dbg = |s: &LocalSearch, what: &str| {
+        if verbose {
+            let c: f64 = (0..problem.num_accounts)
+                .map(|i| problem.cost(i, s.owner[i]))
+                .sum();
+            eprintln!(
+                "{what}: cost {c:.6} violation {:.6} (lp {:.6})",
+                s.total_violation(),
+                relaxation.lp.cost
+            );
+        }
+    };
+    dbg(&search, "rounded");
     search.repair();
+    dbg(&search, "repaired");
     search.improve();
+    dbg(&search, "improved");
     if search.total_violation() > 0.0 {
         search.repair();
     }

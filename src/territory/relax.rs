@@ -4,7 +4,7 @@
 //! LP feasible; when slack remains at the optimum, a pure feasibility LP
 //! (with its own pricing) decides whether the full model is infeasible.
 
-use super::candidates::{price, start_candidates};
+use super::candidates::{drop_unattractive, price, start_candidates};
 use super::lp::{solve_restricted, LpResult, Phase};
 use super::problem::Problem;
 use super::warm::{core_candidates, estimate_prices};
@@ -136,6 +136,9 @@ fn price_to_optimality(
         *lp_solves += 1;
         let added = price(p, cand, &lp, phase);
         *priced_pairs += added;
+        if added > 0 {
+            drop_unattractive(p, cand, &lp, phase);
+        }
         on_round(&format!(
             "LP {}: {} columns, slack {:.4}, cost {:.6}, {} pairs priced in",
             *lp_solves, lp.columns, lp.slack, lp.cost, added

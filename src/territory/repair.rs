@@ -37,10 +37,20 @@ pub struct LocalSearch<'a> {
     /// Accounts (not fixed) that list each rep as a candidate.
     incoming: Vec<Vec<usize>>,
     pub stats: SearchStats,
+    /// LP balance prices per rep (potential, workload): repair ranks moves
+    /// by priced cost so it stays on the LP's optimal face where it can.
+    alpha: Vec<f64>,
+    beta: Vec<f64>,
 }
 
 impl<'a> LocalSearch<'a> {
-    pub fn new(p: &'a Problem, cand: &'a [Vec<usize>], owner: Vec<usize>) -> Self {
+    pub fn new(
+        p: &'a Problem,
+        cand: &'a [Vec<usize>],
+        owner: Vec<usize>,
+        alpha: Vec<f64>,
+        beta: Vec<f64>,
+    ) -> Self {
         let mut s = LocalSearch {
             p,
             cand,
@@ -53,6 +63,8 @@ impl<'a> LocalSearch<'a> {
             incoming: vec![Vec::new(); p.num_reps],
             owner,
             stats: SearchStats::default(),
+            alpha,
+            beta,
         };
         for (i, reps) in cand.iter().enumerate() {
             let r = s.owner[i];
@@ -198,6 +210,11 @@ impl<'a> LocalSearch<'a> {
         ]
     }
 
+    /// Cost of pair (i, r) net of the LP balance prices.
+    fn priced(&self, i: usize, r: usize) -> f64 {
+        self.p.cost(i, r) - self.p.pot[i] * self.alpha[r] - self.p.work[i] * self.beta[r]
+    }
+
     fn movable(&self, i: usize) -> bool {
         self.cand[i].len() > 1
     }
@@ -241,7 +258,7 @@ impl<'a> LocalSearch<'a> {
             if dv >= -EPS {
                 return;
             }
-            let dc = this.p.cost(i, to) - this.p.cost(i, this.owner[i]);
+            let dc = this.priced(i, to) - this.priced(i, this.owner[i]);
             let score = dc / -dv;
             if best.as_ref().is_none_or(|(b, _)| score < *b) {
                 best = Some((score, Step::Move(i, to)));
@@ -281,9 +298,9 @@ impl<'a> LocalSearch<'a> {
                         if dv >= -EPS {
                             continue;
                         }
-                        let dc = self.p.cost(i, s) + self.p.cost(j, r)
-                            - self.p.cost(i, r)
-                            - self.p.cost(j, s);
+                        let dc = self.priced(i, s) + self.priced(j, r)
+                            - self.priced(i, r)
+                            - self.priced(j, s);
                         let score = dc / -dv;
                         if best.as_ref().is_none_or(|(b, _)| score < *b) {
                             best = Some((score, Step::Swap(i, j)));

@@ -102,53 +102,6 @@ pub fn estimate_prices(p: &Problem, pool: &[Vec<usize>]) -> Prices {
             // as the LP's per-group mean variables would.
             (tp, tw) = group_mean_targets(p, &pot, &work);
         }
-        if std::env::var_os("TPLAN_DEBUG").is_some() && sweep % 10 == 0 {
-            let viol: f64 = (0..p.num_reps)
-                .filter(|&r| p.rep_group[r].is_some())
-                .map(|r| {
-                    (pot[r] - (1.0 + p.tol_p) * tp[r]).max(0.0)
-                        + ((1.0 - p.tol_p) * tp[r] - pot[r]).max(0.0)
-                        + (work[r] - (1.0 + p.tol_w) * tw[r]).max(0.0)
-                        + ((1.0 - p.tol_w) * tw[r] - work[r]).max(0.0)
-                })
-                .sum();
-            let cost: f64 = (0..p.num_accounts)
-                .map(|i| {
-                    let mut b = (f64::INFINITY, 0);
-                    for &r in &pool[i] {
-                        let v = prices.priced(p, i, r);
-                        if v < b.0 {
-                            b = (v, r);
-                        }
-                    }
-                    p.cost(i, b.1)
-                })
-                .sum();
-            let dual: f64 = (0..p.num_accounts)
-                .map(|i| {
-                    pool[i]
-                        .iter()
-                        .map(|&r| prices.priced(p, i, r))
-                        .fold(f64::INFINITY, f64::min)
-                })
-                .sum::<f64>()
-                + (0..p.num_reps)
-                    .map(|r| {
-                        let a = prices.alpha[r];
-                        let b = prices.beta[r];
-                        (if a > 0.0 {
-                            a * (1.0 - p.tol_p) * tp[r]
-                        } else {
-                            a * (1.0 + p.tol_p) * tp[r]
-                        }) + (if b > 0.0 {
-                            b * (1.0 - p.tol_w) * tw[r]
-                        } else {
-                            b * (1.0 + p.tol_w) * tw[r]
-                        })
-                    })
-                    .sum::<f64>();
-            eprintln!("sweep {sweep}: violation {viol:.4} cost {cost:.4} dual {dual:.4}");
-        }
         for r in 0..p.num_reps {
             if p.rep_group[r].is_none() {
                 continue;

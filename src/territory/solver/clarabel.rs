@@ -15,11 +15,22 @@ pub fn solve(model: &LpModel) -> Result<LpOutcome> {
     let mut problem = parts.vars.minimise(parts.objective).using(clarabel);
     problem
         .settings()
-        .tol_gap_abs(1e-9)
-        .tol_gap_rel(1e-9)
+        .tol_gap_abs(1e-7)
+        .tol_gap_rel(1e-7)
+        .tol_feas(1e-8)
         .max_iter(400);
     let refs = add_rows(&mut problem, parts.constraints);
-    match problem.solve() {
+    let t = std::time::Instant::now();
+    let r = problem.solve();
+    if std::env::var_os("TPLAN_DEBUG").is_some() {
+        eprintln!(
+            "clarabel {} vars {} rows: {:.2}s",
+            model.num_vars(),
+            model.rows.len(),
+            t.elapsed().as_secs_f64()
+        );
+    }
+    match r {
         Ok(mut solution) => {
             let values: Vec<f64> = parts.handles.iter().map(|v| solution.value(*v)).collect();
             let dual = solution.compute_dual();
