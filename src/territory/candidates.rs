@@ -16,7 +16,7 @@ pub const START_NEAREST_REPS: usize = 8;
 /// Fair shares (in account count) of nearest accounts per rep in the start set.
 pub const START_REP_FAIR_SHARES: f64 = 2.0;
 /// Pairs added per account and pricing round, most negative first.
-pub const PRICED_PER_ACCOUNT: usize = 3;
+pub const PRICED_PER_ACCOUNT: usize = 1;
 /// Reduced cost below which a pair is added (scaled cost units).
 pub const PRICING_TOLERANCE: f64 = 1e-7;
 
@@ -125,7 +125,7 @@ pub fn price(p: &Problem, cand: &mut [Vec<usize>], lp: &LpResult, phase: Phase) 
 /// Columns unused by the LP whose reduced cost exceeds this many km (times
 /// the account's potential) are dropped to keep the restricted LP small;
 /// pricing brings any of them back if the duals ever make it attractive.
-pub const DROP_MARGIN_KM: f64 = 60.0;
+pub const DROP_MARGIN_KM: f64 = 10.0;
 
 /// Drop LP columns that carry no share and price well above zero. Keeps
 /// every column the solution uses, so the restricted optimum is unchanged.

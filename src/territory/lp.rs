@@ -73,14 +73,6 @@ pub struct LpResult {
     pub columns: usize,
 }
 
-/// Row indices of one rep's balance rows.
-struct RepRows {
-    lo_p: usize,
-    hi_p: usize,
-    lo_w: usize,
-    hi_w: usize,
-}
-
 /// Build and solve the LP over `cand` (candidate reps per account).
 pub fn solve_restricted(
     p: &Problem,
@@ -117,95 +109,68 @@ pub fn solve_restricted(
         assign_row[i] = Some(m.add_row(terms, Sense::Eq, 1.0));
     }
 
-    // Per-group means per FTE: C_g * T_g - sum of the group's loads = fixed loads.
-    let t_p: Vec<usize> = p
-        .groups
-        .iter()
-        .map(|_| m.add_var(0.0, f64::INFINITY, 0.0))
-        .collect();
-    let t_w: Vec<usize> = p
-        .groups
-        .iter()
-        .map(|_| m.add_var(0.0, f64::INFINITY, 0.0))
-        .collect();
-    let mut group_rows = Vec::with_capacity(p.groups.len());
-    for (g, group) in p.groups.iter().enumerate() {
-        let mut terms_p = vec![(t_p[g], group.capacity)];
-        let mut terms_w = vec![(t_w[g], group.capacity)];
-        let mut rhs_p = 0.0;
-        let mut rhs_w = 0.0;
-        for &r in &group.reps {
-            terms_p.extend(rep_terms_p[r].iter().map(|&(v, a)| (v, -a)));
-            terms_w.extend(rep_terms_w[r].iter().map(|&(v, a)| (v, -a)));
-            rhs_p += fixed_p[r];
-            rhs_w += fixed_w[r];
+    // Per-rep load variables keep every x column in three short rows (its
+    // account, its rep's potential and workload), so the balance rows and
+    // group means stay tiny and the factorisation sparse:
+    // L_r - sum_i load_i x_ir = fixed load of r.
+    let mut load_rows: Vec<Option<(usize, usize)>> = vec![None; p.num_reps];
+    let mut load_p = vec![usize::MAX; p.num_reps];
+    let mut load_w = vec![usize::MAX; p.num_reps];
+    for r in 0..p.num_reps {
+        if p.rep_group[r].is_none() {
+            continue;
         }
-        let row_p = m.add_row(terms_p, Sense::Eq, rhs_p);
-        let row_w = m.add_row(terms_w, Sense::Eq, rhs_w);
-        group_rows.push((row_p, row_w));
+        load_p[r] = m.add_var(0.0, f64::INFINITY, 0.0);
+        load_w[r] = m.add_var(0.0, f64::INFINITY, 0.0);
+        let mut terms_p = vec![(load_p[r], 1.0)];
+        terms_p.extend(rep_terms_p[r].iter().map(|&(v, a)| (v, -a)));
+        let mut terms_w = vec![(load_w[r], 1.0)];
+        terms_w.extend(rep_terms_w[r].iter().map(|&(v, a)| (v, -a)));
+        let row_p = m.add_row(terms_p, Sense::Eq, fixed_p[r]);
+        let row_w = m.add_row(terms_w, Sense::Eq, fixed_w[r]);
+        load_rows[r] = Some((row_p, row_w));
     }
 
-    // Balance rows with slacks: load - (1 -/+ tol) cap T_g (>= / <=) -fixed.
+    // Per-group means per FTE: C_g * T_g - sum of the group's loads = 0.
+    let mut t_p = Vec::with_capacity(p.groups.len());
+    let mut t_w = Vec::with_capacity(p.groups.len());
+    for group in &p.groups {
+        let tp = m.add_var(0.0, f64::INFINITY, 0.0);
+        let tw = m.add_var(0.0, f64::INFINITY, 0.0);
+        let mut terms_p = vec![(tp, group.capacity)];
+        let mut terms_w = vec![(tw, group.capacity)];
+        terms_p.extend(group.reps.iter().map(|&r| (load_p[r], -1.0)));
+        terms_w.extend(group.reps.iter().map(|&r| (load_w[r], -1.0)));
+        m.add_row(terms_p, Sense::Eq, 0.0);
+        m.add_row(terms_w, Sense::Eq, 0.0);
+        t_p.push(tp);
+        t_w.push(tw);
+    }
+
+    // Balance rows with slacks: L_r - (1 -/+ tol) cap_r T_g (>= / <=) 0.
     let slack_cost = phase.slack_cost();
-    let mut rep_rows: Vec<Option<RepRows>> = Vec::with_capacity(p.num_reps);
     let mut slack_vars: Vec<(usize, usize, Metric, bool)> = Vec::new();
     for r in 0..p.num_reps {
-        let Some(g) = p.rep_group[r] else {
-            rep_rows.push(None);
-            continue;
-        };
-        let mut row =
-            |terms: &[(usize, f64)], t: usize, factor: f64, fixed: f64, above: bool, metric| {
+        let Some(g) = p.rep_group[r] else { continue };
+        let bands = [
+            (load_p[r], t_p[g], p.tol_p, Metric::Potential),
+            (load_w[r], t_w[g], p.tol_w, Metric::Workload),
+        ];
+        for (load, mean, tol, metric) in bands {
+            for above in [false, true] {
                 let s = m.add_var(0.0, f64::INFINITY, slack_cost);
                 slack_vars.push((s, r, metric, above));
-                let mut all = terms.to_vec();
-                all.push((t, -factor * p.cap[r]));
+                let factor = if above { 1.0 + tol } else { 1.0 - tol };
+                let mut terms = vec![(load, 1.0), (mean, -factor * p.cap[r])];
                 if above {
-                    all.push((s, -1.0));
-                    m.add_row(all, Sense::Le, -fixed)
+                    terms.push((s, -1.0));
+                    m.add_row(terms, Sense::Le, 0.0);
                 } else {
-                    all.push((s, 1.0));
-                    m.add_row(all, Sense::Ge, -fixed)
+                    terms.push((s, 1.0));
+                    m.add_row(terms, Sense::Ge, 0.0);
                 }
-            };
-        let lo_p = row(
-            &rep_terms_p[r],
-            t_p[g],
-            1.0 - p.tol_p,
-            fixed_p[r],
-            false,
-            Metric::Potential,
-        );
-        let hi_p = row(
-            &rep_terms_p[r],
-            t_p[g],
-            1.0 + p.tol_p,
-            fixed_p[r],
-            true,
-            Metric::Potential,
-        );
-        let lo_w = row(
-            &rep_terms_w[r],
-            t_w[g],
-            1.0 - p.tol_w,
-            fixed_w[r],
-            false,
-            Metric::Workload,
-        );
-        let hi_w = row(
-            &rep_terms_w[r],
-            t_w[g],
-            1.0 + p.tol_w,
-            fixed_w[r],
-            true,
-            Metric::Workload,
-        );
-        rep_rows.push(Some(RepRows {
-            lo_p,
-            hi_p,
-            lo_w,
-            hi_w,
-        }));
+            }
+        }
     }
 
     let LpOutcome::Optimal(sol) = solver::solve(solver_name, &m)? else {
@@ -216,13 +181,14 @@ pub fn solve_restricted(
         ));
     };
 
+    // x_ir has coefficient -pot_i in r's potential-load row, so its price
+    // per unit of potential is minus that row's dual.
     let mut alpha = vec![0.0; p.num_reps];
     let mut beta = vec![0.0; p.num_reps];
     for r in 0..p.num_reps {
-        if let (Some(rows), Some(g)) = (&rep_rows[r], p.rep_group[r]) {
-            let (gp, gw) = group_rows[g];
-            alpha[r] = sol.duals[rows.lo_p] + sol.duals[rows.hi_p] - sol.duals[gp];
-            beta[r] = sol.duals[rows.lo_w] + sol.duals[rows.hi_w] - sol.duals[gw];
+        if let Some((row_p, row_w)) = load_rows[r] {
+            alpha[r] = -sol.duals[row_p];
+            beta[r] = -sol.duals[row_w];
         }
     }
 

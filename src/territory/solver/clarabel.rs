@@ -23,12 +23,16 @@ pub fn solve(model: &LpModel) -> Result<LpOutcome> {
     let t = std::time::Instant::now();
     let r = problem.solve();
     if std::env::var_os("TPLAN_DEBUG").is_some() {
-        eprintln!(
-            "clarabel {} vars {} rows: {:.2}s",
-            model.num_vars(),
-            model.rows.len(),
-            t.elapsed().as_secs_f64()
-        );
+        if let Ok(s) = &r {
+            eprintln!(
+                "clarabel {} vars {} rows: {:.2}s, {} iterations, solver time {:.2}s",
+                model.num_vars(),
+                model.rows.len(),
+                t.elapsed().as_secs_f64(),
+                s.inner().iterations,
+                s.inner().solve_time
+            );
+        }
     }
     match r {
         Ok(mut solution) => {
