@@ -281,7 +281,7 @@ fn tiny_fixture_is_valid() {
     };
     assert_eq!(segment_line("ENT"), vec!["ENT", "3", "2,470,000", "1", "1"]);
     assert_eq!(segment_line("MM"), vec!["MM", "4", "1,210,000", "2", "2"]);
-    assert_eq!(segment_line("SMB"), vec!["SMB", "5", "510,000", "2", "1.5"]);
+    assert_eq!(segment_line("SMB"), vec!["SMB", "5", "490,000", "2", "1.5"]);
     assert!(
         report.contains("read tests/fixtures/tiny/accounts.csv ("),
         "{report}"

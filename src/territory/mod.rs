@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 mod candidates;
+mod coarse;
 mod infeasible;
 mod lp;
 mod problem;
@@ -117,7 +118,9 @@ pub fn plan_territories(dataset: &Dataset, options: &PlanOptions) -> Result<Plan
     stats.lp_objective = relaxation.lp.cost * problem.pot_unit * KM_SCALE;
 
     progress.say("rounding and repairing");
-    let owner = round::round_shares(&problem, &relaxation.lp.shares);
+    let support = round::optimal_support(&problem, &relaxation.lp);
+    let vertex = relax::vertex_on_support(&problem, &support, &options.solver)?;
+    let owner = round::round_shares(&problem, &vertex);
     let mut search = LocalSearch::new(
         &problem,
         &relaxation.neighbours,
@@ -138,10 +141,18 @@ pub fn plan_territories(dataset: &Dataset, options: &PlanOptions) -> Result<Plan
         }
     };
     dbg(&search, "rounded");
+    let t = Instant::now();
     search.repair();
-    dbg(&search, "repaired");
+    dbg(
+        &search,
+        &format!("repaired in {:.2}s", t.elapsed().as_secs_f64()),
+    );
+    let t = Instant::now();
     search.improve();
-    dbg(&search, "improved");
+    dbg(
+        &search,
+        &format!("improved in {:.2}s", t.elapsed().as_secs_f64()),
+    );
     if search.total_violation() > 0.0 {
         search.repair();
     }

@@ -23,7 +23,7 @@ pub struct Group {
 }
 
 /// Which reps may own an account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Eligibility {
     /// Locked to this rep.
     Locked(usize),
@@ -45,6 +45,8 @@ pub struct Problem {
     /// Hours per scaled workload unit.
     pub work_unit: f64,
     pub account_points: Vec<GeoPoint>,
+    /// Account coordinates in degrees (lat, lon), for coarsening.
+    pub account_degrees: Vec<(f64, f64)>,
     pub rep_points: Vec<GeoPoint>,
     /// FTE per rep; 0 for reps that take no accounts.
     pub cap: Vec<f64>,
@@ -92,6 +94,7 @@ impl Problem {
                 .iter()
                 .map(|a| GeoPoint::new(a.lat, a.lon))
                 .collect(),
+            account_degrees: ds.accounts.iter().map(|a| (a.lat, a.lon)).collect(),
             rep_points: ds
                 .reps
                 .iter()

@@ -5,6 +5,7 @@
 //! (with its own pricing) decides whether the full model is infeasible.
 
 use super::candidates::{drop_unattractive, price, start_candidates};
+use super::coarse::{coarse_problem, Coarse};
 use super::lp::{solve_restricted, LpResult, Phase};
 use super::problem::Problem;
 use super::warm::{core_candidates, estimate_prices};
@@ -16,6 +17,9 @@ pub const SLACK_TOL: f64 = 1e-6;
 /// but the feasibility LP proves a balanced plan exists.
 const INITIAL_PENALTY: f64 = 100.0;
 const MAX_PENALTY: f64 = 1e9;
+/// A cluster share above this puts the rep in its accounts' first core
+/// (interior-point solutions carry noise shares far below it).
+const COARSE_SUPPORT: f64 = 1e-3;
 
 /// The optimal LP relaxation with its candidate set.
 #[derive(Debug, Clone)]
@@ -43,8 +47,13 @@ pub fn solve_relaxation(
     on_round: &mut dyn FnMut(&str),
 ) -> Result<std::result::Result<Relaxation, Infeasibility>> {
     let pool = start_candidates(p);
-    let prices = estimate_prices(p, &pool);
-    let mut cand = core_candidates(p, &pool, &prices);
+    let mut cand = match coarse_problem(p) {
+        Some(coarse) => coarse_core(p, &pool, &coarse, solver, on_round)?,
+        None => {
+            let prices = estimate_prices(p, &pool);
+            core_candidates(p, &pool, &prices)
+        }
+    };
     on_round(&format!(
         "core of {} pairs from a pool of {}",
         cand.iter().map(Vec::len).sum::<usize>(),
@@ -103,6 +112,103 @@ pub fn solve_relaxation(
             ));
         }
     }
+}
+
+/// The first core from a solved coarse model: each account may go to the
+/// reps its cluster went to (so the coarse optimum, split down to accounts,
+/// is feasible in the first fine LP), to its nearest eligible rep, and to
+/// the pool reps whose cost under the coarse prices is near its best.
+fn coarse_core(
+    p: &Problem,
+    pool: &[Vec<usize>],
+    coarse: &Coarse,
+    solver: &str,
+    on_round: &mut dyn FnMut(&str),
+) -> Result<Vec<Vec<usize>>> {
+    let c = &coarse.problem;
+    on_round(&format!("coarse model of {} clusters", c.num_accounts));
+    let mut cand = start_candidates(c);
+    let (mut solves, mut priced) = (0, 0);
+    let phase = Phase::Cost {
+        penalty: INITIAL_PENALTY,
+    };
+    let lp = price_to_optimality(
+        c,
+        &mut cand,
+        phase,
+        solver,
+        &mut solves,
+        &mut priced,
+        on_round,
+    )?;
+    let mut core: Vec<Vec<usize>> = pool
+        .iter()
+        .map(|reps| {
+            if reps.len() == 1 {
+                reps.clone()
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    for (i, reps) in core.iter_mut().enumerate() {
+        if p.is_fixed(i) {
+            continue;
+        }
+        let k = coarse.cluster_of[i];
+        reps.extend(
+            lp.shares[k]
+                .iter()
+                .filter(|s| s.1 > COARSE_SUPPORT)
+                .map(|s| s.0),
+        );
+        reps.push(p.nearest_eligible(i));
+        reps.sort_unstable();
+        reps.dedup();
+    }
+    Ok(core)
+}
+
+/// Shares of a vertex (or nearly) of the optimal face: the LP over the
+/// support pairs with a tiny generic perturbation of the costs.
+pub fn vertex_on_support(
+    p: &Problem,
+    support: &[Vec<(usize, f64)>],
+    solver: &str,
+) -> Result<Vec<Vec<(usize, f64)>>> {
+    let cand: Vec<Vec<usize>> = support
+        .iter()
+        .map(|s| {
+            let mut r: Vec<usize> = s.iter().map(|x| x.0).collect();
+            r.sort_unstable();
+            r
+        })
+        .collect();
+    let lp = solve_restricted(
+        p,
+        &cand,
+        Phase::Vertex {
+            penalty: INITIAL_PENALTY,
+        },
+        solver,
+    )?;
+    if std::env::var_os("TPLAN_DEBUG").is_some() {
+        let split = lp
+            .shares
+            .iter()
+            .filter(|s| s.iter().filter(|x| x.1 > 1e-3).count() > 1)
+            .count();
+        eprintln!(
+            "vertex LP: slack {:.6}, cost {:.6}, split accounts {split}",
+            lp.slack, lp.cost
+        );
+    }
+    // Slack here means the support alone cannot balance (noise cut it too
+    // fine): keep the interior shares.
+    if lp.slack > SLACK_TOL {
+        return Ok(support.to_vec());
+    }
+    Ok(lp.shares)
 }
 
 /// Is a balanced plan possible at these tolerances? (Feasibility LP with

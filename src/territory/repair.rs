@@ -142,6 +142,41 @@ impl<'a> LocalSearch<'a> {
 
     /// Change in violation if the loads `delta` (rep, dpot, dwork) applied.
     fn violation_change(&self, delta: &[(usize, f64, f64)]) -> f64 {
+        if let Some(change) = self.two_rep_change(delta) {
+            return change;
+        }
+        self.general_change(delta)
+    }
+
+    /// Fast path: all of `delta` moves load between two reps of one group,
+    /// so the group's targets stay put and only those two reps change.
+    fn two_rep_change(&self, delta: &[(usize, f64, f64)]) -> Option<f64> {
+        let a = delta[0].0;
+        let b = delta.iter().map(|d| d.0).find(|&r| r != a)?;
+        if delta.iter().any(|d| d.0 != a && d.0 != b) {
+            return None;
+        }
+        let g = self.p.rep_group[a]?;
+        if self.p.rep_group[b] != Some(g) {
+            return None;
+        }
+        let (mut dpa, mut dwa, mut dpb, mut dwb) = (0.0, 0.0, 0.0, 0.0);
+        for &(r, dp, dw) in delta {
+            if r == a {
+                dpa += dp;
+                dwa += dw;
+            } else {
+                dpb += dp;
+                dwb += dw;
+            }
+        }
+        let (gp, gw) = (self.group_pot[g], self.group_work[g]);
+        let after = self.rep_violation(a, self.pot[a] + dpa, self.work[a] + dwa, gp, gw)
+            + self.rep_violation(b, self.pot[b] + dpb, self.work[b] + dwb, gp, gw);
+        Some(after - self.current_violation(a) - self.current_violation(b))
+    }
+
+    fn general_change(&self, delta: &[(usize, f64, f64)]) -> f64 {
         let groups: Vec<usize> = {
             let mut g: Vec<usize> = delta.iter().filter_map(|d| self.p.rep_group[d.0]).collect();
             g.sort_unstable();
@@ -223,15 +258,24 @@ impl<'a> LocalSearch<'a> {
     pub fn repair(&mut self) -> f64 {
         let max_steps = 50 * self.p.num_reps + 10 * self.p.num_accounts.min(100_000);
         for _ in 0..max_steps {
-            let violated: Vec<usize> = (0..self.p.num_reps)
-                .filter(|&r| self.current_violation(r) > EPS)
+            let mut violated: Vec<(f64, usize)> = (0..self.p.num_reps)
+                .map(|r| (self.current_violation(r), r))
+                .filter(|v| v.0 > EPS)
                 .collect();
             if violated.is_empty() {
                 return 0.0;
             }
+            // The rep furthest outside its band first: scanning every
+            // violated rep each step costs far more than it gains. The
+            // others are tried only when nothing helps the worst.
+            violated.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            let worst = [violated[0].1];
+            let all: Vec<usize> = violated.iter().map(|v| v.1).collect();
             let Some(step) = self
-                .best_repair_move(&violated)
-                .or_else(|| self.best_repair_swap(&violated))
+                .best_repair_move(&worst)
+                .or_else(|| self.best_repair_move(&all))
+                .or_else(|| self.best_repair_swap(&worst))
+                .or_else(|| self.best_repair_swap(&all))
             else {
                 break;
             };
@@ -265,18 +309,40 @@ impl<'a> LocalSearch<'a> {
             }
         };
         for &r in violated {
-            for &i in &self.members[r] {
-                if self.movable(i) {
-                    for &to in &self.cand[i] {
-                        consider(i, to, self);
+            let (over, under) = self.band_side(r);
+            if over {
+                for &i in &self.members[r] {
+                    if self.movable(i) {
+                        for &to in &self.cand[i] {
+                            consider(i, to, self);
+                        }
                     }
                 }
             }
-            for &i in &self.incoming[r] {
-                consider(i, r, self);
+            if under {
+                for &i in &self.incoming[r] {
+                    consider(i, r, self);
+                }
             }
         }
         best.map(|b| b.1)
+    }
+
+    /// Whether rep `r` is above its band (in either metric) and whether it
+    /// is below: an over rep is fixed by moving accounts out, an under rep
+    /// by taking accounts in.
+    fn band_side(&self, r: usize) -> (bool, bool) {
+        let Some(g) = self.p.rep_group[r] else {
+            return (false, false);
+        };
+        let share = self.p.cap[r] / self.p.groups[g].capacity;
+        let side = |load: f64, target: f64, tol: f64| {
+            let (lo, hi) = band(target, tol);
+            (load > hi, load < lo)
+        };
+        let (op, up) = side(self.pot[r], share * self.group_pot[g], self.p.tol_p);
+        let (ow, uw) = side(self.work[r], share * self.group_work[g], self.p.tol_w);
+        (op || ow, up || uw)
     }
 
     fn best_repair_swap(&self, violated: &[usize]) -> Option<Step> {
@@ -376,10 +442,14 @@ enum Step {
     Swap(usize, usize),
 }
 
-/// How far `load` lies outside [(1 - tol) target, (1 + tol) target].
-fn outside_band(load: f64, target: f64, tol: f64) -> f64 {
+/// The band [(1 - tol) target, (1 + tol) target], pulled in by the margin.
+fn band(target: f64, tol: f64) -> (f64, f64) {
     let t = tol * (1.0 - BAND_MARGIN) - BAND_MARGIN;
-    let hi = (1.0 + t) * target;
-    let lo = (1.0 - t) * target;
+    ((1.0 - t) * target, (1.0 + t) * target)
+}
+
+/// How far `load` lies outside its band.
+fn outside_band(load: f64, target: f64, tol: f64) -> f64 {
+    let (lo, hi) = band(target, tol);
     (load - hi).max(0.0) + (lo - load).max(0.0)
 }

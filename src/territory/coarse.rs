@@ -1,0 +1,101 @@
+//! Coarse model for the dual warm start: accounts of the same eligibility in
+//! the same grid cell are merged into one (potential-weighted centroid,
+//! summed loads). The coarse LP is small and its balance prices are close
+//! to the fine LP's, because a price is a value per unit of potential or
+//! workload at a rep, whatever the granularity of the accounts. Those prices
+//! pick the fine LP's first core.
+
+use std::collections::BTreeMap;
+
+use super::problem::{Eligibility, Problem};
+use crate::distance::GeoPoint;
+
+/// Coarse accounts per rep with capacity: enough to price every rep.
+const CLUSTERS_PER_REP: usize = 15;
+/// Never coarsen below this many accounts.
+const MIN_CLUSTERS: usize = 400;
+
+/// A coarse model and the cluster of every fine account.
+pub struct Coarse {
+    pub problem: Problem,
+    /// Cluster index per fine account.
+    pub cluster_of: Vec<usize>,
+}
+
+/// Merge accounts into at most about `CLUSTERS_PER_REP` x reps clusters.
+/// Returns `None` when the instance is already small enough.
+pub fn coarse_problem(p: &Problem) -> Option<Coarse> {
+    let active = p.rep_group.iter().filter(|g| g.is_some()).count();
+    let target = (CLUSTERS_PER_REP * active).max(MIN_CLUSTERS);
+    if p.num_accounts <= 2 * target {
+        return None;
+    }
+    let mut cell = 0.05;
+    let mut clusters = cluster(p, cell);
+    while clusters.len() > target {
+        cell *= 1.5;
+        clusters = cluster(p, cell);
+    }
+    let mut c = Problem {
+        num_accounts: clusters.len(),
+        pot: Vec::with_capacity(clusters.len()),
+        work: Vec::with_capacity(clusters.len()),
+        account_points: Vec::with_capacity(clusters.len()),
+        account_degrees: Vec::with_capacity(clusters.len()),
+        eligibility: Vec::with_capacity(clusters.len()),
+        ..p.clone()
+    };
+    let mut cluster_of = vec![0; p.num_accounts];
+    for (k, (key, members)) in clusters.into_iter().enumerate() {
+        for &i in &members {
+            cluster_of[i] = k;
+        }
+        let pot: f64 = members.iter().map(|&i| p.pot[i]).sum();
+        let work: f64 = members.iter().map(|&i| p.work[i]).sum();
+        let weight = |i: usize| {
+            if pot > 0.0 {
+                p.pot[i] / pot
+            } else {
+                1.0 / members.len() as f64
+            }
+        };
+        let clat: f64 = members
+            .iter()
+            .map(|&i| weight(i) * p.account_degrees[i].0)
+            .sum();
+        let clon: f64 = members
+            .iter()
+            .map(|&i| weight(i) * p.account_degrees[i].1)
+            .sum();
+        c.pot.push(pot);
+        c.work.push(work);
+        c.account_points.push(GeoPoint::new(clat, clon));
+        c.account_degrees.push((clat, clon));
+        c.eligibility.push(key.eligibility);
+    }
+    Some(Coarse {
+        problem: c,
+        cluster_of,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    eligibility: Eligibility,
+    cell_lat: i64,
+    cell_lon: i64,
+}
+
+fn cluster(p: &Problem, cell: f64) -> BTreeMap<Key, Vec<usize>> {
+    let mut out: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+    for i in 0..p.num_accounts {
+        let (lat, lon) = p.account_degrees[i];
+        let key = Key {
+            eligibility: p.eligibility[i],
+            cell_lat: (lat / cell).floor() as i64,
+            cell_lon: (lon * lat.to_radians().cos().max(0.1) / cell).floor() as i64,
+        };
+        out.entry(key).or_default().push(i);
+    }
+    out
+}
