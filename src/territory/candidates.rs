@@ -88,9 +88,13 @@ pub fn reduced_cost(p: &Problem, lp: &LpResult, phase: Phase, i: usize, r: usize
 
 /// Add every eligible pair with negative reduced cost (up to
 /// `PRICED_PER_ACCOUNT` per account, most negative first). Returns the
-/// number of pairs added; 0 proves the restricted LP optimal for the full
-/// model.
-pub fn price(p: &Problem, cand: &mut [Vec<usize>], lp: &LpResult, phase: Phase) -> usize {
+/// pairs added; none proves the restricted LP optimal for the full model.
+pub fn price(
+    p: &Problem,
+    cand: &mut [Vec<usize>],
+    lp: &LpResult,
+    phase: Phase,
+) -> Vec<(usize, usize)> {
     let additions: Vec<Vec<usize>> = cand
         .par_iter()
         .enumerate()
@@ -111,10 +115,10 @@ pub fn price(p: &Problem, cand: &mut [Vec<usize>], lp: &LpResult, phase: Phase) 
             negative.into_iter().map(|(_, r)| r).collect()
         })
         .collect();
-    let mut added = 0;
-    for (c, new) in cand.iter_mut().zip(additions) {
+    let mut added = Vec::new();
+    for (i, (c, new)) in cand.iter_mut().zip(additions).enumerate() {
         if !new.is_empty() {
-            added += new.len();
+            added.extend(new.iter().map(|&r| (i, r)));
             c.extend(new);
             c.sort_unstable();
         }
@@ -128,10 +132,14 @@ pub fn price(p: &Problem, cand: &mut [Vec<usize>], lp: &LpResult, phase: Phase) 
 pub const DROP_MARGIN_KM: f64 = 10.0;
 
 /// Drop LP columns that carry no share and price well above zero. Keeps
-/// every column the solution uses, so the restricted optimum is unchanged.
+/// every column the solution uses, so the restricted optimum is unchanged,
+/// and every column pricing ever added (`kept`, sorted per account): with
+/// degenerate duals a dropped column can price negative again, and
+/// dropping it again would cycle for ever.
 pub fn drop_unattractive(
     p: &Problem,
     cand: &mut [Vec<usize>],
+    kept: &[Vec<usize>],
     lp: &LpResult,
     phase: Phase,
 ) -> usize {
@@ -145,7 +153,8 @@ pub fn drop_unattractive(
             let used = &lp.shares[i];
             let before = reps.len();
             reps.retain(|&r| {
-                used.iter().any(|&(u, x)| u == r && x > 1e-6)
+                kept[i].binary_search(&r).is_ok()
+                    || used.iter().any(|&(u, x)| u == r && x > 1e-6)
                     || reduced_cost(p, lp, phase, i, r) <= margin
             });
             before - reps.len()

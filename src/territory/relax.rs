@@ -237,13 +237,20 @@ fn price_to_optimality(
     priced_pairs: &mut usize,
     on_round: &mut dyn FnMut(&str),
 ) -> Result<LpResult> {
+    let mut kept: Vec<Vec<usize>> = vec![Vec::new(); p.num_accounts];
     loop {
         let lp = solve_restricted(p, cand, phase, solver)?;
         *lp_solves += 1;
-        let added = price(p, cand, &lp, phase);
+        let new_pairs = price(p, cand, &lp, phase);
+        let added = new_pairs.len();
         *priced_pairs += added;
+        for (i, r) in new_pairs {
+            if let Err(at) = kept[i].binary_search(&r) {
+                kept[i].insert(at, r);
+            }
+        }
         if added > 0 {
-            drop_unattractive(p, cand, &lp, phase);
+            drop_unattractive(p, cand, &kept, &lp, phase);
         }
         on_round(&format!(
             "LP {}: {} columns, slack {:.4}, cost {:.6}, {} pairs priced in",

@@ -255,29 +255,37 @@ impl<'a> LocalSearch<'a> {
     }
 
     /// Restore balance; returns the violation left (0 when repaired).
+    ///
+    /// Each step works on the rep furthest outside its band (scanning
+    /// every violated rep each step costs far more than it gains): the best
+    /// move within its group, else across groups, else the best move within
+    /// a group for any violated rep, else the best swap for the worst (swaps
+    /// are costly to search). A rep nothing helps is set aside until some
+    /// other step changes the loads.
     pub fn repair(&mut self) -> f64 {
         let max_steps = 50 * self.p.num_reps + 10 * self.p.num_accounts.min(100_000);
+        let mut stuck = vec![false; self.p.num_reps];
         for _ in 0..max_steps {
-            let mut violated: Vec<(f64, usize)> = (0..self.p.num_reps)
+            let violated: Vec<(f64, usize)> = (0..self.p.num_reps)
+                .filter(|&r| !stuck[r])
                 .map(|r| (self.current_violation(r), r))
                 .filter(|v| v.0 > EPS)
                 .collect();
-            if violated.is_empty() {
-                return 0.0;
-            }
-            // The rep furthest outside its band first: scanning every
-            // violated rep each step costs far more than it gains. The
-            // others are tried only when nothing helps the worst.
-            violated.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            let worst = [violated[0].1];
-            let all: Vec<usize> = violated.iter().map(|v| v.1).collect();
-            let Some(step) = self
-                .best_repair_move(&worst)
-                .or_else(|| self.best_repair_move(&all))
-                .or_else(|| self.best_repair_swap(&worst))
-                .or_else(|| self.best_repair_swap(&all))
+            let Some(&(_, worst)) = violated
+                .iter()
+                .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
             else {
                 break;
+            };
+            let all: Vec<usize> = violated.iter().map(|v| v.1).collect();
+            let Some(step) = self
+                .best_repair_move(&[worst], true)
+                .or_else(|| self.best_repair_move(&[worst], false))
+                .or_else(|| self.best_repair_move(&all, true))
+                .or_else(|| self.best_repair_swap(worst))
+            else {
+                stuck[worst] = true;
+                continue;
             };
             match step {
                 Step::Move(i, to) => self.relocate(i, to),
@@ -287,15 +295,23 @@ impl<'a> LocalSearch<'a> {
                     self.relocate(j, ri);
                 }
             }
+            stuck.iter_mut().for_each(|s| *s = false);
             self.stats.repair_moves += 1;
         }
         self.total_violation()
     }
 
-    fn best_repair_move(&self, violated: &[usize]) -> Option<Step> {
+    /// Best single move for the given reps; `same_group` limits it to moves
+    /// between reps of one balance group, which are cheap to evaluate (a
+    /// move between groups shifts both groups' targets and needs every rep
+    /// of both re-checked).
+    fn best_repair_move(&self, violated: &[usize], same_group: bool) -> Option<Step> {
         let mut best: Option<(f64, Step)> = None;
         let mut consider = |i: usize, to: usize, this: &Self| {
             if to == this.owner[i] {
+                return;
+            }
+            if same_group && this.p.rep_group[to] != this.p.rep_group[this.owner[i]] {
                 return;
             }
             let dv = this.violation_change(&this.move_delta(i, to));
@@ -345,9 +361,9 @@ impl<'a> LocalSearch<'a> {
         (op || ow, up || uw)
     }
 
-    fn best_repair_swap(&self, violated: &[usize]) -> Option<Step> {
+    fn best_repair_swap(&self, r: usize) -> Option<Step> {
         let mut best: Option<(f64, Step)> = None;
-        for &r in violated {
+        {
             for &i in &self.members[r] {
                 if !self.movable(i) {
                     continue;
