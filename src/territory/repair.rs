@@ -13,6 +13,8 @@ use super::problem::Problem;
 const BAND_MARGIN: f64 = 1e-9;
 /// Violation changes smaller than this are noise.
 const EPS: f64 = 1e-12;
+/// Violated reps scanned for a move when the worst rep has none.
+const REPAIR_FALLBACK_REPS: usize = 40;
 /// Improvement passes over all accounts.
 const MAX_IMPROVE_PASSES: usize = 20;
 
@@ -277,7 +279,15 @@ impl<'a> LocalSearch<'a> {
             else {
                 break;
             };
-            let all: Vec<usize> = violated.iter().map(|v| v.1).collect();
+            // The next worst few stand in for "all violated reps": scanning
+            // hundreds of them per step made repair at 500 reps take minutes.
+            let mut by_violation = violated.clone();
+            by_violation.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            let all: Vec<usize> = by_violation
+                .iter()
+                .take(REPAIR_FALLBACK_REPS)
+                .map(|v| v.1)
+                .collect();
             let Some(step) = self
                 .best_repair_move(&[worst], true)
                 .or_else(|| self.best_repair_move(&[worst], false))
