@@ -1,0 +1,156 @@
+//! Planner speed: `cargo bench --bench plan`.
+//!
+//! Measured in one run so the report can give ratios:
+//! - `plan_territories/2000x20` and `plan_territories/10000x100`: the whole
+//!   territory solve (candidate core, column generation, rounding, repair,
+//!   verification) on `generate(N, R, 1)`;
+//! - `full_lp/2000x20`: building the full LP over every eligible pair of the
+//!   2,000 x 20 instance and solving it once with Clarabel through
+//!   `tplan::territory::solver`, the plain alternative to column generation
+//!   (the LP only: no rounding or repair).
+//!
+//! `TPLAN_BENCH_LARGE=1` adds `plan_territories/100000x500` (minutes per
+//! iteration). `TPLAN_BENCH_SOLVER=highs` (with `--features highs`) changes
+//! the backend of every benchmark.
+//!
+//! Each benchmark takes 10 samples of one iteration each (flat sampling).
+
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};
+
+use tplan::distance::haversine_km;
+use tplan::generate::{generate, GenerateSpec};
+use tplan::model::Dataset;
+use tplan::territory::solver::{solve, LpModel, LpOutcome, Sense};
+use tplan::territory::{plan_territories, PlanOptions};
+
+fn solver() -> String {
+    std::env::var("TPLAN_BENCH_SOLVER")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "clarabel".to_string())
+}
+
+fn options() -> PlanOptions {
+    PlanOptions {
+        solver: solver(),
+        progress: false,
+    }
+}
+
+/// The full territory LP of the brief over every eligible pair: x[i,r] >= 0,
+/// sum_r x[i,r] = 1, per balance group free means with C_g T_g = group load,
+/// and (1 ± tol) cap_r T_g bounds on each rep's potential and workload.
+/// Potential and workload scaled to mean 1, distance to 1,000 km.
+fn full_lp(ds: &Dataset) -> LpModel {
+    let n = ds.accounts.len() as f64;
+    let pmean = ds.accounts.iter().map(|a| a.potential).sum::<f64>() / n;
+    let wmean = ds.accounts.iter().map(|a| a.workload).sum::<f64>() / n;
+    let tol_p = ds.config.balance.potential_tolerance;
+    let tol_w = ds.config.balance.workload_tolerance;
+    let mut lp = LpModel::default();
+    let mut by_rep: Vec<Vec<(usize, usize)>> = vec![Vec::new(); ds.reps.len()];
+    for (i, a) in ds.accounts.iter().enumerate() {
+        let mut row = Vec::new();
+        for (r, rep) in ds.reps.iter().enumerate() {
+            let eligible = rep.capacity > 0.0
+                && rep.covers(a.segment.as_deref())
+                && (!a.locked || a.current_owner.as_deref() == Some(rep.id.as_str()));
+            if eligible {
+                let km = haversine_km(a.lat, a.lon, rep.lat, rep.lon);
+                let j = lp.add_var(0.0, f64::INFINITY, a.potential / pmean * km / 1000.0);
+                row.push((j, 1.0));
+                by_rep[r].push((i, j));
+            }
+        }
+        lp.add_row(row, Sense::Eq, 1.0);
+    }
+    let mut groups: Vec<(Vec<String>, Vec<usize>)> = Vec::new();
+    for (r, rep) in ds.reps.iter().enumerate() {
+        if rep.capacity <= 0.0 {
+            continue;
+        }
+        match groups.iter_mut().find(|(k, _)| *k == rep.segments) {
+            Some((_, members)) => members.push(r),
+            None => groups.push((rep.segments.clone(), vec![r])),
+        }
+    }
+    for (_, members) in &groups {
+        let cap: f64 = members.iter().map(|&r| ds.reps[r].capacity).sum();
+        let tp = lp.add_var(f64::NEG_INFINITY, f64::INFINITY, 0.0);
+        let tw = lp.add_var(f64::NEG_INFINITY, f64::INFINITY, 0.0);
+        let mut gp = vec![(tp, -cap)];
+        let mut gw = vec![(tw, -cap)];
+        for &r in members {
+            let c = ds.reps[r].capacity;
+            let p: Vec<(usize, f64)> = by_rep[r]
+                .iter()
+                .map(|&(i, j)| (j, ds.accounts[i].potential / pmean))
+                .collect();
+            let w: Vec<(usize, f64)> = by_rep[r]
+                .iter()
+                .map(|&(i, j)| (j, ds.accounts[i].workload / wmean))
+                .collect();
+            gp.extend(&p);
+            gw.extend(&w);
+            for (terms, t, tol) in [(p, tp, tol_p), (w, tw, tol_w)] {
+                let mut hi = terms.clone();
+                hi.push((t, -(1.0 + tol) * c));
+                lp.add_row(hi, Sense::Le, 0.0);
+                let mut lo = terms;
+                lo.push((t, -(1.0 - tol) * c));
+                lp.add_row(lo, Sense::Ge, 0.0);
+            }
+        }
+        lp.add_row(gp, Sense::Eq, 0.0);
+        lp.add_row(gw, Sense::Eq, 0.0);
+    }
+    lp
+}
+
+fn bench_plan(c: &mut Criterion) {
+    let mut sizes = vec![(2_000, 20), (10_000, 100)];
+    if std::env::var_os("TPLAN_BENCH_LARGE").is_some_and(|v| v == "1") {
+        sizes.push((100_000, 500));
+    }
+    let mut group = c.benchmark_group("plan_territories");
+    group
+        .sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(1))
+        .measurement_time(Duration::from_secs(1));
+    for (accounts, reps) in sizes {
+        let ds = generate(&GenerateSpec::new(accounts, reps, 1));
+        let options = options();
+        group.bench_function(
+            BenchmarkId::from_parameter(format!("{accounts}x{reps}")),
+            |b| b.iter(|| plan_territories(&ds, &options).expect("plan")),
+        );
+    }
+    group.finish();
+}
+
+fn bench_full_lp(c: &mut Criterion) {
+    let ds = generate(&GenerateSpec::new(2_000, 20, 1));
+    let solver = solver();
+    let mut group = c.benchmark_group("full_lp");
+    group
+        .sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(1))
+        .measurement_time(Duration::from_secs(1));
+    group.bench_function(BenchmarkId::from_parameter("2000x20"), |b| {
+        b.iter(|| {
+            let lp = full_lp(&ds);
+            match solve(&solver, &lp).expect("solve") {
+                LpOutcome::Optimal(sol) => sol.objective,
+                LpOutcome::Infeasible => panic!("full LP infeasible"),
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_plan, bench_full_lp);
+criterion_main!(benches);
