@@ -32,7 +32,7 @@ pub use infeasible::money;
 /// Options of a planning run that are not part of the plan config.
 #[derive(Debug, Clone)]
 pub struct PlanOptions {
-    /// LP backend name (`clarabel`, or `highs` / `cbc` when built in).
+    /// LP backend name (`clarabel`, or `highs` when built in).
     pub solver: String,
     /// Show progress bars on stderr (only when it is a terminal).
     pub progress: bool,

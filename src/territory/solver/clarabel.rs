@@ -2,13 +2,10 @@
 //! solutions are interior (not vertices), so callers must not assume few
 //! fractional values.
 
-use good_lp::{
-    solvers::clarabel::clarabel, DualValues, ResolutionError, Solution, SolutionWithDual,
-    SolverModel,
-};
+use good_lp::{solvers::clarabel::clarabel, SolverModel};
 
-use super::{add_rows, objective_of, to_good_lp, LpModel, LpOutcome, LpSolution};
-use crate::{Error, Result};
+use super::{add_rows, outcome, to_good_lp, LpModel, LpOutcome};
+use crate::Result;
 
 pub fn solve(model: &LpModel) -> Result<LpOutcome> {
     let parts = to_good_lp(model);
@@ -34,18 +31,5 @@ pub fn solve(model: &LpModel) -> Result<LpOutcome> {
             );
         }
     }
-    match r {
-        Ok(mut solution) => {
-            let values: Vec<f64> = parts.handles.iter().map(|v| solution.value(*v)).collect();
-            let dual = solution.compute_dual();
-            let duals = refs.iter().map(|r| dual.dual(r.clone())).collect();
-            Ok(LpOutcome::Optimal(LpSolution {
-                objective: objective_of(model, &values),
-                values,
-                duals,
-            }))
-        }
-        Err(ResolutionError::Infeasible) => Ok(LpOutcome::Infeasible),
-        Err(e) => Err(Error::Solver(format!("Clarabel: {e}"))),
-    }
+    outcome(model, &parts.handles, &refs, r, "Clarabel")
 }

@@ -4,8 +4,6 @@
 //! values and row duals in one sign convention.
 
 mod clarabel;
-#[cfg(feature = "coin_cbc")]
-mod coin_cbc;
 #[cfg(feature = "highs")]
 mod highs;
 
@@ -83,9 +81,6 @@ pub fn available_solvers() -> Vec<&'static str> {
     if cfg!(feature = "highs") {
         names.push("highs");
     }
-    if cfg!(feature = "coin_cbc") {
-        names.push("cbc");
-    }
     names
 }
 
@@ -96,7 +91,7 @@ pub fn check_solver(name: &str) -> Result<()> {
     } else {
         let hint = match name {
             "highs" => " (rebuild with `--features highs`)",
-            "cbc" => " (rebuild with `--features coin_cbc`)",
+            "cbc" => " (CBC is not offered: good_lp's CBC backend gives no row duals, which pricing needs)",
             _ => "",
         };
         Err(Error::Usage(format!(
@@ -112,8 +107,6 @@ pub fn solve(name: &str, model: &LpModel) -> Result<LpOutcome> {
         "clarabel" => clarabel::solve(model),
         #[cfg(feature = "highs")]
         "highs" => highs::solve(model),
-        #[cfg(feature = "coin_cbc")]
-        "cbc" => coin_cbc::solve(model),
         other => {
             check_solver(other)?;
             Err(Error::Solver(format!("solver '{other}' is not wired")))
@@ -184,8 +177,37 @@ pub(crate) fn add_rows<M: SolverModel>(
         .collect()
 }
 
-/// Objective value recomputed from primal values (backends differ in what
-/// they report).
+/// Turn a backend's answer into an [`LpOutcome`]: primal values, row duals
+/// in the shadow-price convention, and the objective recomputed from the
+/// values (backends differ in what they report).
+pub(crate) fn outcome<S>(
+    model: &LpModel,
+    handles: &[Variable],
+    refs: &[ConstraintReference],
+    answer: std::result::Result<S, good_lp::ResolutionError>,
+    backend: &str,
+) -> Result<LpOutcome>
+where
+    S: good_lp::Solution + for<'a> good_lp::SolutionWithDual<'a>,
+{
+    use good_lp::DualValues;
+    match answer {
+        Ok(mut solution) => {
+            let values: Vec<f64> = handles.iter().map(|v| solution.value(*v)).collect();
+            let dual = solution.compute_dual();
+            let duals = refs.iter().map(|r| dual.dual(r.clone())).collect();
+            Ok(LpOutcome::Optimal(LpSolution {
+                objective: objective_of(model, &values),
+                values,
+                duals,
+            }))
+        }
+        Err(good_lp::ResolutionError::Infeasible) => Ok(LpOutcome::Infeasible),
+        Err(e) => Err(Error::Solver(format!("{backend}: {e}"))),
+    }
+}
+
+/// Objective value recomputed from primal values.
 pub(crate) fn objective_of(model: &LpModel, values: &[f64]) -> f64 {
     model.cost.iter().zip(values).map(|(c, x)| c * x).sum()
 }
