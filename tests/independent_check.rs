@@ -4,7 +4,7 @@
 //! and compares the plan's objective with the optimum of the full LP (every
 //! eligible pair) that it builds and solves itself with good_lp + Clarabel.
 //!
-//! `TPLAN_SOLVER=highs` (or `cbc`) makes the planner use that backend; the
+//! `TPLAN_SOLVER=highs` makes the planner use that backend; the
 //! checker's own LP always uses Clarabel.
 
 mod common;
