@@ -52,36 +52,6 @@ pub struct Counts {
     pub reps_outside_tolerance: usize,
 }
 
-/// The solve statistics without their timings (those go to `timings`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SolveFigures {
-    pub solver: String,
-    pub lp_solves: usize,
-    pub eligible_pairs: usize,
-    pub candidate_pairs: usize,
-    pub priced_pairs: usize,
-    pub lp_objective: f64,
-    pub split_accounts: usize,
-    pub repair_moves: usize,
-    pub improve_moves: usize,
-}
-
-impl From<&SolveStats> for SolveFigures {
-    fn from(s: &SolveStats) -> Self {
-        SolveFigures {
-            solver: s.solver.clone(),
-            lp_solves: s.lp_solves,
-            eligible_pairs: s.eligible_pairs,
-            candidate_pairs: s.candidate_pairs,
-            priced_pairs: s.priced_pairs,
-            lp_objective: s.lp_objective,
-            split_accounts: s.split_accounts,
-            repair_moves: s.repair_moves,
-            improve_moves: s.improve_moves,
-        }
-    }
-}
-
 /// Balance before (current owners) and after (the plan).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BalanceSection {
@@ -162,7 +132,8 @@ pub struct Manifest<'a> {
     pub gap_pct: f64,
     pub counts: Counts,
     pub balance: BalanceSection,
-    pub solve: SolveFigures,
+    /// The solve statistics; their timings go to `timings`.
+    pub solve: SolveStats,
     /// Files written next to the manifest.
     pub outputs: &'a [ManifestFile],
     pub warnings: &'a [String],
@@ -212,7 +183,7 @@ impl<'a> Manifest<'a> {
                 after,
                 objective_before: status_quo_objective(dataset, plan),
             },
-            solve: SolveFigures::from(&outcome.stats),
+            solve: outcome.stats.clone(),
             outputs,
             warnings: &run.warnings,
             timings,

@@ -58,7 +58,9 @@ pub struct SolveStats {
     pub repair_moves: usize,
     /// Moves and swaps that lowered the objective within tolerance.
     pub improve_moves: usize,
-    /// Named stage timings in seconds, in run order.
+    /// Named stage timings in seconds, in run order. Not serialised with
+    /// the rest: the manifest keeps run-dependent figures under `timings`.
+    #[serde(skip)]
     pub timings: Vec<(String, f64)>,
 }
 
