@@ -2,6 +2,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::ramp::RampConfig;
 use crate::InputProblem;
 
 /// Default `[balance] potential_tolerance`: ±5 % of the rep's fair share.
@@ -16,12 +17,13 @@ pub const DEFAULT_WORKLOAD_TOLERANCE: f64 = 0.10;
 pub struct Config {
     /// First month of the fiscal year, 1-12.
     pub fiscal_year_start_month: u32,
-    /// Calendar year in which the planned fiscal year starts; `None` means
-    /// the year of the run date is not used: outputs stay reproducible by
-    /// requiring it only where dates matter (ramp, phasing).
+    /// Calendar year in which the planned fiscal year starts. `None` is
+    /// allowed (tplan never reads the clock, so outputs stay reproducible);
+    /// the stages where dates matter (ramp, phasing) ask for it by name.
     pub fiscal_year: Option<i32>,
     pub balance: BalanceConfig,
     pub workload: WorkloadDefaults,
+    pub ramp: RampConfig,
 }
 
 impl Default for Config {
@@ -31,6 +33,7 @@ impl Default for Config {
             fiscal_year: None,
             balance: BalanceConfig::default(),
             workload: WorkloadDefaults::default(),
+            ramp: RampConfig::default(),
         }
     }
 }
@@ -122,6 +125,7 @@ impl Config {
             }
         }
         problems.extend(self.workload.validate());
+        problems.extend(self.ramp.validate());
         problems
     }
 }

@@ -6,6 +6,7 @@
 mod account;
 mod config;
 mod plan;
+mod ramp;
 mod rep;
 
 pub use account::{Account, WorkloadSource};
@@ -14,6 +15,7 @@ pub use config::{
     DEFAULT_WORKLOAD_TOLERANCE,
 };
 pub use plan::{Assignment, Plan, PlanStatus, Reason, RepBalance};
+pub use ramp::{tenure_month, FiscalYear, RampConfig, RampStep, YearMonth};
 pub use rep::Rep;
 
 /// Everything a planning run reads: accounts, reps and the plan config,
