@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::ramp::RampConfig;
+use super::targets::QuotaConfig;
 use crate::InputProblem;
 
 /// Default `[balance] potential_tolerance`: ±5 % of the rep's fair share.
@@ -24,6 +25,7 @@ pub struct Config {
     pub balance: BalanceConfig,
     pub workload: WorkloadDefaults,
     pub ramp: RampConfig,
+    pub quota: QuotaConfig,
 }
 
 impl Default for Config {
@@ -34,6 +36,7 @@ impl Default for Config {
             balance: BalanceConfig::default(),
             workload: WorkloadDefaults::default(),
             ramp: RampConfig::default(),
+            quota: QuotaConfig::default(),
         }
     }
 }
@@ -126,6 +129,7 @@ impl Config {
         }
         problems.extend(self.workload.validate());
         problems.extend(self.ramp.validate());
+        problems.extend(self.quota.validate());
         problems
     }
 }

@@ -8,6 +8,7 @@ mod config;
 mod plan;
 mod ramp;
 mod rep;
+mod targets;
 
 pub use account::{Account, WorkloadSource};
 pub use config::{
@@ -17,6 +18,7 @@ pub use config::{
 pub use plan::{Assignment, Plan, PlanStatus, Reason, RepBalance};
 pub use ramp::{tenure_month, FiscalYear, RampConfig, RampStep, YearMonth};
 pub use rep::Rep;
+pub use targets::QuotaConfig;
 
 /// Everything a planning run reads: accounts, reps and the plan config,
 /// with extra CSV columns kept so outputs can carry them through.
