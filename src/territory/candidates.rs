@@ -86,22 +86,30 @@ pub fn reduced_cost(p: &Problem, lp: &LpResult, phase: Phase, i: usize, r: usize
     phase.pair_cost(p, i, r) - lp.u[i] - p.pot[i] * lp.alpha[r] - p.work[i] * lp.beta[r]
 }
 
-/// Add every eligible pair with negative reduced cost (up to
-/// `PRICED_PER_ACCOUNT` per account, most negative first). Returns the
-/// pairs added; none proves the restricted LP optimal for the full model.
-pub fn price(
-    p: &Problem,
-    cand: &mut [Vec<usize>],
-    lp: &LpResult,
-    phase: Phase,
-) -> Vec<(usize, usize)> {
-    let additions: Vec<Vec<usize>> = cand
+/// Pairs pricing added, and how far the restricted LP can be from the
+/// full one.
+#[derive(Debug, Clone, Default)]
+pub struct Pricing {
+    pub added: Vec<(usize, usize)>,
+    /// Sum over accounts of the most negative reduced cost of a missing
+    /// pair (>= 0 as a magnitude). Lowering each account's dual by its own
+    /// share of this makes every pair dual feasible, so the restricted
+    /// optimum minus `deficit` is a lower bound on the full LP (the
+    /// Lagrangian bound of column generation).
+    pub deficit: f64,
+}
+
+/// Every eligible pair missing from `cand` with negative reduced cost (up
+/// to `PRICED_PER_ACCOUNT` per account, most negative first). None proves
+/// the restricted LP optimal for the full model.
+pub fn price(p: &Problem, cand: &[Vec<usize>], lp: &LpResult, phase: Phase) -> Pricing {
+    let additions: Vec<(f64, Vec<usize>)> = cand
         .par_iter()
         .enumerate()
         .map(|(i, current)| {
             let eligible = p.eligible(i);
             if eligible.len() <= current.len() {
-                return Vec::new();
+                return (0.0, Vec::new());
             }
             let tol = PRICING_TOLERANCE * (1.0 + lp.u[i].abs());
             let mut negative: Vec<(f64, usize)> = eligible
@@ -111,19 +119,26 @@ pub fn price(
                 .filter(|(rc, _)| *rc < -tol)
                 .collect();
             negative.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let deficit = negative.first().map_or(0.0, |n| -n.0);
             negative.truncate(PRICED_PER_ACCOUNT);
-            negative.into_iter().map(|(_, r)| r).collect()
+            (deficit, negative.into_iter().map(|(_, r)| r).collect())
         })
         .collect();
-    let mut added = Vec::new();
-    for (i, (c, new)) in cand.iter_mut().zip(additions).enumerate() {
-        if !new.is_empty() {
-            added.extend(new.iter().map(|&r| (i, r)));
-            c.extend(new);
-            c.sort_unstable();
+    let mut pricing = Pricing::default();
+    for (i, (deficit, new)) in additions.into_iter().enumerate() {
+        pricing.deficit += deficit;
+        pricing.added.extend(new.into_iter().map(|r| (i, r)));
+    }
+    pricing
+}
+
+/// Add priced pairs to the candidate lists, keeping them sorted.
+pub fn add_pairs(cand: &mut [Vec<usize>], added: &[(usize, usize)]) {
+    for &(i, r) in added {
+        if let Err(at) = cand[i].binary_search(&r) {
+            cand[i].insert(at, r);
         }
     }
-    added
 }
 
 /// Columns unused by the LP whose reduced cost exceeds this many km (times

@@ -18,10 +18,6 @@ pub enum Phase {
     Cost { penalty: f64 },
     /// Balance slack only: is any plan within tolerance possible?
     Feasibility,
-    /// Cost plus a tiny deterministic perturbation per pair: over the
-    /// optimal face it has a unique optimum, a vertex, which an interior
-    /// point method approaches, so few accounts stay split.
-    Vertex { penalty: f64 },
 }
 
 impl Phase {
@@ -30,28 +26,15 @@ impl Phase {
         match self {
             Phase::Cost { .. } => p.cost(i, r),
             Phase::Feasibility => 0.0,
-            Phase::Vertex { .. } => p.cost(i, r) + perturbation(p, i, r),
         }
     }
 
     fn slack_cost(&self) -> f64 {
         match self {
-            Phase::Cost { penalty } | Phase::Vertex { penalty } => *penalty,
+            Phase::Cost { penalty } => *penalty,
             Phase::Feasibility => 1.0,
         }
     }
-}
-
-/// Up to 0.1 km (times the account's potential) of cost, from a fixed hash of
-/// the pair, so runs stay deterministic.
-fn perturbation(p: &Problem, i: usize, r: usize) -> f64 {
-    let mut h = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        ^ (r as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
-    h ^= h >> 31;
-    h = h.wrapping_mul(0x94D0_49BB_1331_11EB);
-    h ^= h >> 29;
-    let unit = (h >> 11) as f64 / (1u64 << 53) as f64;
-    p.pot[i] * 0.1 / super::problem::KM_SCALE * unit
 }
 
 /// A balance row that needed slack: which rep, which metric, how much.

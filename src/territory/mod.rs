@@ -10,6 +10,7 @@ mod coarse;
 mod infeasible;
 mod lp;
 mod problem;
+mod purify;
 mod relax;
 mod repair;
 mod round;
@@ -52,7 +53,7 @@ pub struct SolveStats {
     pub priced_pairs: usize,
     /// Optimal value of the LP relaxation.
     pub lp_objective: f64,
-    /// Accounts the LP split between reps.
+    /// Accounts the LP optimum split between reps, after purification.
     pub split_accounts: usize,
     /// Single moves and swaps made to restore balance after rounding.
     pub repair_moves: usize,
@@ -116,12 +117,25 @@ pub fn plan_territories(dataset: &Dataset, options: &PlanOptions) -> Result<Plan
     stats.lp_solves = relaxation.lp_solves;
     stats.priced_pairs = relaxation.priced_pairs;
     stats.candidate_pairs = relaxation.cand.iter().map(Vec::len).sum();
-    stats.split_accounts = relaxation.lp.shares.iter().filter(|s| s.len() > 1).count();
-    stats.lp_objective = relaxation.lp.cost * problem.pot_unit * KM_SCALE;
+    stats.lp_objective = relaxation.bound * problem.pot_unit * KM_SCALE;
 
     progress.say("rounding and repairing");
     let support = round::optimal_support(&problem, &relaxation.lp);
-    let vertex = relax::vertex_on_support(&problem, &support, &options.solver)?;
+    let t = Instant::now();
+    let (vertex, ps) = purify::purify(&problem, &support);
+    stats.split_accounts = ps.split_after;
+    if verbose {
+        eprintln!(
+            "purified in {:.2}s: split {} -> {}, {} steps, cost change {:.3e}, violation {:.3e} -> {:.3e}",
+            t.elapsed().as_secs_f64(),
+            ps.split_before,
+            ps.split_after,
+            ps.steps,
+            ps.cost_change,
+            ps.violation_before,
+            ps.violation_after
+        );
+    }
     let owner = round::round_shares(&problem, &vertex);
     let mut search = LocalSearch::new(
         &problem,
@@ -136,9 +150,10 @@ pub fn plan_territories(dataset: &Dataset, options: &PlanOptions) -> Result<Plan
                 .map(|i| problem.cost(i, s.owner[i]))
                 .sum();
             eprintln!(
-                "{what}: cost {c:.6} violation {:.6} (lp {:.6})",
+                "{what}: cost {c:.6} violation {:.6} (lp {:.6}, bound {:.6})",
                 s.total_violation(),
-                relaxation.lp.cost
+                relaxation.lp.cost,
+                relaxation.bound
             );
         }
     };

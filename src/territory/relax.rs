@@ -4,7 +4,7 @@
 //! LP feasible; when slack remains at the optimum, a pure feasibility LP
 //! (with its own pricing) decides whether the full model is infeasible.
 
-use super::candidates::{drop_unattractive, price, start_candidates};
+use super::candidates::{add_pairs, drop_unattractive, price, start_candidates};
 use super::coarse::{coarse_problem, Coarse};
 use super::lp::{solve_restricted, LpResult, Phase};
 use super::problem::Problem;
@@ -17,6 +17,12 @@ pub const SLACK_TOL: f64 = 1e-6;
 /// but the feasibility LP proves a balanced plan exists.
 const INITIAL_PENALTY: f64 = 100.0;
 const MAX_PENALTY: f64 = 1e9;
+/// Pricing stops once the Lagrangian bound is within this fraction of the
+/// restricted optimum: the last rounds of column generation each cost a
+/// full LP solve to move the objective by a few parts per million.
+pub const BOUND_GAP: f64 = 1e-5;
+/// The same for the coarse model, which only seeds the fine one.
+const COARSE_BOUND_GAP: f64 = 1e-4;
 /// A cluster share above this puts the rep in its accounts' first core
 /// (interior-point solutions carry noise shares far below it).
 const COARSE_SUPPORT: f64 = 1e-3;
@@ -25,6 +31,9 @@ const COARSE_SUPPORT: f64 = 1e-3;
 #[derive(Debug, Clone)]
 pub struct Relaxation {
     pub lp: LpResult,
+    /// Lower bound on the full LP optimum (scaled units): the restricted
+    /// optimum, less the Lagrangian deficit when pricing stopped early.
+    pub bound: f64,
     pub cand: Vec<Vec<usize>>,
     /// Candidate reps plus each account's nearest eligible reps: the moves
     /// local search may try.
@@ -59,20 +68,12 @@ pub fn solve_relaxation(
         cand.iter().map(Vec::len).sum::<usize>(),
         pool.iter().map(Vec::len).sum::<usize>()
     ));
-    let mut lp_solves = 0;
-    let mut priced_pairs = 0;
+    let mut tally = Tally::default();
     let mut penalty = INITIAL_PENALTY;
     loop {
         let phase = Phase::Cost { penalty };
-        let lp = price_to_optimality(
-            p,
-            &mut cand,
-            phase,
-            solver,
-            &mut lp_solves,
-            &mut priced_pairs,
-            on_round,
-        )?;
+        let (lp, deficit) =
+            price_to_optimality(p, &mut cand, phase, BOUND_GAP, solver, &mut tally, on_round)?;
         if lp.slack <= SLACK_TOL {
             let neighbours = pool
                 .iter()
@@ -85,20 +86,21 @@ pub fn solve_relaxation(
                 })
                 .collect();
             return Ok(Ok(Relaxation {
+                bound: lp.cost - deficit,
                 lp,
                 cand,
                 neighbours,
-                lp_solves,
-                priced_pairs,
+                lp_solves: tally.lp_solves,
+                priced_pairs: tally.priced_pairs,
             }));
         }
-        let feas = price_to_optimality(
+        let (feas, _) = price_to_optimality(
             p,
             &mut cand,
             Phase::Feasibility,
+            0.0,
             solver,
-            &mut lp_solves,
-            &mut priced_pairs,
+            &mut tally,
             on_round,
         )?;
         if feas.slack > SLACK_TOL {
@@ -128,17 +130,17 @@ fn coarse_core(
     let c = &coarse.problem;
     on_round(&format!("coarse model of {} clusters", c.num_accounts));
     let mut cand = start_candidates(c);
-    let (mut solves, mut priced) = (0, 0);
+    let mut tally = Tally::default();
     let phase = Phase::Cost {
         penalty: INITIAL_PENALTY,
     };
-    let lp = price_to_optimality(
+    let (lp, _) = price_to_optimality(
         c,
         &mut cand,
         phase,
+        COARSE_BOUND_GAP,
         solver,
-        &mut solves,
-        &mut priced,
+        &mut tally,
         on_round,
     )?;
     let mut core: Vec<Vec<usize>> = pool
@@ -169,95 +171,61 @@ fn coarse_core(
     Ok(core)
 }
 
-/// Shares of a vertex (or nearly) of the optimal face: the LP over the
-/// support pairs with a tiny generic perturbation of the costs.
-pub fn vertex_on_support(
-    p: &Problem,
-    support: &[Vec<(usize, f64)>],
-    solver: &str,
-) -> Result<Vec<Vec<(usize, f64)>>> {
-    let cand: Vec<Vec<usize>> = support
-        .iter()
-        .map(|s| {
-            let mut r: Vec<usize> = s.iter().map(|x| x.0).collect();
-            r.sort_unstable();
-            r
-        })
-        .collect();
-    let lp = solve_restricted(
-        p,
-        &cand,
-        Phase::Vertex {
-            penalty: INITIAL_PENALTY,
-        },
-        solver,
-    )?;
-    if std::env::var_os("TPLAN_DEBUG").is_some() {
-        let split = lp
-            .shares
-            .iter()
-            .filter(|s| s.iter().filter(|x| x.1 > 1e-3).count() > 1)
-            .count();
-        eprintln!(
-            "vertex LP: slack {:.6}, cost {:.6}, split accounts {split}",
-            lp.slack, lp.cost
-        );
-    }
-    // Slack here means the support alone cannot balance (noise cut it too
-    // fine): keep the interior shares.
-    if lp.slack > SLACK_TOL {
-        return Ok(support.to_vec());
-    }
-    Ok(lp.shares)
-}
-
 /// Is a balanced plan possible at these tolerances? (Feasibility LP with
 /// pricing over all pairs.)
 pub fn is_feasible(p: &Problem, solver: &str) -> Result<bool> {
     let mut cand = start_candidates(p);
-    let (mut solves, mut priced) = (0, 0);
-    let lp = price_to_optimality(
+    let mut tally = Tally::default();
+    let (lp, _) = price_to_optimality(
         p,
         &mut cand,
         Phase::Feasibility,
+        0.0,
         solver,
-        &mut solves,
-        &mut priced,
+        &mut tally,
         &mut |_| {},
     )?;
     Ok(lp.slack <= SLACK_TOL)
 }
 
+/// LP solves and priced pairs, over all rounds of a relaxation.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    lp_solves: usize,
+    priced_pairs: usize,
+}
+
+/// Column generation to optimality, or, in the cost phase of a balanced
+/// LP, until the Lagrangian bound is within `bound_gap`. Returns the last
+/// restricted LP and its deficit (0 when no pair prices negative).
 fn price_to_optimality(
     p: &Problem,
     cand: &mut [Vec<usize>],
     phase: Phase,
+    bound_gap: f64,
     solver: &str,
-    lp_solves: &mut usize,
-    priced_pairs: &mut usize,
+    tally: &mut Tally,
     on_round: &mut dyn FnMut(&str),
-) -> Result<LpResult> {
+) -> Result<(LpResult, f64)> {
     let mut kept: Vec<Vec<usize>> = vec![Vec::new(); p.num_accounts];
     loop {
         let lp = solve_restricted(p, cand, phase, solver)?;
-        *lp_solves += 1;
-        let new_pairs = price(p, cand, &lp, phase);
-        let added = new_pairs.len();
-        *priced_pairs += added;
-        for (i, r) in new_pairs {
-            if let Err(at) = kept[i].binary_search(&r) {
-                kept[i].insert(at, r);
-            }
-        }
-        if added > 0 {
-            drop_unattractive(p, cand, &kept, &lp, phase);
-        }
+        tally.lp_solves += 1;
+        let pricing = price(p, cand, &lp, phase);
+        let close_enough = matches!(phase, Phase::Cost { .. })
+            && lp.slack <= SLACK_TOL
+            && pricing.deficit <= bound_gap * lp.cost.abs();
+        let added = if close_enough { 0 } else { pricing.added.len() };
         on_round(&format!(
-            "LP {}: {} columns, slack {:.4}, cost {:.6}, {} pairs priced in",
-            *lp_solves, lp.columns, lp.slack, lp.cost, added
+            "LP {}: {} columns, slack {:.4}, cost {:.6}, deficit {:.2e}, {} pairs priced in",
+            tally.lp_solves, lp.columns, lp.slack, lp.cost, pricing.deficit, added
         ));
         if added == 0 {
-            return Ok(lp);
+            return Ok((lp, pricing.deficit));
         }
+        add_pairs(cand, &pricing.added);
+        add_pairs(&mut kept, &pricing.added);
+        tally.priced_pairs += added;
+        drop_unattractive(p, cand, &kept, &lp, phase);
     }
 }
