@@ -117,7 +117,8 @@ fn progress_bar(len: u64) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         bar.set_draw_target(ProgressDrawTarget::hidden());
     }
-    if let Ok(style) = ProgressStyle::with_template("sweep {bar:40} {pos}/{len} scenarios ({eta})") {
+    if let Ok(style) = ProgressStyle::with_template("sweep {bar:40} {pos}/{len} scenarios ({eta})")
+    {
         bar.set_style(style);
     }
     bar
