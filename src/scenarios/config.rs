@@ -296,7 +296,7 @@ impl ScenariosConfig {
     pub fn validate(&self, ramp: &RampConfig) -> Vec<InputProblem> {
         let mut p = Vec::new();
         if !(12..=MAX_HORIZON_MONTHS).contains(&self.horizon_months)
-            || self.horizon_months % 12 != 0
+            || !self.horizon_months.is_multiple_of(12)
         {
             p.push(problem(
                 "scenarios.horizon_months",

@@ -63,7 +63,7 @@ impl HeadcountPlan {
 
 /// Hires of contribution `b` each needed to cover `gap` (> 0).
 fn count(gap: f64, b: f64, slack: f64) -> Option<u32> {
-    if !(b > 0.0) || !b.is_finite() {
+    if b.is_nan() || b <= 0.0 || !b.is_finite() {
         return None;
     }
     let need = ((gap - slack) / b).ceil().max(1.0);
