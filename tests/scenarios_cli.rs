@@ -266,3 +266,47 @@ fn refuses_to_write_into_the_input_folder() {
     assert_eq!(o.status.code(), Some(1));
     assert!(!dir.join("scenarios.csv").exists());
 }
+
+#[test]
+fn config_flag_and_a_multi_year_horizon() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("three_years.toml");
+    let mut toml = fs::read_to_string(fixture().join("plan.toml")).unwrap();
+    toml = toml.replace(
+        "[scenarios]\n",
+        "[scenarios]\nhorizon_months = 36\ntarget_growth = 0.1\n",
+    );
+    fs::write(&config, toml).unwrap();
+    let out = tmp.path().join("out");
+    let o = scenarios(&fixture(), &out, &["--config", config.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let m = rows(&out.join("scenarios_monthly.csv"));
+    assert_eq!(m.len(), 3 * 36);
+    assert_eq!(m[35]["month"], "2029-12");
+    let y = rows(&out.join("scenarios_yearly.csv"));
+    let likely: Vec<_> = y.iter().filter(|r| r["scenario"] == "likely").collect();
+    let starts: Vec<&str> = likely
+        .iter()
+        .map(|r| r["fiscal_year_start"].as_str())
+        .collect();
+    assert_eq!(starts, ["2027-01", "2028-01", "2029-01"]);
+    assert!((num(likely[2], "target") - 1_500_000.0 * 1.21).abs() < 0.01);
+    // Each year's bookings are the sum of its months.
+    for (i, r) in likely.iter().enumerate() {
+        let sum: f64 = m
+            .iter()
+            .filter(|x| x["scenario"] == "likely")
+            .skip(12 * i)
+            .take(12)
+            .map(|x| num(x, "bookings_with_hires"))
+            .sum();
+        assert!((sum - num(r, "bookings_with_hires")).abs() < 0.1);
+    }
+    // The plan-year row is the same as with a 12-month horizon.
+    let one = tmp.path().join("one");
+    assert!(scenarios(&fixture(), &one, &[]).status.success());
+    let a = rows(&out.join("scenarios.csv"));
+    let b = rows(&one.join("scenarios.csv"));
+    assert_eq!(a[1]["hires_needed"], b[1]["hires_needed"]);
+    assert_eq!(a[1]["expected_bookings"], b[1]["expected_bookings"]);
+}
