@@ -14,6 +14,7 @@ pub mod generate;
 pub mod io;
 pub mod model;
 pub mod output;
+pub mod scenarios;
 pub mod territory;
 
 pub use error::{Error, InputProblem, Result};

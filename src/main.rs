@@ -43,6 +43,17 @@ enum Command {
         #[arg(long, default_value = commands::plan::DEFAULT_SOLVER)]
         solver: String,
     },
+    /// Capacity and headcount scenarios: hires needed, when, and the cost.
+    Scenarios {
+        /// Folder holding accounts.csv, reps.csv and optionally plan.toml.
+        dir: PathBuf,
+        /// Output folder (default: reports/<input folder name>/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Plan config to use instead of DIR/plan.toml.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Write a synthetic instance clustered like real markets.
     Generate {
         /// Number of accounts.
@@ -78,6 +89,15 @@ fn main() -> ExitCode {
                 solver,
             };
             commands::plan::run(&options).with_context(|| format!("planning {}", dir.display()))
+        }
+        Command::Scenarios { dir, out, config } => {
+            let options = commands::scenarios::ScenariosOptions {
+                dir: dir.clone(),
+                out,
+                config,
+            };
+            commands::scenarios::run(&options)
+                .with_context(|| format!("running scenarios for {}", dir.display()))
         }
         Command::Generate {
             accounts,

@@ -2,4 +2,5 @@
 
 pub mod generate;
 pub mod plan;
+pub mod scenarios;
 pub mod validate;

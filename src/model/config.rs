@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ramp::RampConfig;
 use super::targets::QuotaConfig;
+use crate::scenarios::ScenariosConfig;
 use crate::InputProblem;
 
 /// Default `[balance] potential_tolerance`: ±5 % of the rep's fair share.
@@ -26,6 +27,8 @@ pub struct Config {
     pub workload: WorkloadDefaults,
     pub ramp: RampConfig,
     pub quota: QuotaConfig,
+    /// `[scenarios]`: capacity and headcount scenarios (`tplan scenarios`).
+    pub scenarios: ScenariosConfig,
 }
 
 impl Default for Config {
@@ -37,6 +40,7 @@ impl Default for Config {
             workload: WorkloadDefaults::default(),
             ramp: RampConfig::default(),
             quota: QuotaConfig::default(),
+            scenarios: ScenariosConfig::default(),
         }
     }
 }
@@ -130,6 +134,7 @@ impl Config {
         problems.extend(self.workload.validate());
         problems.extend(self.ramp.validate());
         problems.extend(self.quota.validate());
+        problems.extend(self.scenarios.validate(&self.ramp));
         problems
     }
 }

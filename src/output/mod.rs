@@ -9,6 +9,7 @@ pub mod assignments;
 pub mod atomic;
 pub mod format;
 pub mod manifest;
+pub mod scenarios;
 pub mod summary;
 pub mod territories;
 

@@ -1,0 +1,125 @@
+//! `tplan scenarios DIR`: capacity and headcount scenarios for finance.
+//!
+//! Loads and validates the inputs, prepares the capacity model
+//! ([`crate::scenarios::Setup`]), runs the named scenarios (`best`,
+//! `likely`, `worst` and any `[[scenarios.scenario]]`) in parallel, then
+//! the `[scenarios.sweep]` grid if one is configured (progress on stderr
+//! when it is a terminal), writes scenarios.csv, scenarios_monthly.csv,
+//! scenarios_yearly.csv and sweep.csv, and prints the comparison table.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::output::scenarios as out;
+use crate::output::{self, ManifestFile};
+use crate::scenarios::{evaluate, sweep, Evaluation, Setup};
+use crate::{io, Result};
+
+/// Arguments of `tplan scenarios`.
+#[derive(Debug, Clone)]
+pub struct ScenariosOptions {
+    pub dir: PathBuf,
+    pub out: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+}
+
+/// Run the scenarios end to end.
+pub fn run(options: &ScenariosOptions) -> Result<()> {
+    let loaded = io::load_dataset(&options.dir, options.config.as_deref())?;
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
+    let dataset = &loaded.dataset;
+    let config_file = options
+        .config
+        .clone()
+        .unwrap_or_else(|| options.dir.join(io::CONFIG_FILE))
+        .display()
+        .to_string();
+    let setup = Setup::new(dataset, &config_file)?;
+
+    let target = match &options.out {
+        Some(o) => o.clone(),
+        None => output::default_output_dir(&options.dir)?,
+    };
+    let mut protected: Vec<PathBuf> = loaded
+        .inputs
+        .iter()
+        .map(|f| PathBuf::from(&f.path))
+        .collect();
+    protected.extend(options.config.iter().cloned());
+    output::check_target(&target, &options.dir, &protected)?;
+
+    let sc = &dataset.config.scenarios;
+    let named = sc.named();
+    let results: Vec<(String, Evaluation)> = named
+        .par_iter()
+        .map(|(name, params)| (name.clone(), evaluate(&setup, params)))
+        .collect();
+
+    let mut files: Vec<(&str, Vec<u8>)> = vec![
+        (out::SCENARIOS_FILE, out::scenarios_csv(&setup, &results)),
+        (out::MONTHLY_FILE, out::monthly_csv(&setup, &results)),
+        (out::YEARLY_FILE, out::yearly_csv(&results)),
+    ];
+    let mut sweep_points = 0;
+    if let Some(sw) = &sc.sweep {
+        let base = named
+            .iter()
+            .find(|(n, _)| *n == sw.base)
+            .map(|(_, p)| *p)
+            .unwrap_or_else(crate::scenarios::ScenarioParams::likely);
+        let points = sweep::grid(base, sw);
+        sweep_points = points.len();
+        let bar = progress_bar(points.len() as u64);
+        let summaries = sweep::run(&setup, &points, true, &|n| bar.inc(n as u64));
+        bar.finish_and_clear();
+        files.push((out::SWEEP_FILE, out::sweep_csv(&setup, &points, &summaries)));
+    }
+
+    let manifest = out::ScenariosManifest {
+        tplan_version: env!("CARGO_PKG_VERSION").to_string(),
+        kind: out::MANIFEST_KIND.to_string(),
+        command: super::plan::command_line(),
+        inputs: loaded
+            .inputs
+            .iter()
+            .map(|f| ManifestFile {
+                path: f.path.clone(),
+                sha256: f.sha256.clone(),
+                bytes: f.bytes,
+            })
+            .collect(),
+        fiscal_year_start: setup.fiscal_year.first.to_string(),
+        quota_per_ramped_fte: setup.quota_per_ramped_fte,
+        quota_per_ramped_fte_derived: setup.quota_derived,
+        scenarios: results.iter().map(|(n, _)| n.clone()).collect(),
+        sweep_points,
+        outputs: Vec::new(),
+    };
+    out::write_scenario_outputs(&target, &options.dir, &protected, &files, manifest)?;
+
+    print!("{}", out::render_table(&setup, &results));
+    let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+    println!("  wrote {} to {}", names.join(", "), target.display());
+    if sweep_points > 0 {
+        println!("  sweep: {sweep_points} scenarios in {}", out::SWEEP_FILE);
+    }
+    Ok(())
+}
+
+/// A progress bar on stderr, hidden when stderr is not a terminal.
+fn progress_bar(len: u64) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    if !std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    if let Ok(style) = ProgressStyle::with_template("sweep {bar:40} {pos}/{len} scenarios ({eta})")
+    {
+        bar.set_style(style);
+    }
+    bar
+}

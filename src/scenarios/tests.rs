@@ -1,0 +1,175 @@
+use chrono::NaiveDate;
+
+use super::*;
+use crate::model::{Account, Config, Rep, WorkloadSource};
+
+fn rep(id: &str, name: Option<&str>, capacity: f64, start: Option<(i32, u32)>) -> Rep {
+    Rep {
+        id: id.to_string(),
+        name: name.map(str::to_string),
+        lat: 41.0,
+        lon: -87.0,
+        segments: Vec::new(),
+        capacity,
+        start_date: start.map(|(y, m)| NaiveDate::from_ymd_opt(y, m, 1).unwrap()),
+        manager: None,
+        region: None,
+        extra: Vec::new(),
+    }
+}
+
+fn account(id: &str, bookings: f64) -> Account {
+    Account {
+        id: id.to_string(),
+        name: None,
+        lat: 41.0,
+        lon: -87.0,
+        potential: 1.0,
+        workload: 1.0,
+        workload_source: WorkloadSource::Data,
+        segment: None,
+        industry: None,
+        current_owner: None,
+        locked: false,
+        bookings_last_year: Some(bookings),
+        pipeline: None,
+        extra: Vec::new(),
+    }
+}
+
+/// Four tenured reps that booked 4M last year, a rep who started in the
+/// middle of last year, a named hire and an open requisition this year.
+fn dataset(target: f64) -> Dataset {
+    let mut config = Config {
+        fiscal_year: Some(2027),
+        ..Config::default()
+    };
+    config.quota.company_target = Some(target);
+    Dataset {
+        accounts: vec![account("A1", 3_000_000.0), account("A2", 1_500_000.0)],
+        reps: vec![
+            rep("R1", Some("a"), 1.0, Some((2015, 1))),
+            rep("R2", Some("b"), 1.0, None),
+            rep("R3", Some("c"), 1.0, Some((2018, 5))),
+            rep("R4", Some("d"), 1.0, Some((2020, 2))),
+            // Tenure months 1-6 in Jul-Dec 2026: 0,0,0,.5,.5,.5 -> 0.125 FTE-years.
+            rep("R5", Some("e"), 1.0, Some((2026, 7))),
+            rep("R6", Some("f"), 1.0, Some((2027, 3))),
+            rep("REQ1", None, 1.0, Some((2027, 5))),
+        ],
+        config,
+        ..Dataset::default()
+    }
+}
+
+#[test]
+fn setup_derives_quota_and_counts_planned_hires() {
+    let setup = Setup::new(&dataset(10_000_000.0), "plan.toml").unwrap();
+    // 4.5M over 4 + 0.125 ramped FTE-years.
+    assert!((setup.quota_per_ramped_fte - 4_500_000.0 / 4.125).abs() < 1e-6);
+    assert!(setup.quota_derived);
+    assert_eq!((setup.planned_hires, setup.open_reqs), (2, 1));
+    assert_eq!(setup.targets, [10_000_000.0]);
+    assert_eq!(setup.months.len(), 12);
+}
+
+#[test]
+fn missing_fiscal_year_and_target_are_named() {
+    let mut d = dataset(1.0);
+    d.config.fiscal_year = None;
+    let err = Setup::new(&d, "plan.toml").unwrap_err().to_string();
+    assert!(err.contains("column 'fiscal_year'"), "{err}");
+    let mut d = dataset(1.0);
+    d.config.quota.company_target = None;
+    let err = Setup::new(&d, "plan.toml").unwrap_err().to_string();
+    assert!(err.contains("quota.company_target"), "{err}");
+}
+
+/// Simulate the roster plus `n` extra 1.0 FTE hires starting in month
+/// index `start`, from scratch (not through the solver's linear shortcut).
+fn plan_year_bookings_with(setup: &Setup, s: &ScenarioParams, n: u32, start: usize) -> f64 {
+    let mut cohorts = setup.cohorts.clone();
+    if n > 0 {
+        cohorts.push(Cohort {
+            start: Some(start as i64),
+            heads: n as f64,
+            fte: n as f64,
+        });
+    }
+    let series = model::simulate(&cohorts, &setup.params(s));
+    series.bookings[..12].iter().sum()
+}
+
+#[test]
+fn solved_headcount_makes_the_number_and_one_fewer_does_not() {
+    for target in [9_000_000.0, 12_000_000.0, 20_000_000.0] {
+        let setup = Setup::new(&dataset(target), "plan.toml").unwrap();
+        for (name, s) in ScenariosConfig::default().named() {
+            let e = evaluate(&setup, &s);
+            let n = e.plan.hires.expect("reachable");
+            assert!(n > 0, "{name} at {target}: expected a gap");
+            let latest = e.plan.latest.unwrap();
+            let earliest = e.plan.earliest.unwrap();
+            assert_eq!(earliest, s.lead_time_months as usize);
+            // n hires at the latest month make the number (direct run).
+            let made = plan_year_bookings_with(&setup, &s, n, latest);
+            assert!(made >= target * (1.0 - 1e-9), "{name}: {made} < {target}");
+            assert!((made - e.summary.bookings_with_hires).abs() < 1e-6 * target);
+            // n - 1 hires miss it in every month they may start in (the
+            // earliest is the best one).
+            for start in earliest..12 {
+                let short = plan_year_bookings_with(&setup, &s, n - 1, start);
+                assert!(
+                    short < target,
+                    "{name}: {n}-1 hires in month {start} make it"
+                );
+            }
+            // n hires one month later than the latest miss it.
+            if latest + 1 < 12 {
+                let late = plan_year_bookings_with(&setup, &s, n, latest + 1);
+                assert!(late < target, "{name}: latest month is not the latest");
+            }
+            assert_eq!(e.summary.status, "hire");
+        }
+    }
+}
+
+#[test]
+fn a_roster_that_makes_the_number_needs_no_hires() {
+    let setup = Setup::new(&dataset(1_000_000.0), "plan.toml").unwrap();
+    let e = evaluate(&setup, &ScenarioParams::likely());
+    assert_eq!(e.summary.hires_needed, Some(0));
+    assert_eq!(e.summary.latest_hire_month, None);
+    assert_eq!(e.summary.status, "on_target");
+    assert_eq!(e.summary.bookings_with_hires, e.summary.expected_bookings);
+    assert!(e.summary.gap_to_target < 0.0);
+}
+
+#[test]
+fn cost_is_fte_times_loaded_cost() {
+    let setup = Setup::new(&dataset(1_000_000.0), "plan.toml").unwrap();
+    let s = ScenarioParams {
+        attrition: 0.0,
+        ..ScenarioParams::likely()
+    };
+    let e = evaluate(&setup, &s);
+    // 5 reps all year, R6 from March (10 months), REQ1 from May (8 months),
+    // at (200k + 60k) / 12 a month.
+    let fte_months = 5.0 * 12.0 + 10.0 + 8.0;
+    assert!((e.summary.total_cost - fte_months * 260_000.0 / 12.0).abs() < 1e-6);
+    assert_eq!(e.summary.headcount_start, 5.0);
+    assert_eq!(e.summary.headcount_year_end, 7.0);
+}
+
+#[test]
+fn later_years_grow_the_target() {
+    let mut d = dataset(10_000_000.0);
+    d.config.scenarios.horizon_months = 36;
+    d.config.scenarios.target_growth = 0.1;
+    let setup = Setup::new(&d, "plan.toml").unwrap();
+    let e = evaluate(&setup, &ScenarioParams::likely());
+    assert_eq!(e.years.len(), 3);
+    assert!((e.years[2].target - 12_100_000.0).abs() < 1e-6);
+    assert_eq!(e.years[1].first, YearMonth::new(2028, 1));
+    assert_eq!(e.base.bookings.len(), 36);
+}
