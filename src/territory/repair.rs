@@ -41,6 +41,10 @@ pub struct LocalSearch<'a> {
     position: Vec<usize>,
     /// Accounts (not fixed) that list each rep as a candidate.
     incoming: Vec<Vec<usize>>,
+    /// Swap partners: accounts owned by `s` that may go to `r`, keyed
+    /// (s, r). Scanning all of a rep's members for the few that border
+    /// the other rep made swap search the slowest part of the search.
+    border: std::collections::HashMap<(usize, usize), Vec<usize>>,
     pub stats: SearchStats,
     /// LP balance prices per rep (potential, workload): repair ranks moves
     /// by priced cost so it stays on the LP's optimal face where it can.
@@ -72,6 +76,7 @@ impl<'a> LocalSearch<'a> {
             members: vec![Vec::new(); p.num_reps],
             position: vec![0; p.num_accounts],
             incoming: vec![Vec::new(); p.num_reps],
+            border: std::collections::HashMap::new(),
             owner,
             stats: SearchStats::default(),
             alpha,
@@ -99,6 +104,14 @@ impl<'a> LocalSearch<'a> {
         self.position[i] = self.members[r].len();
         self.members[r].push(i);
         self.owner[i] = r;
+        let cand = self.cand;
+        if cand[i].len() > 1 {
+            for &c in &cand[i] {
+                if c != r {
+                    self.border.entry((r, c)).or_default().push(i);
+                }
+            }
+        }
     }
 
     fn remove(&mut self, i: usize) {
@@ -114,6 +127,23 @@ impl<'a> LocalSearch<'a> {
         if let Some(&moved) = self.members[r].get(pos) {
             self.position[moved] = pos;
         }
+        let cand = self.cand;
+        if cand[i].len() > 1 {
+            for &c in &cand[i] {
+                if c != r {
+                    if let Some(list) = self.border.get_mut(&(r, c)) {
+                        if let Some(k) = list.iter().position(|&j| j == i) {
+                            list.remove(k);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Accounts owned by `s` that list `r` as a candidate.
+    fn border_accounts(&self, s: usize, r: usize) -> &[usize] {
+        self.border.get(&(s, r)).map_or(&[], Vec::as_slice)
     }
 
     fn relocate(&mut self, i: usize, to: usize) {
@@ -399,10 +429,7 @@ impl<'a> LocalSearch<'a> {
                     if s == r {
                         continue;
                     }
-                    for &j in &self.members[s] {
-                        if !self.movable(j) || self.cand[j].binary_search(&r).is_err() {
-                            continue;
-                        }
+                    for &j in self.border_accounts(s, r) {
                         let dv = self.violation_change(&self.swap_delta(i, j));
                         if dv >= -EPS {
                             continue;
@@ -444,6 +471,12 @@ impl<'a> LocalSearch<'a> {
                 }
             }
             self.stats.improve_moves += changed;
+            if std::env::var_os("TPLAN_DEBUG").is_some() {
+                eprintln!(
+                    "improve pass: {changed} changes, {} dirty reps",
+                    dirty.iter().filter(|&&d| d).count()
+                );
+            }
             if changed == 0 {
                 break;
             }
@@ -471,10 +504,7 @@ impl<'a> LocalSearch<'a> {
         }
         let mut best: Option<(f64, usize)> = None;
         for &(gain_i, s) in &better {
-            for &j in &self.members[s] {
-                if !self.movable(j) || self.cand[j].binary_search(&r).is_err() {
-                    continue;
-                }
+            for &j in self.border_accounts(s, r) {
                 let dc = gain_i + self.cost(j, r) - self.cost(j, s);
                 if dc >= -EPS || best.is_some_and(|(b, _)| dc >= b) {
                     continue;
