@@ -2,4 +2,5 @@
 
 pub mod generate;
 pub mod plan;
+pub mod quota;
 pub mod validate;

@@ -12,8 +12,9 @@
 //!   factors, weighted by seasonality (0 before its start month);
 //! - **top-down** quota: the quota total split by `potential_weight` x
 //!   share of ramp-adjusted territory potential + (1 - `potential_weight`)
-//!   x share of ramp-adjusted capacity; largest-remainder rounding, so the
-//!   top-down quotas sum exactly to the quota total;
+//!   x share of ramp-adjusted capacity, capacity counted in its balance
+//!   group's potential per FTE (see [`topdown`]); largest-remainder
+//!   rounding, so the top-down quotas sum exactly to the quota total;
 //! - **bottom-up**: the configured blend of the potential, history and
 //!   pipeline methods for the rep's territory, times its productive share;
 //! - **final quota** = top-down (the company number must be made; bottom-up
@@ -333,13 +334,25 @@ pub fn plan_quotas(dataset: &Dataset, owner: &[usize]) -> Result<QuotaPlan> {
         .collect();
     let sales_target = company_target * q.sales_share;
     let total = (sales_target * (1.0 + q.over_assignment)).round() as i64;
+    // Potential per FTE of each balance group (reps with the same
+    // segment coverage), from the territories as planned.
+    let mut groups: std::collections::BTreeMap<String, (f64, f64)> = Default::default();
+    for (k, &r) in order.iter().enumerate() {
+        let g = groups.entry(dataset.reps[r].coverage_key()).or_default();
+        g.0 += territories[k].potential;
+        g.1 += dataset.reps[r].capacity;
+    }
     let td_reps: Vec<topdown::TopDownRep> = order
         .iter()
         .enumerate()
-        .map(|(k, &r)| topdown::TopDownRep {
-            potential: territories[k].potential,
-            capacity: dataset.reps[r].capacity,
-            productive_share: productive[k],
+        .map(|(k, &r)| {
+            let (pot, fte) = groups[&dataset.reps[r].coverage_key()];
+            topdown::TopDownRep {
+                potential: territories[k].potential,
+                capacity: dataset.reps[r].capacity,
+                group_potential_per_fte: if fte > 0.0 { pot / fte } else { 0.0 },
+                productive_share: productive[k],
+            }
         })
         .collect();
     let top_down = topdown::top_down(total, q.potential_weight, &td_reps).ok_or_else(|| {
