@@ -400,23 +400,29 @@ pub fn add_to_folder(
             bytes: bytes.len() as u64,
         })
         .collect();
-    let mut outputs: Vec<serde_json::Value> = value
+    // Struct order, not a JSON map's sorted keys, so the spliced manifest
+    // reads exactly like one `tplan plan` writes.
+    let mut outputs: Vec<ManifestFile> = value
         .get("outputs")
         .and_then(|o| o.as_array())
-        .cloned()
-        .ok_or_else(|| bad_manifest("it has no outputs list"))?;
-    outputs.retain(|o| {
-        !o.get("path")
-            .and_then(|p| p.as_str())
-            .is_some_and(|p| p == QUOTAS_FILE || p == QUOTA_SUMMARY_FILE)
-    });
-    for f in &described {
-        outputs.push(serde_json::to_value(f).expect("file entry serializes"));
-    }
-    let quota = serde_json::to_value(QuotaManifest::new(plan, Some(command)))
+        .ok_or_else(|| bad_manifest("it has no outputs list"))?
+        .iter()
+        .map(|o| {
+            Some(ManifestFile {
+                path: o.get("path")?.as_str()?.to_string(),
+                sha256: o.get("sha256")?.as_str()?.to_string(),
+                bytes: o.get("bytes")?.as_u64()?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| bad_manifest("its outputs list is not one tplan writes"))?;
+    outputs.retain(|o| o.path != QUOTAS_FILE && o.path != QUOTA_SUMMARY_FILE);
+    outputs.extend(described.iter().cloned());
+    let quota = serde_json::to_string_pretty(&QuotaManifest::new(plan, Some(command)))
         .expect("quota section serializes");
+    let outputs = serde_json::to_string_pretty(&outputs).expect("outputs serialize");
     let text = splice_top_level(&text, "quota", &quota, "outputs")
-        .and_then(|t| splice_top_level(&t, "outputs", &serde_json::Value::Array(outputs), "warnings"))
+        .and_then(|t| splice_top_level(&t, "outputs", &outputs, "warnings"))
         .ok_or_else(|| bad_manifest("its layout is not one tplan writes"))?;
     if serde_json::from_str::<serde_json::Value>(&text).is_err() {
         return Err(bad_manifest("its layout is not one tplan writes"));
@@ -430,14 +436,10 @@ pub fn add_to_folder(
 
 /// Replace (or insert before the top-level key `before`) the top-level
 /// key `key` of a pretty-printed JSON object (two-space indent, as the
-/// manifest is written), leaving every other line as it was. `None` when
-/// the text does not have that layout.
-pub fn splice_top_level(
-    text: &str,
-    key: &str,
-    value: &serde_json::Value,
-    before: &str,
-) -> Option<String> {
+/// manifest is written) with `pretty`, a value as `to_string_pretty`
+/// writes it, leaving every other line as it was. `None` when the text
+/// does not have that layout.
+pub fn splice_top_level(text: &str, key: &str, pretty: &str, before: &str) -> Option<String> {
     let lines: Vec<&str> = text.lines().collect();
     if lines.first() != Some(&"{") || lines.last() != Some(&"}") {
         return None;
@@ -447,7 +449,6 @@ pub fn splice_top_level(
         let prefix = format!("  \"{name}\": ");
         lines.iter().position(|l| l.starts_with(&prefix))
     };
-    let pretty = serde_json::to_string_pretty(value).ok()?;
     let mut block = format!("  \"{key}\": ");
     for (i, l) in pretty.lines().enumerate() {
         if i > 0 {
@@ -696,27 +697,31 @@ mod tests {
 
     const MANIFEST: &str = "{\n  \"tplan_version\": \"0.1.0\",\n  \"outputs\": [\n    {\n      \"path\": \"a.csv\"\n    }\n  ],\n  \"warnings\": [],\n  \"timings\": {\n    \"total\": 1.0\n  }\n}\n";
 
+    fn p(v: serde_json::Value) -> String {
+        serde_json::to_string_pretty(&v).unwrap()
+    }
+
     #[test]
     fn splice_inserts_then_replaces_a_top_level_key() {
-        let once = splice_top_level(MANIFEST, "quota", &json!({"total": 5, "x": [1]}), "outputs")
+        let once = splice_top_level(MANIFEST, "quota", &p(json!({"total": 5, "x": [1]})), "outputs")
             .unwrap();
         let v: serde_json::Value = serde_json::from_str(&once).unwrap();
         assert_eq!(v["quota"]["total"], 5);
         assert!(once.contains("  \"quota\": {\n    \"total\": 5,"), "{once}");
         assert!(once.find("\"quota\"").unwrap() < once.find("\"outputs\"").unwrap());
-        let twice = splice_top_level(&once, "quota", &json!({"total": 6}), "outputs").unwrap();
+        let twice = splice_top_level(&once, "quota", &p(json!({"total": 6})), "outputs").unwrap();
         let v: serde_json::Value = serde_json::from_str(&twice).unwrap();
         assert_eq!(v["quota"], json!({"total": 6}));
         assert_eq!(v["timings"]["total"], 1.0);
         // Same text as inserting {"total": 6} in the first place.
         assert_eq!(
             twice,
-            splice_top_level(MANIFEST, "quota", &json!({"total": 6}), "outputs").unwrap()
+            splice_top_level(MANIFEST, "quota", &p(json!({"total": 6})), "outputs").unwrap()
         );
-        let outs = splice_top_level(&twice, "outputs", &json!([{"path": "b"}]), "warnings").unwrap();
+        let outs = splice_top_level(&twice, "outputs", &p(json!([{"path": "b"}])), "warnings").unwrap();
         let v: serde_json::Value = serde_json::from_str(&outs).unwrap();
         assert_eq!(v["outputs"], json!([{"path": "b"}]));
-        assert!(splice_top_level("[1]", "quota", &json!(1), "outputs").is_none());
-        assert!(splice_top_level(MANIFEST, "quota", &json!(1), "nothing").is_none());
+        assert!(splice_top_level("[1]", "quota", &p(json!(1)), "outputs").is_none());
+        assert!(splice_top_level(MANIFEST, "quota", &p(json!(1)), "nothing").is_none());
     }
 }

@@ -216,12 +216,12 @@ pub struct QuotaPlan {
 }
 
 /// A config problem named by key; the command layer fills in the file.
-fn config_problem(key: &str, value: &str, message: String) -> Error {
+fn config_problem(key: &str, value: Option<&str>, message: String) -> Error {
     Error::input(vec![InputProblem {
         file: String::new(),
         line: None,
         column: Some(key.to_string()),
-        value: Some(value.to_string()),
+        value: value.map(str::to_string),
         message,
     }])
 }
@@ -232,7 +232,7 @@ pub fn requirements(config: &Config) -> Result<(FiscalYear, f64)> {
     let target = config.quota.company_target.ok_or_else(|| {
         config_problem(
             "quota.company_target",
-            "",
+            None,
             "quotas need a company revenue target: set [quota] company_target (e.g. 10000000)"
                 .to_string(),
         )
@@ -240,7 +240,7 @@ pub fn requirements(config: &Config) -> Result<(FiscalYear, f64)> {
     let year = config.fiscal_year.ok_or_else(|| {
         config_problem(
             "fiscal_year",
-            "",
+            None,
             format!(
                 "quotas need the fiscal year for ramp and monthly phasing: set fiscal_year to the \
                  calendar year in which the planned fiscal year starts (e.g. fiscal_year = 2027; \
@@ -310,7 +310,7 @@ pub fn plan_quotas(dataset: &Dataset, owner: &[usize]) -> Result<QuotaPlan> {
         bottomup::effective_weights(&q.bottom_up, availability).ok_or_else(|| {
             config_problem(
                 "quota.bottom_up.potential_weight",
-                &q.bottom_up.potential_weight.to_string(),
+                Some(&q.bottom_up.potential_weight.to_string()),
                 "the bottom-up methods the data supports all have weight 0 (no account has \
                  bookings_last_year or pipeline for the others): give potential_weight a \
                  positive weight"
