@@ -78,7 +78,10 @@ fn plan_writes_quotas_that_add_up() {
     let o = run("plan", &fixture(), &out);
     assert!(o.status.success(), "{}", text(&o));
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(stdout.contains("quotas for the fiscal year 2025-01 to 2025-12"), "{stdout}");
+    assert!(
+        stdout.contains("quotas for the fiscal year 2025-01 to 2025-12"),
+        "{stdout}"
+    );
     assert!(stdout.contains("reps expected to reach quota"), "{stdout}");
 
     let summary = rows(&out.join("quota_summary.csv"));
@@ -113,7 +116,12 @@ fn plan_writes_quotas_that_add_up() {
     for r in &summary {
         assert_eq!(int(r, "gap"), int(r, "top_down") - int(r, "bottom_up"));
         let parts = int(r, "new_business") + int(r, "expansion") + int(r, "retention");
-        assert_eq!(parts, int(r, "final_quota"), "components add up for {}", r["rep_id"]);
+        assert_eq!(
+            parts,
+            int(r, "final_quota"),
+            "components add up for {}",
+            r["rep_id"]
+        );
         let p: f64 = r["p_attain"].parse().unwrap();
         assert!((0.0..=1.0).contains(&p));
     }
@@ -137,7 +145,13 @@ fn plan_writes_quotas_that_add_up() {
     // Sorted by rep, component, month.
     let keys: Vec<(String, String, String)> = months
         .iter()
-        .map(|m| (m["rep_id"].clone(), m["component"].clone(), m["month"].clone()))
+        .map(|m| {
+            (
+                m["rep_id"].clone(),
+                m["component"].clone(),
+                m["month"].clone(),
+            )
+        })
         .collect();
     let mut sorted = keys.clone();
     sorted.sort();
@@ -181,7 +195,12 @@ fn plan_writes_quotas_that_add_up() {
         .collect();
     assert_eq!(
         outputs,
-        ["assignments.csv", "territories.csv", "quotas.csv", "quota_summary.csv"]
+        [
+            "assignments.csv",
+            "territories.csv",
+            "quotas.csv",
+            "quota_summary.csv"
+        ]
     );
 }
 
@@ -191,18 +210,32 @@ fn quota_on_an_existing_plan_matches_plan_and_is_reproducible() {
     let out = tmp.path().join("out");
     let o = run("plan", &fixture(), &out);
     assert!(o.status.success(), "{}", text(&o));
-    let files = ["assignments.csv", "territories.csv", "quotas.csv", "quota_summary.csv"];
-    let before: Vec<Vec<u8>> = files.iter().map(|f| fs::read(out.join(f)).unwrap()).collect();
+    let files = [
+        "assignments.csv",
+        "territories.csv",
+        "quotas.csv",
+        "quota_summary.csv",
+    ];
+    let before: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| fs::read(out.join(f)).unwrap())
+        .collect();
     let mut planned = manifest(&out);
 
     let o = run("quota", &fixture(), &out);
     assert!(o.status.success(), "{}", text(&o));
     assert!(String::from_utf8_lossy(&o.stdout).contains("territories read from"));
-    let after: Vec<Vec<u8>> = files.iter().map(|f| fs::read(out.join(f)).unwrap()).collect();
+    let after: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| fs::read(out.join(f)).unwrap())
+        .collect();
     assert_eq!(before, after, "same quotas, territories untouched");
     let mut quota_run = manifest(&out);
     assert_eq!(quota_run["quota"]["command"][1], "quota");
-    quota_run["quota"].as_object_mut().unwrap().remove("command");
+    quota_run["quota"]
+        .as_object_mut()
+        .unwrap()
+        .remove("command");
     planned.as_object_mut().unwrap().remove("timings");
     quota_run.as_object_mut().unwrap().remove("timings");
     assert_eq!(planned, quota_run);
@@ -225,7 +258,12 @@ fn quota_plans_first_when_there_is_no_plan() {
     let o = run("quota", &fixture(), &out);
     assert!(o.status.success(), "{}", text(&o));
     assert!(String::from_utf8_lossy(&o.stderr).contains("planning the territories first"));
-    for f in ["assignments.csv", "quotas.csv", "quota_summary.csv", "manifest.json"] {
+    for f in [
+        "assignments.csv",
+        "quotas.csv",
+        "quota_summary.csv",
+        "manifest.json",
+    ] {
         assert!(out.join(f).is_file(), "{f}");
     }
 }
@@ -241,7 +279,11 @@ fn quota_refuses_a_plan_for_other_data() {
 
     // One account missing.
     let lines: Vec<&str> = original.lines().collect();
-    let dropped: Vec<&str> = lines.iter().copied().filter(|l| !l.starts_with("A007,")).collect();
+    let dropped: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| !l.starts_with("A007,"))
+        .collect();
     fs::write(&path, dropped.join("\n") + "\n").unwrap();
     let o = run("quota", &fixture(), &out);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
@@ -255,7 +297,10 @@ fn quota_refuses_a_plan_for_other_data() {
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("column 'rep_id': value 'R99'"), "{err}");
-    assert_eq!(fs::read(out.join("manifest.json")).unwrap(), manifest_before);
+    assert_eq!(
+        fs::read(out.join("manifest.json")).unwrap(),
+        manifest_before
+    );
 }
 
 /// Runs `plan` on the fixture with `config` as plan.toml; expects exit 1
@@ -327,8 +372,8 @@ fn quota_needs_a_company_target() {
 fn applied_calibration_lands_in_the_band() {
     let tmp = tempfile::tempdir().unwrap();
     let input = copy_fixture(tmp.path());
-    let config = fs::read_to_string(input.join("plan.toml")).unwrap()
-        + "apply_calibration = true\n";
+    let config =
+        fs::read_to_string(input.join("plan.toml")).unwrap() + "apply_calibration = true\n";
     fs::write(input.join("plan.toml"), config).unwrap();
     let out = tmp.path().join("out");
     let o = run("plan", &input, &out);

@@ -55,7 +55,15 @@ fn spec() -> impl Strategy<Value = Spec> {
         (0.05..0.8f64, any::<u64>(), any::<bool>()),
     )
         .prop_map(
-            |((target, share, over, blend), (a, b, c), mut seasonality, fy_start, reps, accounts, (spread, seed, apply))| {
+            |(
+                (target, share, over, blend),
+                (a, b, c),
+                mut seasonality,
+                fy_start,
+                reps,
+                accounts,
+                (spread, seed, apply),
+            )| {
                 let sum = a + b + c;
                 // At least one month with weight.
                 seasonality[0] += 0.1;
@@ -123,7 +131,9 @@ fn build(s: &Spec) -> (Dataset, Vec<usize>) {
     // Some rep must carry quota: the first one is tenured and full time.
     reps[0].capacity = 1.0;
     reps[0].start_date = None;
-    let takers: Vec<usize> = (0..reps.len()).filter(|&r| reps[r].capacity > 0.0).collect();
+    let takers: Vec<usize> = (0..reps.len())
+        .filter(|&r| reps[r].capacity > 0.0)
+        .collect();
     let accounts: Vec<Account> = s
         .accounts
         .iter()

@@ -119,15 +119,16 @@ pub fn read_owners(path: &Path, shown: &str, dataset: &Dataset) -> Result<Vec<us
         .has_headers(true)
         .from_path(path)
         .map_err(|e| Error::Usage(format!("cannot read {shown}: {e}")))?;
-    let problem = |line: Option<u64>, column: Option<&str>, value: Option<&str>, message: String| {
-        InputProblem {
-            file: shown.to_string(),
-            line,
-            column: column.map(str::to_string),
-            value: value.map(str::to_string),
-            message,
-        }
-    };
+    let problem =
+        |line: Option<u64>, column: Option<&str>, value: Option<&str>, message: String| {
+            InputProblem {
+                file: shown.to_string(),
+                line,
+                column: column.map(str::to_string),
+                value: value.map(str::to_string),
+                message,
+            }
+        };
     let headers = reader
         .headers()
         .map_err(|e| Error::Usage(format!("cannot read {shown}: {e}")))?
@@ -159,7 +160,12 @@ pub fn read_owners(path: &Path, shown: &str, dataset: &Dataset) -> Result<Vec<us
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                problems.push(problem(Some(line), None, None, format!("unreadable row: {e}")));
+                problems.push(problem(
+                    Some(line),
+                    None,
+                    None,
+                    format!("unreadable row: {e}"),
+                ));
                 continue;
             }
         };

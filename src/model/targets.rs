@@ -429,7 +429,10 @@ mod tests {
         q.attainment.band = [0.7, 0.6];
         let problems = q.validate();
         let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        let keys: Vec<_> = problems.iter().filter_map(|p| p.column.as_deref()).collect();
+        let keys: Vec<_> = problems
+            .iter()
+            .filter_map(|p| p.column.as_deref())
+            .collect();
         assert_eq!(
             keys,
             [

@@ -165,10 +165,7 @@ pub fn write_quota_summary<W: Write>(
             fixed(r.productive_share, 4),
             r.territory.accounts.to_string(),
             fixed(r.territory.potential, 0),
-            opt(
-                plan.availability.history.then_some(r.territory.bookings),
-                0,
-            ),
+            opt(plan.availability.history.then_some(r.territory.bookings), 0),
             opt(
                 plan.availability.pipeline.then_some(r.territory.pipeline),
                 0,
@@ -275,27 +272,31 @@ impl QuotaManifest {
             .collect();
         for r in &plan.reps {
             for c in &r.components {
-                if let Some(t) = components.iter_mut().find(|t| t.component == c.component.code())
+                if let Some(t) = components
+                    .iter_mut()
+                    .find(|t| t.component == c.component.code())
                 {
                     t.total += c.annual;
                 }
                 for m in &c.months {
-                    let q = &mut quarters[crate::quota::phasing::quarter(m.fiscal_month) as usize - 1];
+                    let q =
+                        &mut quarters[crate::quota::phasing::quarter(m.fiscal_month) as usize - 1];
                     q.total += m.amount;
                     *q.by_component.entry(c.component.code()).or_insert(0) += m.amount;
                 }
             }
         }
         let sum_opt = |f: fn(&crate::quota::Methods) -> Option<f64>| {
-            plan.reps
-                .iter()
-                .map(|r| f(&r.methods))
-                .sum::<Option<f64>>()
+            plan.reps.iter().map(|r| f(&r.methods)).sum::<Option<f64>>()
         };
         QuotaManifest {
             command,
             first_month: plan.first_month.to_string(),
-            last_month: plan.months.last().map(|m| m.to_string()).unwrap_or_default(),
+            last_month: plan
+                .months
+                .last()
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
             company_target: plan.company_target,
             sales_target: plan.sales_target,
             over_assignment: plan.over_assignment,
@@ -490,16 +491,20 @@ fn pct(x: f64, decimals: usize) -> String {
 pub fn render(dataset: &Dataset, plan: &QuotaPlan) -> String {
     let mut s = String::new();
     let cfg = &dataset.config.quota;
-    let last = plan.months.last().map(|m| m.to_string()).unwrap_or_default();
+    let last = plan
+        .months
+        .last()
+        .map(|m| m.to_string())
+        .unwrap_or_default();
     let _ = writeln!(
         s,
-        "quotas for the fiscal year {} to {}: company target {} x {} from sales = sales target {}, {} over-assignment",
+        "quotas for the fiscal year {} to {}: company target {} x {} from sales = sales target {}, +{} over-assignment",
         plan.first_month,
         last,
         thousands(plan.company_target),
         pct(cfg.sales_share, 0),
         thousands(plan.sales_target),
-        format!("+{}", pct(plan.over_assignment, 1)),
+        pct(plan.over_assignment, 1),
     );
 
     // Roll-up by region (or manager), then the total.
@@ -604,7 +609,14 @@ pub fn render(dataset: &Dataset, plan: &QuotaPlan) -> String {
     let comps: Vec<String> = manifest
         .components
         .iter()
-        .map(|c| format!("{} {} ({})", c.component, thousands(c.total as f64), pct(c.share, 0)))
+        .map(|c| {
+            format!(
+                "{} {} ({})",
+                c.component,
+                thousands(c.total as f64),
+                pct(c.share, 0)
+            )
+        })
         .collect();
     let _ = writeln!(s, "  components: {}", comps.join(", "));
     let quarters: Vec<String> = manifest
@@ -677,12 +689,20 @@ pub fn render(dataset: &Dataset, plan: &QuotaPlan) -> String {
             )
         })
         .collect();
-    let _ = writeln!(s, "  trade-off, quota total (of sales target) -> reps at quota: {}", points.join(", "));
+    let _ = writeln!(
+        s,
+        "  trade-off, quota total (of sales target) -> reps at quota: {}",
+        points.join(", ")
+    );
     let _ = writeln!(
         s,
         "  flags: {} rep{} above {} of territory potential, {} below {}x pipeline coverage",
         manifest.flags.over_capture,
-        if manifest.flags.over_capture == 1 { "" } else { "s" },
+        if manifest.flags.over_capture == 1 {
+            ""
+        } else {
+            "s"
+        },
         pct(cfg.bottom_up.max_capture_rate, 0),
         manifest.flags.low_coverage,
         fixed(cfg.bottom_up.coverage_ratio, 1),
@@ -703,8 +723,13 @@ mod tests {
 
     #[test]
     fn splice_inserts_then_replaces_a_top_level_key() {
-        let once = splice_top_level(MANIFEST, "quota", &p(json!({"total": 5, "x": [1]})), "outputs")
-            .unwrap();
+        let once = splice_top_level(
+            MANIFEST,
+            "quota",
+            &p(json!({"total": 5, "x": [1]})),
+            "outputs",
+        )
+        .unwrap();
         let v: serde_json::Value = serde_json::from_str(&once).unwrap();
         assert_eq!(v["quota"]["total"], 5);
         assert!(once.contains("  \"quota\": {\n    \"total\": 5,"), "{once}");
@@ -718,7 +743,8 @@ mod tests {
             twice,
             splice_top_level(MANIFEST, "quota", &p(json!({"total": 6})), "outputs").unwrap()
         );
-        let outs = splice_top_level(&twice, "outputs", &p(json!([{"path": "b"}])), "warnings").unwrap();
+        let outs =
+            splice_top_level(&twice, "outputs", &p(json!([{"path": "b"}])), "warnings").unwrap();
         let v: serde_json::Value = serde_json::from_str(&outs).unwrap();
         assert_eq!(v["outputs"], json!([{"path": "b"}]));
         assert!(splice_top_level("[1]", "quota", &p(json!(1)), "outputs").is_none());

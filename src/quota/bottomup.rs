@@ -52,7 +52,11 @@ pub struct Methods {
 /// normalised; `None` when the available methods all have weight 0.
 pub fn effective_weights(cfg: &BottomUpConfig, avail: Availability) -> Option<MethodWeights> {
     let p = cfg.potential_weight;
-    let h = if avail.history { cfg.history_weight } else { 0.0 };
+    let h = if avail.history {
+        cfg.history_weight
+    } else {
+        0.0
+    };
     let q = if avail.pipeline {
         cfg.pipeline_weight
     } else {
@@ -70,8 +74,8 @@ pub fn effective_weights(cfg: &BottomUpConfig, avail: Availability) -> Option<Me
 pub fn methods(t: &Territory, cfg: &BottomUpConfig, avail: Availability) -> Methods {
     Methods {
         potential: t.potential * cfg.capture_rate,
-        history: avail.history.then(|| t.bookings * (1.0 + cfg.growth)),
-        pipeline: avail.pipeline.then(|| t.pipeline / cfg.coverage_ratio),
+        history: avail.history.then_some(t.bookings * (1.0 + cfg.growth)),
+        pipeline: avail.pipeline.then_some(t.pipeline / cfg.coverage_ratio),
     }
 }
 

@@ -449,9 +449,8 @@ pub fn plan_quotas(dataset: &Dataset, owner: &[usize]) -> Result<QuotaPlan> {
     let mut reps = Vec::with_capacity(order.len());
     for (k, &r) in order.iter().enumerate() {
         let quota = final_quota[k];
-        let split = allocate(quota, &shares).ok_or_else(|| {
-            Error::Usage("quota components have no positive share".to_string())
-        })?;
+        let split = allocate(quota, &shares)
+            .ok_or_else(|| Error::Usage("quota components have no positive share".to_string()))?;
         let mut comps = Vec::with_capacity(components.len());
         for ((component, _), &annual) in components.iter().zip(&split) {
             let amounts = phasing::phase(annual, season, &ramps[k]).ok_or_else(|| {
@@ -465,12 +464,14 @@ pub fn plan_quotas(dataset: &Dataset, owner: &[usize]) -> Result<QuotaPlan> {
                 .zip(amounts)
                 .zip(&ramps[k])
                 .zip(1u32..)
-                .map(|(((&month, amount), &ramp_factor), fiscal_month)| MonthQuota {
-                    month,
-                    fiscal_month,
-                    amount,
-                    ramp_factor,
-                })
+                .map(
+                    |(((&month, amount), &ramp_factor), fiscal_month)| MonthQuota {
+                        month,
+                        fiscal_month,
+                        amount,
+                        ramp_factor,
+                    },
+                )
                 .collect();
             comps.push(ComponentQuota {
                 component: *component,

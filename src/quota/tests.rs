@@ -55,7 +55,9 @@ fn even_dataset(n: usize, config: Config) -> (Dataset, Vec<usize>) {
     let accounts = (0..n)
         .map(|i| account(&format!("A{i:02}"), 1_000_000.0, None, None))
         .collect();
-    let reps = (0..n).map(|i| rep(&format!("R{i:02}"), 1.0, None)).collect();
+    let reps = (0..n)
+        .map(|i| rep(&format!("R{i:02}"), 1.0, None))
+        .collect();
     (
         Dataset {
             accounts,
@@ -130,9 +132,7 @@ fn components_and_months_sum_exactly() {
     c.quota.components.new_business = 0.55;
     c.quota.components.expansion = 0.35;
     c.quota.components.retention = 0.10;
-    c.quota.seasonality = vec![
-        0.7, 0.8, 1.2, 0.8, 0.9, 1.3, 0.8, 0.8, 1.2, 0.9, 1.0, 1.6,
-    ];
+    c.quota.seasonality = vec![0.7, 0.8, 1.2, 0.8, 0.9, 1.3, 0.8, 0.8, 1.2, 0.9, 1.0, 1.6];
     let (mut d, owners) = even_dataset(7, c);
     d.reps[3].capacity = 0.5;
     d.reps[5].start_date = NaiveDate::from_ymd_opt(2027, 3, 3);
@@ -208,8 +208,9 @@ fn calibration_lands_in_the_band_and_reports_the_tradeoff() {
     assert!(!cal.applied);
     assert_eq!(plan.final_total, plan.top_down_total);
     assert!(cal.shortfall_vs_sales_target > 0.0);
-    assert!(att.tradeoff.windows(2).all(|w| w[0].quota_total < w[1].quota_total
-        && w[0].share_attaining >= w[1].share_attaining));
+    assert!(att.tradeoff.windows(2).all(
+        |w| w[0].quota_total < w[1].quota_total && w[0].share_attaining >= w[1].share_attaining
+    ));
 
     // Applied: the final quotas are the calibrated ones.
     let mut d2 = d.clone();

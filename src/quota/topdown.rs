@@ -135,6 +135,9 @@ mod tests {
             group_potential_per_fte: 1_000_000.0,
             ..half
         };
-        assert_eq!(top_down(1_500, 0.0, &[smb, half]).unwrap(), vec![1_000, 500]);
+        assert_eq!(
+            top_down(1_500, 0.0, &[smb, half]).unwrap(),
+            vec![1_000, 500]
+        );
     }
 }
