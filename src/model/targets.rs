@@ -95,6 +95,11 @@ pub struct ComponentShares {
     pub expansion: f64,
     /// Share from renewing existing customers.
     pub retention: f64,
+    /// Split each rep's quota by its territory's sums of the account
+    /// columns `new_business`, `expansion` and `retention` (extra columns
+    /// of accounts.csv, amounts >= 0, empty = 0) instead of the shares; a
+    /// territory whose sums are all 0 takes the shares.
+    pub from_columns: bool,
 }
 
 impl Default for ComponentShares {
@@ -103,6 +108,7 @@ impl Default for ComponentShares {
             new_business: 1.0,
             expansion: 0.0,
             retention: 0.0,
+            from_columns: false,
         }
     }
 }

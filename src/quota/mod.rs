@@ -22,7 +22,9 @@
 //!   `quota.attainment.apply_calibration` is set;
 //! - **gap** = top-down - bottom-up; **gap_pct** = gap / bottom-up;
 //! - **pipeline coverage** = territory pipeline / final quota;
-//! - components split each final quota by the configured shares, and each
+//! - components split each final quota by the configured shares (or, with
+//!   `from_columns`, by the territory's sums of the per-account component
+//!   columns), and each
 //!   component is phased over the fiscal months by seasonality x ramp, all
 //!   with largest-remainder rounding, so months sum to the component and
 //!   components to the quota.
@@ -255,6 +257,65 @@ pub fn requirements(config: &Config) -> Result<(FiscalYear, f64)> {
     ))
 }
 
+/// Names of the per-account component columns, in component order.
+pub const COMPONENT_COLUMNS: [&str; 3] = ["new_business", "expansion", "retention"];
+
+/// For `quota.components.from_columns`: which component columns accounts.csv
+/// has, and each territory's sums of them (by rep position).
+#[allow(clippy::type_complexity)]
+fn component_columns(
+    dataset: &Dataset,
+    owner: &[usize],
+    position: &[usize],
+) -> Result<([bool; 3], Vec<[f64; 3]>)> {
+    let index: Vec<Option<usize>> = COMPONENT_COLUMNS
+        .iter()
+        .map(|name| dataset.account_extra_columns.iter().position(|c| c == name))
+        .collect();
+    let present = [index[0].is_some(), index[1].is_some(), index[2].is_some()];
+    if !present.iter().any(|&p| p) {
+        return Err(config_problem(
+            "quota.components.from_columns",
+            Some("true"),
+            format!(
+                "accounts.csv has none of the columns {}: add them (amounts per account) or set from_columns = false",
+                COMPONENT_COLUMNS.join(", ")
+            ),
+        ));
+    }
+    let mut sums = vec![[0.0; 3]; position.len()];
+    let mut problems = Vec::new();
+    for (account, &r) in dataset.accounts.iter().zip(owner) {
+        for (c, idx) in index.iter().enumerate() {
+            let Some(cell) = idx.and_then(|i| account.extra.get(i)) else {
+                continue;
+            };
+            let cell = cell.trim();
+            if cell.is_empty() {
+                continue;
+            }
+            match crate::io::parse_number(cell, crate::io::NumberKind::Money) {
+                Ok(v) if v.is_finite() && v >= 0.0 => sums[position[r]][c] += v,
+                _ => problems.push(InputProblem {
+                    file: "accounts.csv".to_string(),
+                    line: None,
+                    column: Some(COMPONENT_COLUMNS[c].to_string()),
+                    value: Some(cell.to_string()),
+                    message: format!(
+                        "account {}: expected an amount >= 0 for the quota component split (quota.components.from_columns)",
+                        account.id
+                    ),
+                }),
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok((present, sums))
+    } else {
+        Err(Error::input(problems))
+    }
+}
+
 /// Owner (rep index) of every account of a finished plan.
 pub fn owners_of(plan: &Plan, accounts: usize) -> Vec<usize> {
     let mut owners = vec![0; accounts];
@@ -438,18 +499,30 @@ pub fn plan_quotas(dataset: &Dataset, owner: &[usize]) -> Result<QuotaPlan> {
     tradeoff.dedup_by(|a, b| (a.quota_total - b.quota_total).abs() < 0.5);
 
     // Components and months.
-    let components: Vec<(Component, f64)> = Component::ALL
+    let columns = if q.components.from_columns {
+        Some(component_columns(dataset, owner, &position)?)
+    } else {
+        None
+    };
+    let listed: Vec<usize> = (0..3)
+        .filter(|&c| {
+            q.components.all()[c].1 > 0.0 || columns.as_ref().is_some_and(|(present, _)| present[c])
+        })
+        .collect();
+    let components: Vec<(Component, f64)> = listed
         .iter()
-        .zip(q.components.all())
-        .filter(|(_, (_, share))| *share > 0.0)
-        .map(|(&c, (_, share))| (c, share))
+        .map(|&c| (Component::ALL[c], q.components.all()[c].1))
         .collect();
     let shares: Vec<f64> = components.iter().map(|(_, s)| *s).collect();
     let bu = &q.bottom_up;
     let mut reps = Vec::with_capacity(order.len());
     for (k, &r) in order.iter().enumerate() {
         let quota = final_quota[k];
-        let split = allocate(quota, &shares)
+        let by_columns: Option<Vec<f64>> = columns.as_ref().and_then(|(_, sums)| {
+            let w: Vec<f64> = listed.iter().map(|&c| sums[k][c]).collect();
+            (w.iter().sum::<f64>() > 0.0).then_some(w)
+        });
+        let split = allocate(quota, by_columns.as_deref().unwrap_or(&shares))
             .ok_or_else(|| Error::Usage("quota components have no positive share".to_string()))?;
         let mut comps = Vec::with_capacity(components.len());
         for ((component, _), &annual) in components.iter().zip(&split) {

@@ -238,3 +238,36 @@ fn missing_fiscal_year_or_target_is_named() {
     let err = plan_quotas(&d, &owners).unwrap_err().to_string();
     assert!(err.contains("quota.company_target"), "{err}");
 }
+
+#[test]
+fn components_from_account_columns() {
+    let mut c = config(1_000_000.0, 1.0, 0.0);
+    c.quota.components.from_columns = true;
+    c.quota.potential_weight = 0.0;
+    let (mut d, owners) = even_dataset(3, c);
+    d.account_extra_columns = vec!["expansion".to_string(), "new_business".to_string()];
+    d.accounts[0].extra = vec!["300".to_string(), "100".to_string()];
+    d.accounts[1].extra = vec!["".to_string(), "$50".to_string()];
+    d.accounts[2].extra = vec!["".to_string(), "".to_string()];
+    let plan = plan_quotas(&d, &owners).unwrap();
+    let split = |k: usize| -> Vec<(&str, i64)> {
+        plan.reps[k]
+            .components
+            .iter()
+            .map(|c| (c.component.code(), c.annual))
+            .collect()
+    };
+    // 333,334 / 333,333 / 333,333 by capacity.
+    assert_eq!(split(0), [("new_business", 83_334), ("expansion", 250_000)]);
+    assert_eq!(split(1), [("new_business", 333_333), ("expansion", 0)]);
+    // No column amounts: the shares (new_business = 1).
+    assert_eq!(split(2), [("new_business", 333_333), ("expansion", 0)]);
+
+    d.accounts[1].extra[1] = "-5".to_string();
+    let err = plan_quotas(&d, &owners).unwrap_err().to_string();
+    assert!(err.contains("column 'new_business': value '-5'"), "{err}");
+    assert!(err.contains("account A01"), "{err}");
+    d.account_extra_columns = vec!["x".to_string(), "y".to_string()];
+    let err = plan_quotas(&d, &owners).unwrap_err().to_string();
+    assert!(err.contains("quota.components.from_columns"), "{err}");
+}
