@@ -180,6 +180,30 @@ fn plan_writes_quotas_that_add_up() {
     let m = manifest(&out);
     assert_eq!(m["quota"]["top_down_total"], QUOTA_TOTAL);
     assert_eq!(m["quota"]["final_total"], QUOTA_TOTAL);
+    // Component totals are exactly share x total.
+    let components: Vec<(String, i64)> = m["quota"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["component"].as_str().unwrap().to_string(),
+                c["total"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        components,
+        [
+            ("new_business".to_string(), 1_584_000),
+            ("expansion".to_string(), 792_000),
+            ("retention".to_string(), 264_000)
+        ]
+    );
+    for (code, total) in &components {
+        let from_csv: i64 = summary.iter().map(|r| int(r, code)).sum();
+        assert_eq!(from_csv, *total, "{code}");
+    }
     let quarters: i64 = m["quota"]["quarters"]
         .as_array()
         .unwrap()

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 
 use tplan::model::{Account, Config, Dataset, Rep, WorkloadSource};
-use tplan::quota::{allocate, plan_quotas, QuotaPlan};
+use tplan::quota::{allocate, allocate_rows, plan_quotas, QuotaPlan};
 
 #[derive(Debug, Clone)]
 struct Spec {
@@ -234,6 +234,29 @@ proptest! {
                 .filter(|r| r.final_quota > 0 && r.bottom_up > 0)
                 .count() as f64;
             prop_assert!(with_bookings / (att.reps_with_quota as f64) < att.target_share + 1e-9);
+        }
+    }
+
+    #[test]
+    fn component_split_is_exact_by_rep_and_by_component(
+        rows in prop::collection::vec(0i64..50_000_000, 1..40),
+        shares in prop::collection::vec(0.0..1.0f64, 1..4),
+    ) {
+        let sum: f64 = shares.iter().sum();
+        prop_assume!(sum > 0.0);
+        let m = allocate_rows(&rows, &shares).unwrap();
+        for (row, cells) in rows.iter().zip(&m) {
+            prop_assert_eq!(cells.iter().sum::<i64>(), *row);
+            for (cell, s) in cells.iter().zip(&shares) {
+                let exact = *row as f64 * s / sum;
+                prop_assert!((*cell as f64 - exact).abs() < 1.0 + 1e-6 * exact, "{} vs {}", cell, exact);
+            }
+        }
+        let total: i64 = rows.iter().sum();
+        let weights: Vec<f64> = shares.iter().map(|s| s / sum).collect();
+        let columns = allocate(total, &weights).unwrap();
+        for (c, expected) in columns.iter().enumerate() {
+            prop_assert_eq!(m.iter().map(|r| r[c]).sum::<i64>(), *expected, "column {}", c);
         }
     }
 

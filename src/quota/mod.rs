@@ -40,7 +40,7 @@ use serde::Serialize;
 use crate::model::{Config, Dataset, FiscalYear, Plan, YearMonth};
 use crate::{Error, InputProblem, Result};
 
-pub use alloc::allocate;
+pub use alloc::{allocate, allocate_rows};
 pub use bottomup::{Availability, MethodWeights, Methods, Territory};
 
 /// Multiples of the sales target shown in the calibration trade-off.
@@ -514,6 +514,9 @@ pub fn plan_quotas(dataset: &Dataset, owner: &[usize]) -> Result<QuotaPlan> {
         .map(|&c| (Component::ALL[c], q.components.all()[c].1))
         .collect();
     let shares: Vec<f64> = components.iter().map(|(_, s)| *s).collect();
+    // By shares: rows (reps) and columns (components) both exact.
+    let by_shares = allocate_rows(&final_quota, &shares)
+        .ok_or_else(|| Error::Usage("quota components have no positive share".to_string()))?;
     let bu = &q.bottom_up;
     let mut reps = Vec::with_capacity(order.len());
     for (k, &r) in order.iter().enumerate() {
@@ -522,8 +525,12 @@ pub fn plan_quotas(dataset: &Dataset, owner: &[usize]) -> Result<QuotaPlan> {
             let w: Vec<f64> = listed.iter().map(|&c| sums[k][c]).collect();
             (w.iter().sum::<f64>() > 0.0).then_some(w)
         });
-        let split = allocate(quota, by_columns.as_deref().unwrap_or(&shares))
-            .ok_or_else(|| Error::Usage("quota components have no positive share".to_string()))?;
+        let split = match &by_columns {
+            Some(w) => allocate(quota, w).ok_or_else(|| {
+                Error::Usage("quota components have no positive share".to_string())
+            })?,
+            None => by_shares[k].clone(),
+        };
         let mut comps = Vec::with_capacity(components.len());
         for ((component, _), &annual) in components.iter().zip(&split) {
             let amounts = phasing::phase(annual, season, &ramps[k]).ok_or_else(|| {
