@@ -101,7 +101,17 @@ pub fn run_with_command(options: &QuotaOptions, command: Vec<String>) -> Result<
     warn_if_inputs_changed(&resolved, &loaded.inputs, &out);
 
     let plan = quota::plan_quotas(dataset, &owners).map_err(|e| name_config_file(e, &label))?;
-    quotas::add_to_folder(&resolved, dataset, &plan, command)?;
+    let inputs = loaded
+        .inputs
+        .iter()
+        .map(|f| output::ManifestFile {
+            path: f.path.clone(),
+            sha256: f.sha256.clone(),
+            bytes: f.bytes,
+        })
+        .collect();
+    let run = quotas::QuotaRun::new(command, inputs, dataset);
+    quotas::add_to_folder(&resolved, dataset, &plan, run)?;
     println!(
         "tplan quota: territories read from {shown} ({} accounts, {} reps)",
         dataset.accounts.len(),

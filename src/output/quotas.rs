@@ -17,7 +17,8 @@
 //! units; `gap = top_down - bottom_up`, `gap_pct` its percentage of
 //! bottom-up (2 decimals, empty when bottom-up is 0); `pipeline_coverage`
 //! is pipeline / final quota (2 decimals, empty without pipeline data or
-//! quota); probabilities are fractions with 4 decimals; `bu_*` are the
+//! quota); probabilities are fractions with 4 decimals (empty for a zero
+//! quota); `bu_*` are the
 //! full-year figures of each bottom-up method for the territory (empty when
 //! the data lacks the column); `flags` is `;`-separated (`over_capture`,
 //! `low_coverage`).
@@ -36,7 +37,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::model::Dataset;
+use crate::model::{Dataset, QuotaConfig, RampConfig};
 use crate::quota::{Attainment, Component, Flag, MethodWeights, QuotaPlan};
 use crate::{Error, Result};
 
@@ -157,7 +158,7 @@ pub fn write_quota_summary<W: Write>(
             r.gap.to_string(),
             opt(r.gap_pct.map(|g| g * 100.0), 2),
             opt(r.pipeline_coverage, 2),
-            fixed(r.p_attain, 4),
+            opt((r.final_quota > 0).then_some(r.p_attain), 4),
             rep.name.clone().unwrap_or_default(),
             rep.manager.clone().unwrap_or_default(),
             rep.region.clone().unwrap_or_default(),
@@ -174,7 +175,7 @@ pub fn write_quota_summary<W: Write>(
             opt(r.methods.history, 0),
             opt(r.methods.pipeline, 0),
             r.calibrated.to_string(),
-            fixed(r.p_attain_calibrated, 4),
+            opt((r.calibrated > 0).then_some(r.p_attain_calibrated), 4),
             component(Component::NewBusiness),
             component(Component::Expansion),
             component(Component::Retention),
@@ -217,12 +218,42 @@ pub struct FlagCounts {
     pub low_coverage: usize,
 }
 
+/// How a `tplan quota` run differed from the plan run recorded in the
+/// rest of the manifest: its command line, inputs and the settings used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuotaRun {
+    pub command: Vec<String>,
+    /// Input files as read by the quota run (the config may have changed
+    /// since the plan).
+    pub inputs: Vec<ManifestFile>,
+    pub fiscal_year: Option<i32>,
+    pub fiscal_year_start_month: u32,
+    pub ramp: RampConfig,
+    pub quota: QuotaConfig,
+}
+
+impl QuotaRun {
+    pub fn new(command: Vec<String>, inputs: Vec<ManifestFile>, dataset: &Dataset) -> QuotaRun {
+        let c = &dataset.config;
+        QuotaRun {
+            command,
+            inputs,
+            fiscal_year: c.fiscal_year,
+            fiscal_year_start_month: c.fiscal_year_start_month,
+            ramp: c.ramp.clone(),
+            quota: c.quota.clone(),
+        }
+    }
+}
+
 /// The manifest's `quota` section.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuotaManifest {
-    /// The `tplan quota` command line, when that command wrote the quotas.
+    /// Present when `tplan quota` wrote the quotas into an existing plan
+    /// folder (absent when `tplan plan` did: the manifest's own command,
+    /// inputs and config apply).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub command: Option<Vec<String>>,
+    pub run: Option<QuotaRun>,
     pub first_month: String,
     pub last_month: String,
     pub company_target: f64,
@@ -247,7 +278,7 @@ pub struct QuotaManifest {
 }
 
 impl QuotaManifest {
-    pub fn new(plan: &QuotaPlan, command: Option<Vec<String>>) -> QuotaManifest {
+    pub fn new(plan: &QuotaPlan, run: Option<QuotaRun>) -> QuotaManifest {
         let gap = plan.top_down_total - plan.bottom_up_total;
         let mut quarters: Vec<QuarterTotal> = (1..=4)
             .map(|q| QuarterTotal {
@@ -290,7 +321,7 @@ impl QuotaManifest {
             plan.reps.iter().map(|r| f(&r.methods)).sum::<Option<f64>>()
         };
         QuotaManifest {
-            command,
+            run,
             first_month: plan.first_month.to_string(),
             last_month: plan
                 .months
@@ -380,7 +411,7 @@ pub fn add_to_folder(
     dir: &Path,
     dataset: &Dataset,
     plan: &QuotaPlan,
-    command: Vec<String>,
+    run: QuotaRun,
 ) -> Result<Vec<ManifestFile>> {
     let manifest_path = dir.join(MANIFEST_FILE);
     let text = fs::read_to_string(&manifest_path).map_err(|e| Error::io(&manifest_path, e))?;
@@ -419,7 +450,7 @@ pub fn add_to_folder(
         .ok_or_else(|| bad_manifest("its outputs list is not one tplan writes"))?;
     outputs.retain(|o| o.path != QUOTAS_FILE && o.path != QUOTA_SUMMARY_FILE);
     outputs.extend(described.iter().cloned());
-    let quota = serde_json::to_string_pretty(&QuotaManifest::new(plan, Some(command)))
+    let quota = serde_json::to_string_pretty(&QuotaManifest::new(plan, Some(run)))
         .expect("quota section serializes");
     let outputs = serde_json::to_string_pretty(&outputs).expect("outputs serialize");
     let text = splice_top_level(&text, "quota", &quota, "outputs")
