@@ -2,8 +2,9 @@
 //!
 //! Stages, each a module with plain data types between them:
 //! `io` (read and validate inputs) -> `territory` (candidate pairs, LP,
-//! pricing, rounding and repair, verification) -> `output` (atomic writes of
-//! assignments, territory summary and manifest). `generate` makes synthetic
+//! pricing, rounding and repair, verification) -> `quota` (top-down and
+//! bottom-up quotas, phasing, attainment) -> `output` (atomic writes of
+//! assignments, territory summary, quotas and manifest). `generate` makes synthetic
 //! instances; `commands` holds one function per CLI subcommand so the binary
 //! only parses arguments.
 
@@ -14,6 +15,7 @@ pub mod generate;
 pub mod io;
 pub mod model;
 pub mod output;
+pub mod quota;
 pub mod scenarios;
 pub mod territory;
 

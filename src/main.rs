@@ -43,6 +43,20 @@ enum Command {
         #[arg(long, default_value = commands::plan::DEFAULT_SOLVER)]
         solver: String,
     },
+    /// Quotas for the plan in OUT (planning first when OUT holds none).
+    Quota {
+        /// Folder holding accounts.csv, reps.csv and optionally plan.toml.
+        dir: PathBuf,
+        /// Output folder holding the plan (default: reports/<input folder name>/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Plan config to use instead of DIR/plan.toml.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// LP solver backend, for the plan made when OUT holds none.
+        #[arg(long, default_value = commands::plan::DEFAULT_SOLVER)]
+        solver: String,
+    },
     /// Capacity and headcount scenarios: hires needed, when, and the cost.
     Scenarios {
         /// Folder holding accounts.csv, reps.csv and optionally plan.toml.
@@ -89,6 +103,21 @@ fn main() -> ExitCode {
                 solver,
             };
             commands::plan::run(&options).with_context(|| format!("planning {}", dir.display()))
+        }
+        Command::Quota {
+            dir,
+            out,
+            config,
+            solver,
+        } => {
+            let options = commands::quota::QuotaOptions {
+                dir: dir.clone(),
+                out,
+                config,
+                solver,
+            };
+            commands::quota::run(&options)
+                .with_context(|| format!("setting quotas for {}", dir.display()))
         }
         Command::Scenarios { dir, out, config } => {
             let options = commands::scenarios::ScenariosOptions {

@@ -150,6 +150,26 @@ fn sample_plan_toml_parses_into_the_config_with_every_field() {
     assert_eq!(config.balance.workload_tolerance, 0.10);
     assert_eq!(config.workload.by_segment.len(), 3);
     assert!(config.validate().is_empty());
+    // Every key is documented: a comment block sits above each key (or
+    // above the run of keys it belongs to, e.g. one table's segments).
+    let lines: Vec<&str> = text.lines().collect();
+    let is_key =
+        |l: &str| !l.trim_start().starts_with('#') && l.contains('=') && !l.starts_with(' ');
+    for (i, line) in lines.iter().enumerate().filter(|(_, l)| is_key(l)) {
+        let above = lines[..i]
+            .iter()
+            .rev()
+            .find(|l| !is_key(l))
+            .copied()
+            .unwrap_or("");
+        assert!(
+            above.trim_start().starts_with('#'),
+            "key without a comment above it: {line}"
+        );
+    }
+    // The quota keys the sample sets, so `plan data/` shows quotas.
+    assert_eq!(config.quota.company_target, Some(180_000_000.0));
+    assert!(config.quota.components.expansion > 0.0);
     // Every section is set explicitly (each key is documented in a comment
     // above it). A fixed key count went stale with every new section.
     for header in [

@@ -2,5 +2,6 @@
 
 pub mod generate;
 pub mod plan;
+pub mod quota;
 pub mod scenarios;
 pub mod validate;

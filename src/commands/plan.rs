@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use crate::model::PlanStatus;
 use crate::output::{self, manifest, summary, ManifestFile, RunClock, RunInfo, StagedDir};
-use crate::{io, territory, Error, Result};
+use crate::{io, quota, territory, Error, Result};
 
 /// Solver used when `--solver` is not given.
 pub const DEFAULT_SOLVER: &str = "clarabel";
@@ -57,6 +57,14 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
     }
     let dataset = &loaded.dataset;
     let load = manifest::seconds(started.elapsed());
+    // Quotas when the config sets a company target; what they need is
+    // checked before the solve.
+    let config_label = super::quota::config_label(&options.dir, options.config.as_deref());
+    let wants_quotas = dataset.config.quota.company_target.is_some();
+    if wants_quotas {
+        quota::requirements(&dataset.config)
+            .map_err(|e| super::quota::name_config_file(e, &config_label))?;
+    }
 
     // Refuse an unsafe output folder before spending time on the solve.
     let out = match &options.out {
@@ -79,6 +87,15 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
             progress: std::io::stderr().is_terminal(),
         },
     )?;
+    let quotas = if wants_quotas {
+        let owners = quota::owners_of(&outcome.plan, dataset.accounts.len());
+        Some(
+            quota::plan_quotas(dataset, &owners)
+                .map_err(|e| super::quota::name_config_file(e, &config_label))?,
+        )
+    } else {
+        None
+    };
     let solve = manifest::seconds(solve_started.elapsed());
 
     let run = RunInfo {
@@ -96,10 +113,11 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
         solver: options.solver.clone(),
     };
     let staged = StagedDir::create(&out, &options.dir, &protected)?;
-    let written = output::write_plan_folder(
+    let written = output::write_plan_folder_with_quotas(
         staged,
         dataset,
         &outcome,
+        quotas.as_ref(),
         &run,
         RunClock {
             started,
@@ -118,6 +136,10 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
             warnings: loaded.warnings.len(),
         })
     );
+    if let Some(quotas) = &quotas {
+        println!();
+        print!("{}", output::quotas::render(dataset, quotas));
+    }
 
     if outcome.plan.status == PlanStatus::OutsideTolerance {
         let outside = outcome

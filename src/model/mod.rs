@@ -18,7 +18,7 @@ pub use config::{
 pub use plan::{Assignment, Plan, PlanStatus, Reason, RepBalance};
 pub use ramp::{tenure_month, FiscalYear, RampConfig, RampStep, YearMonth};
 pub use rep::Rep;
-pub use targets::QuotaConfig;
+pub use targets::{AttainmentConfig, BottomUpConfig, ComponentShares, QuotaConfig};
 
 /// Everything a planning run reads: accounts, reps and the plan config,
 /// with extra CSV columns kept so outputs can carry them through.

@@ -134,6 +134,10 @@ pub struct Manifest<'a> {
     pub balance: BalanceSection,
     /// The solve statistics; their timings go to `timings`.
     pub solve: SolveStats,
+    /// Quota totals, top-down vs bottom-up, attainment and calibration;
+    /// present when quotas were written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quota: Option<super::quotas::QuotaManifest>,
     /// Files written next to the manifest.
     pub outputs: &'a [ManifestFile],
     pub warnings: &'a [String],
@@ -184,6 +188,7 @@ impl<'a> Manifest<'a> {
                 objective_before: status_quo_objective(dataset, plan),
             },
             solve: outcome.stats.clone(),
+            quota: None,
             outputs,
             warnings: &run.warnings,
             timings,

@@ -9,6 +9,7 @@ pub mod assignments;
 pub mod atomic;
 pub mod format;
 pub mod manifest;
+pub mod quotas;
 pub mod scenarios;
 pub mod summary;
 pub mod territories;
@@ -21,6 +22,7 @@ use std::time::Instant;
 use sha2::{Digest, Sha256};
 
 use crate::model::Dataset;
+use crate::quota::QuotaPlan;
 use crate::territory::PlanOutcome;
 use crate::{Error, Result};
 
@@ -128,12 +130,30 @@ pub fn write_plan_folder(
     run: &RunInfo,
     clock: RunClock,
 ) -> Result<Written> {
+    write_plan_folder_with_quotas(staged, dataset, outcome, None, run, clock)
+}
+
+/// [`write_plan_folder`], plus `quotas.csv`, `quota_summary.csv` and the
+/// manifest's `quota` section when `quotas` is given.
+pub fn write_plan_folder_with_quotas(
+    staged: StagedDir,
+    dataset: &Dataset,
+    outcome: &PlanOutcome,
+    quotas: Option<&QuotaPlan>,
+    run: &RunInfo,
+    clock: RunClock,
+) -> Result<Written> {
     let write_started = Instant::now();
     let dir = staged.path().to_path_buf();
-    let outputs = vec![
+    let mut outputs = vec![
         write_file(&dir, ASSIGNMENTS_FILE, &assignments_csv(dataset, outcome))?,
         write_file(&dir, TERRITORIES_FILE, &territories_csv(dataset, outcome))?,
     ];
+    if let Some(plan) = quotas {
+        for (name, bytes) in quotas::quota_files(dataset, plan) {
+            outputs.push(write_file(&dir, name, &bytes)?);
+        }
+    }
     let timings = Timings::new(
         clock.load,
         clock.solve,
@@ -141,7 +161,8 @@ pub fn write_plan_folder(
         manifest::seconds(write_started.elapsed()),
         manifest::seconds(clock.started.elapsed()),
     );
-    let manifest = Manifest::new(run, dataset, outcome, &outputs, timings.clone());
+    let mut manifest = Manifest::new(run, dataset, outcome, &outputs, timings.clone());
+    manifest.quota = quotas.map(|plan| quotas::QuotaManifest::new(plan, None));
     write_file(&dir, MANIFEST_FILE, manifest.to_json().as_bytes())?;
     let dir = staged.commit()?;
     Ok(Written {

@@ -1,0 +1,270 @@
+//! `tplan quota DIR [--out OUT]`: quotas for the plan already in OUT, or
+//! for a fresh plan when OUT holds none.
+//!
+//! With a plan in OUT (a tplan output folder with `assignments.csv`), the
+//! owners are read back and checked against the input accounts and reps
+//! (every account exactly once, every rep known), the quotas are computed,
+//! and `quotas.csv`, `quota_summary.csv` and the manifest's `quota` section
+//! are added to the folder, each file written under a temporary name and
+//! renamed. Without one, this runs `tplan plan`, which writes the quotas
+//! too. Either way the config must set `quota.company_target` and
+//! `fiscal_year`; that is checked before anything else happens.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::io::{self, CONFIG_FILE};
+use crate::model::Dataset;
+use crate::output::atomic::ExistingTarget;
+use crate::output::{self, quotas, ASSIGNMENTS_FILE, MANIFEST_FILE};
+use crate::{quota, Error, InputProblem, Result};
+
+use super::plan::{self as plan_cmd, PlanOptions};
+
+/// Arguments of `tplan quota`.
+#[derive(Debug, Clone)]
+pub struct QuotaOptions {
+    pub dir: PathBuf,
+    pub out: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+    /// Solver for the plan made first when OUT holds none.
+    pub solver: String,
+}
+
+/// Run `tplan quota`, recording this process's command line.
+pub fn run(options: &QuotaOptions) -> Result<()> {
+    run_with_command(options, plan_cmd::command_line())
+}
+
+/// The plan config file as the user would name it in a message.
+pub(crate) fn config_label(dir: &Path, config: Option<&Path>) -> String {
+    match config {
+        Some(path) => path.display().to_string(),
+        None => dir.join(CONFIG_FILE).display().to_string(),
+    }
+}
+
+/// Fill in the config file name on config problems raised after loading.
+pub(crate) fn name_config_file(err: Error, label: &str) -> Error {
+    match err {
+        Error::Input { mut problems, more } => {
+            for p in &mut problems {
+                if p.file.is_empty() {
+                    p.file = label.to_string();
+                }
+            }
+            Error::Input { problems, more }
+        }
+        other => other,
+    }
+}
+
+/// Run `tplan quota`; `command` is recorded in the manifest.
+pub fn run_with_command(options: &QuotaOptions, command: Vec<String>) -> Result<()> {
+    let label = config_label(&options.dir, options.config.as_deref());
+    let loaded = io::load_dataset(&options.dir, options.config.as_deref())?;
+    let dataset = &loaded.dataset;
+    quota::requirements(&dataset.config).map_err(|e| name_config_file(e, &label))?;
+
+    let out = match &options.out {
+        Some(out) => out.clone(),
+        None => output::default_output_dir(&options.dir)?,
+    };
+    let mut protected: Vec<PathBuf> = loaded
+        .inputs
+        .iter()
+        .map(|f| PathBuf::from(&f.path))
+        .collect();
+    protected.extend(options.config.iter().cloned());
+    let (resolved, existing) = output::check_target(&out, &options.dir, &protected)?;
+    let assignments = resolved.join(ASSIGNMENTS_FILE);
+    if existing != ExistingTarget::TplanOutput || !assignments.is_file() {
+        eprintln!(
+            "no plan in {}: planning the territories first",
+            out.display()
+        );
+        return plan_cmd::run_with_command(
+            &PlanOptions {
+                dir: options.dir.clone(),
+                out: options.out.clone(),
+                config: options.config.clone(),
+                solver: options.solver.clone(),
+            },
+            command,
+        );
+    }
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
+    let shown = out.join(ASSIGNMENTS_FILE).display().to_string();
+    let owners = read_owners(&assignments, &shown, dataset)?;
+    warn_if_inputs_changed(&resolved, &loaded.inputs, &out);
+
+    let plan = quota::plan_quotas(dataset, &owners).map_err(|e| name_config_file(e, &label))?;
+    let inputs = loaded
+        .inputs
+        .iter()
+        .map(|f| output::ManifestFile {
+            path: f.path.clone(),
+            sha256: f.sha256.clone(),
+            bytes: f.bytes,
+        })
+        .collect();
+    let run = quotas::QuotaRun::new(command, inputs, dataset);
+    quotas::add_to_folder(&resolved, dataset, &plan, run)?;
+    println!(
+        "tplan quota: territories read from {shown} ({} accounts, {} reps)",
+        dataset.accounts.len(),
+        dataset.reps.len()
+    );
+    print!("{}", quotas::render(dataset, &plan));
+    println!("output: {}", out.display());
+    Ok(())
+}
+
+/// The owner (rep index) of every account, from an earlier run's
+/// assignments.csv, checked against the input accounts and reps.
+pub fn read_owners(path: &Path, shown: &str, dataset: &Dataset) -> Result<Vec<usize>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(path)
+        .map_err(|e| Error::Usage(format!("cannot read {shown}: {e}")))?;
+    let problem =
+        |line: Option<u64>, column: Option<&str>, value: Option<&str>, message: String| {
+            InputProblem {
+                file: shown.to_string(),
+                line,
+                column: column.map(str::to_string),
+                value: value.map(str::to_string),
+                message,
+            }
+        };
+    let headers = reader
+        .headers()
+        .map_err(|e| Error::Usage(format!("cannot read {shown}: {e}")))?
+        .clone();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(acol), Some(rcol)) = (col("account_id"), col("rep_id")) else {
+        return Err(Error::input(vec![problem(
+            Some(1),
+            None,
+            None,
+            "expected the columns account_id and rep_id of a tplan assignments file".to_string(),
+        )]));
+    };
+    let account_index: HashMap<&str, usize> = dataset
+        .accounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
+    let rep_index: HashMap<&str, usize> = dataset
+        .reps
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    let mut owners: Vec<Option<usize>> = vec![None; dataset.accounts.len()];
+    let mut problems = Vec::new();
+    for (record, line) in reader.records().zip(2u64..) {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(problem(
+                    Some(line),
+                    None,
+                    None,
+                    format!("unreadable row: {e}"),
+                ));
+                continue;
+            }
+        };
+        let account = record.get(acol).unwrap_or("");
+        let rep = record.get(rcol).unwrap_or("");
+        let Some(&a) = account_index.get(account) else {
+            problems.push(problem(
+                Some(line),
+                Some("account_id"),
+                Some(account),
+                "not an account of the input: the plan was made for other data; run `tplan plan` again"
+                    .to_string(),
+            ));
+            continue;
+        };
+        let Some(&r) = rep_index.get(rep) else {
+            problems.push(problem(
+                Some(line),
+                Some("rep_id"),
+                Some(rep),
+                "not a rep of the input: the plan was made for other data; run `tplan plan` again"
+                    .to_string(),
+            ));
+            continue;
+        };
+        if owners[a].is_some() {
+            problems.push(problem(
+                Some(line),
+                Some("account_id"),
+                Some(account),
+                "assigned twice".to_string(),
+            ));
+        }
+        owners[a] = Some(r);
+    }
+    let missing: Vec<&str> = owners
+        .iter()
+        .zip(&dataset.accounts)
+        .filter(|(o, _)| o.is_none())
+        .map(|(_, a)| a.id.as_str())
+        .collect();
+    if !missing.is_empty() {
+        let listed: Vec<&str> = missing.iter().take(5).copied().collect();
+        problems.push(problem(
+            None,
+            Some("account_id"),
+            None,
+            format!(
+                "{} input account{} not assigned ({}{}): the plan was made for other data; run `tplan plan` again",
+                missing.len(),
+                if missing.len() == 1 { " is" } else { "s are" },
+                listed.join(", "),
+                if missing.len() > 5 { ", ..." } else { "" }
+            ),
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(Error::input(problems));
+    }
+    Ok(owners.into_iter().map(|o| o.unwrap_or(0)).collect())
+}
+
+/// A warning when the CSV inputs differ from the ones the plan was made
+/// from (the config may change freely: quota settings live there).
+fn warn_if_inputs_changed(dir: &Path, inputs: &[io::InputFile], shown: &Path) {
+    let Ok(text) = std::fs::read_to_string(dir.join(MANIFEST_FILE)) else {
+        return;
+    };
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return;
+    };
+    let Some(recorded) = value.get("inputs").and_then(|v| v.as_array()) else {
+        return;
+    };
+    let hash_of = |path: &str| {
+        recorded
+            .iter()
+            .find(|f| f.get("path").and_then(|p| p.as_str()) == Some(path))
+            .and_then(|f| f.get("sha256").and_then(|h| h.as_str()))
+            .map(str::to_string)
+    };
+    for f in inputs.iter().filter(|f| f.path.ends_with(".csv")) {
+        if hash_of(&f.path).is_some_and(|h| h != f.sha256) {
+            eprintln!(
+                "warning: {} changed since the plan in {} was made: quotas use today's figures on \
+                 the earlier territories; run `tplan plan` to re-plan",
+                f.path,
+                shown.display()
+            );
+        }
+    }
+}
