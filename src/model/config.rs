@@ -29,6 +29,7 @@ pub struct Config {
     pub quota: QuotaConfig,
     /// `[scenarios]`: capacity and headcount scenarios (`tplan scenarios`).
     pub scenarios: ScenariosConfig,
+    pub compactness: CompactnessConfig,
 }
 
 impl Default for Config {
@@ -41,6 +42,24 @@ impl Default for Config {
             ramp: RampConfig::default(),
             quota: QuotaConfig::default(),
             scenarios: ScenariosConfig::default(),
+            compactness: CompactnessConfig::default(),
+        }
+    }
+}
+
+/// `[compactness]`: how territory compactness is reported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CompactnessConfig {
+    /// An account counts as an outlier of its territory when its rep's home
+    /// is more than this many km farther than another eligible rep's home.
+    pub outlier_margin_km: f64,
+}
+
+impl Default for CompactnessConfig {
+    fn default() -> Self {
+        CompactnessConfig {
+            outlier_margin_km: 50.0,
         }
     }
 }
@@ -135,6 +154,14 @@ impl Config {
         problems.extend(self.ramp.validate());
         problems.extend(self.quota.validate());
         problems.extend(self.scenarios.validate(&self.ramp));
+        let margin = self.compactness.outlier_margin_km;
+        if !(margin.is_finite() && margin >= 0.0) {
+            problems.push(config_problem(
+                "compactness.outlier_margin_km",
+                margin.to_string(),
+                "expected a distance in km >= 0",
+            ));
+        }
         problems
     }
 }

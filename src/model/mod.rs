@@ -12,10 +12,10 @@ mod targets;
 
 pub use account::{Account, WorkloadSource};
 pub use config::{
-    BalanceConfig, Config, WorkloadDefaults, DEFAULT_POTENTIAL_TOLERANCE,
+    BalanceConfig, CompactnessConfig, Config, WorkloadDefaults, DEFAULT_POTENTIAL_TOLERANCE,
     DEFAULT_WORKLOAD_TOLERANCE,
 };
-pub use plan::{Assignment, Plan, PlanStatus, Reason, RepBalance};
+pub use plan::{Assignment, Compactness, Plan, PlanStatus, Reason, RepBalance};
 pub use ramp::{tenure_month, FiscalYear, RampConfig, RampStep, YearMonth};
 pub use rep::Rep;
 pub use targets::{AttainmentConfig, BottomUpConfig, ComponentShares, QuotaConfig};

@@ -62,6 +62,18 @@ pub struct RepBalance {
     pub max_distance_km: f64,
 }
 
+/// How compact one territory is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Compactness {
+    /// Index into `Dataset::reps`.
+    pub rep: usize,
+    /// Convex hull of the rep's accounts, km² (0 below three accounts).
+    pub hull_area_km2: f64,
+    /// Accounts whose own rep is more than the configured margin farther
+    /// than another eligible rep.
+    pub outliers: usize,
+}
+
 /// Outcome of the planner for a whole dataset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum PlanStatus {
@@ -79,6 +91,8 @@ pub struct Plan {
     pub assignments: Vec<Assignment>,
     /// One entry per rep, in `Dataset::reps` order.
     pub balance: Vec<RepBalance>,
+    /// One entry per rep, in `Dataset::reps` order.
+    pub compactness: Vec<Compactness>,
     pub status: PlanStatus,
     /// Sum over accounts of potential x km to the owner's home.
     pub objective: f64,

@@ -301,6 +301,13 @@ pub fn render(input: &SummaryInput) -> String {
         thousands(moved_pot),
         thousands(total_pot),
     );
+    let outliers: usize = plan.compactness.iter().map(|c| c.outliers).sum();
+    let _ = writeln!(
+        s,
+        "outliers: {} accounts sit more than {} km farther from their rep than from another eligible rep",
+        thousands(outliers as f64),
+        super::format::fixed(dataset.config.compactness.outlier_margin_km, 0),
+    );
     s.push('\n');
 
     // Worst reps.

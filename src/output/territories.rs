@@ -2,8 +2,10 @@
 //!
 //! Columns: `rep_id, name, group, capacity, accounts, potential, workload,
 //! potential_target, workload_target, potential_dev_pct, workload_dev_pct,
-//! within_tolerance, mean_distance_km, max_distance_km`, then the input's
-//! extra rep columns carried through untouched. Deviations are signed
+//! within_tolerance, mean_distance_km, max_distance_km, hull_area_km2,
+//! outliers`, then the input's extra rep columns carried through untouched.
+//! `outliers` counts accounts whose rep is more than
+//! `[compactness] outlier_margin_km` farther than another eligible rep. Deviations are signed
 //! percentages of the target with 2 decimals (`+3.25`, `-0.40`, `0.00`);
 //! `mean_distance_km` is potential-weighted. Rows are sorted by `rep_id`
 //! compared as strings.
@@ -15,7 +17,7 @@ use crate::model::{Dataset, Plan};
 use super::format::{boolean, fixed, signed_pct};
 
 /// Fixed columns of territories.csv, in order.
-pub const TERRITORY_COLUMNS: [&str; 14] = [
+pub const TERRITORY_COLUMNS: [&str; 16] = [
     "rep_id",
     "name",
     "group",
@@ -30,6 +32,8 @@ pub const TERRITORY_COLUMNS: [&str; 14] = [
     "within_tolerance",
     "mean_distance_km",
     "max_distance_km",
+    "hull_area_km2",
+    "outliers",
 ];
 
 /// Write territories.csv for `plan` to `out`.
@@ -63,6 +67,8 @@ pub fn write_territories<W: Write>(out: W, dataset: &Dataset, plan: &Plan) -> st
             boolean(b.within_tolerance).to_string(),
             fixed(b.mean_distance_km, 3),
             fixed(b.max_distance_km, 3),
+            fixed(plan.compactness[b.rep].hull_area_km2, 1),
+            plan.compactness[b.rep].outliers.to_string(),
         ];
         record.extend(
             (0..dataset.rep_extra_columns.len())

@@ -5,7 +5,8 @@ use std::time::Instant;
 
 use super::*;
 use crate::model::{
-    Account, Assignment, Config, Plan, PlanStatus, Reason, Rep, RepBalance, WorkloadSource,
+    Account, Assignment, Compactness, Config, Plan, PlanStatus, Reason, Rep, RepBalance,
+    WorkloadSource,
 };
 use crate::territory::SolveStats;
 
@@ -146,6 +147,18 @@ fn outcome(with_status_quo: bool) -> PlanOutcome {
             balance(0, 1, 1000.0, 20.0, 1333.3333, 93.3333, false, 0.0, 0.0),
             balance(1, 3, 1000.0, 120.0, 666.6667, 46.6667, false, 41.7, 55.5976),
         ],
+        compactness: vec![
+            Compactness {
+                rep: 0,
+                hull_area_km2: 0.0,
+                outliers: 0,
+            },
+            Compactness {
+                rep: 1,
+                hull_area_km2: 1234.56,
+                outliers: 1,
+            },
+        ],
         status: PlanStatus::OutsideTolerance,
         objective: 55_597.5,
         lp_bound: 50_000.0,
@@ -201,9 +214,9 @@ account_id,rep_id,distance_km,previous_owner,moved,reason,extra_km,account_name,
 fn territories_csv_is_sorted_signed_and_renames_clashing_extras() {
     let text = String::from_utf8(territories_csv(&dataset(), &outcome(true))).unwrap();
     let expected = "\
-rep_id,name,group,capacity,accounts,potential,workload,potential_target,workload_target,potential_dev_pct,workload_dev_pct,within_tolerance,mean_distance_km,max_distance_km,input_group
-R1,,*,0.500,3,1000.00,120.00,666.67,46.67,+50.00,+157.14,false,41.700,55.598,West
-R2,Rita Two,*,1.000,1,1000.00,20.00,1333.33,93.33,-25.00,-78.57,false,0.000,0.000,East
+rep_id,name,group,capacity,accounts,potential,workload,potential_target,workload_target,potential_dev_pct,workload_dev_pct,within_tolerance,mean_distance_km,max_distance_km,hull_area_km2,outliers,input_group
+R1,,*,0.500,3,1000.00,120.00,666.67,46.67,+50.00,+157.14,false,41.700,55.598,1234.6,1,West
+R2,Rita Two,*,1.000,1,1000.00,20.00,1333.33,93.33,-25.00,-78.57,false,0.000,0.000,0.0,0,East
 ";
     assert_eq!(text, expected);
 }

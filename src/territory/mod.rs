@@ -7,6 +7,7 @@ use serde::Serialize;
 
 mod candidates;
 mod coarse;
+mod compactness;
 mod infeasible;
 mod lp;
 mod problem;
@@ -215,9 +216,12 @@ fn build_plan(ds: &Dataset, problem: &Problem, owner: &[usize], lp_bound: f64) -
         .enumerate()
         .map(|(i, &r)| assignment(ds, problem, i, r))
         .collect();
+    let compactness =
+        compactness::compactness(problem, owner, ds.config.compactness.outlier_margin_km);
     Ok(Plan {
         assignments,
         balance,
+        compactness,
         status,
         objective,
         lp_bound,
