@@ -3,17 +3,21 @@
 //! Stages, each a module with plain data types between them:
 //! `io` (read and validate inputs) -> `territory` (candidate pairs, LP,
 //! pricing, rounding and repair, verification) -> `output` (atomic writes of
-//! assignments, territory summary and manifest). `generate` makes synthetic
+//! assignments, territory summary and manifest) -> `report` (charts, map,
+//! review page and GeoJSON from the output folder's files) and `exports`
+//! (CRM loader files). `generate` makes synthetic
 //! instances; `commands` holds one function per CLI subcommand so the binary
 //! only parses arguments.
 
 pub mod commands;
 pub mod distance;
 pub mod error;
+pub mod exports;
 pub mod generate;
 pub mod io;
 pub mod model;
 pub mod output;
+pub mod report;
 pub mod territory;
 
 pub use error::{Error, InputProblem, Result};

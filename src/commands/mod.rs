@@ -2,4 +2,5 @@
 
 pub mod generate;
 pub mod plan;
+pub mod report;
 pub mod validate;

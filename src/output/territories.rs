@@ -2,8 +2,10 @@
 //!
 //! Columns: `rep_id, name, group, capacity, accounts, potential, workload,
 //! potential_target, workload_target, potential_dev_pct, workload_dev_pct,
-//! within_tolerance, mean_distance_km, max_distance_km`, then the input's
-//! extra rep columns carried through untouched. Deviations are signed
+//! within_tolerance, mean_distance_km, max_distance_km, region, lat, lon`,
+//! then the input's extra rep columns carried through untouched. `region`
+//! and the home `lat`/`lon` let `tplan report` draw rep homes and build the
+//! CRM territory hierarchy from the output folder alone. Deviations are signed
 //! percentages of the target with 2 decimals (`+3.25`, `-0.40`, `0.00`);
 //! `mean_distance_km` is potential-weighted. Rows are sorted by `rep_id`
 //! compared as strings.
@@ -15,7 +17,7 @@ use crate::model::{Dataset, Plan};
 use super::format::{boolean, fixed, signed_pct};
 
 /// Fixed columns of territories.csv, in order.
-pub const TERRITORY_COLUMNS: [&str; 14] = [
+pub const TERRITORY_COLUMNS: [&str; 17] = [
     "rep_id",
     "name",
     "group",
@@ -30,6 +32,9 @@ pub const TERRITORY_COLUMNS: [&str; 14] = [
     "within_tolerance",
     "mean_distance_km",
     "max_distance_km",
+    "region",
+    "lat",
+    "lon",
 ];
 
 /// Write territories.csv for `plan` to `out`.
@@ -63,6 +68,9 @@ pub fn write_territories<W: Write>(out: W, dataset: &Dataset, plan: &Plan) -> st
             boolean(b.within_tolerance).to_string(),
             fixed(b.mean_distance_km, 3),
             fixed(b.max_distance_km, 3),
+            rep.region.clone().unwrap_or_default(),
+            fixed(rep.lat, 6),
+            fixed(rep.lon, 6),
         ];
         record.extend(
             (0..dataset.rep_extra_columns.len())
