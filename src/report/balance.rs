@@ -8,6 +8,7 @@
 //! more than [`MAX_LABELLED_REPS`] reps the x labels are left out (they
 //! would overlap) and the axis says how many reps there are.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -165,7 +166,7 @@ impl BalanceChart<'_> {
         let x_desc = if labelled {
             "rep (sorted by id)".to_string()
         } else {
-            format!("{n} reps, sorted by id (labels left out)")
+            format!("{n} reps ranked from lowest to highest (each curve sorted on its own)")
         };
         chart
             .configure_mesh()
@@ -206,6 +207,9 @@ impl BalanceChart<'_> {
             )))
             .map_err(text_err)?;
 
+        if !labelled {
+            return self.draw_ranked(&mut chart, panel);
+        }
         let half = if panel.before.is_some() { 0.4 } else { 0.35 };
         if let Some(before) = &panel.before {
             // Hollow bars: no territory colour can be mistaken for them.
@@ -284,6 +288,52 @@ impl BalanceChart<'_> {
             }
         }
         Ok(())
+    }
+}
+
+impl BalanceChart<'_> {
+    /// Many reps: hundreds of bars are unreadable, so each series is
+    /// sorted and drawn as a curve. A flat "after" curve inside the band
+    /// and a steep "before" curve say at a glance what the plan did.
+    fn draw_ranked<'a, DB: DrawingBackend + 'a>(
+        &self,
+        chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+        panel: &Panel,
+    ) -> Result<(), String> {
+        let ranked = |values: &[f64]| -> Vec<(f64, f64)> {
+            let mut v = values.to_vec();
+            v.sort_by(f64::total_cmp);
+            v.into_iter()
+                .enumerate()
+                .map(|(i, y)| (i as f64, y))
+                .collect()
+        };
+        if let Some(before) = &panel.before {
+            chart
+                .draw_series(LineSeries::new(ranked(before), BLACK.stroke_width(2)))
+                .map_err(text_err)?
+                .label("before (current owners)")
+                .legend(|(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 16, y)], BLACK.stroke_width(2))
+                });
+        }
+        let c = rep_colour(0);
+        let blue = RGBColor(c.0, c.1, c.2);
+        chart
+            .draw_series(LineSeries::new(ranked(&panel.after), blue.stroke_width(3)))
+            .map_err(text_err)?
+            .label("after (plan)")
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], blue.stroke_width(3))
+            });
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .label_font((FONT, 14))
+            .draw()
+            .map_err(text_err)
     }
 }
 

@@ -33,7 +33,7 @@ const MAX_LABELLED_HOMES: usize = 60;
 const WIDTH: u32 = 1400;
 const HEIGHT: u32 = 1000;
 const LEGEND_WIDTH: f64 = 270.0;
-const TOP: f64 = 86.0;
+const TOP: f64 = 100.0;
 const INSET_W: f64 = 240.0;
 const INSET_H: f64 = 170.0;
 
@@ -251,10 +251,10 @@ impl Chart for MapChart<'_> {
             self.draw_legend(root)?;
         } else {
             let note = format!(
-                "{} territories: colours repeat every 20 reps; report.html lists every territory",
+                "{} territories: colours repeat every 20 reps; report.html lists every territory.",
                 thousands(self.folder.reps.len() as f64)
             );
-            root.draw(&Text::new(note, (14, HEIGHT as i32 - 28), small))
+            root.draw(&Text::new(note, (14, 74), small))
                 .map_err(text_err)?;
         }
         Ok(())
@@ -371,7 +371,8 @@ impl MapChart<'_> {
                 continue;
             }
             let (x, y) = projection.to_pixel(r.lat, r.lon);
-            diamond(root, (x, y), 8, rgb(rep_colour(i)))?;
+            let size = if labelled { 8 } else { 5 };
+            diamond(root, (x, y), size, rgb(rep_colour(i)))?;
             match groups
                 .iter_mut()
                 .find(|(p, _)| (p.0 - x).abs() <= 14 && (p.1 - y).abs() <= 10)
