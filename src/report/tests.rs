@@ -238,3 +238,45 @@ fn page_is_self_contained_and_escapes_names() {
         "moves table lists moved accounts"
     );
 }
+
+/// A folder with `reps` reps in a grid and one account per rep.
+fn many_reps_folder(dir: &Path, reps: usize) {
+    fs::write(dir.join("manifest.json"), MANIFEST).unwrap();
+    let mut t = TERRITORIES.lines().next().unwrap().to_string() + "\n";
+    let mut a = ASSIGNMENTS.lines().next().unwrap().to_string() + "\n";
+    for i in 0..reps {
+        let (lat, lon) = (35.0 + (i / 10) as f64, -100.0 + (i % 10) as f64);
+        t.push_str(&format!(
+            "R{i:03},,SMB,1.000,1,{p}.00,10.00,100.00,10.00,0.00,0.00,true,1.000,1.000,,{lat},{lon}\n",
+            p = 50 + i
+        ));
+        a.push_str(&format!(
+            "A{i:03},R{i:03},1.0,R{j:03},false,nearest,,,SMB,{p}.00,10.00,{lat},{lon}\n",
+            j = (i + 1) % reps,
+            p = 50 + i
+        ));
+    }
+    fs::write(dir.join("territories.csv"), t).unwrap();
+    fs::write(dir.join("assignments.csv"), a).unwrap();
+}
+
+#[test]
+fn many_reps_switch_to_ranked_curves_and_drop_the_legend() {
+    let tmp = tempfile::tempdir().unwrap();
+    many_reps_folder(tmp.path(), balance::MAX_LABELLED_REPS + 1);
+    let files = build_from_dir(tmp.path()).unwrap();
+    let svg = String::from_utf8(file(&files, "balance.svg").to_vec()).unwrap();
+    assert!(svg.contains("ranked from lowest to highest"), "ranked mode");
+    assert!(!svg.contains("R000"), "no per-rep labels");
+    let map = String::from_utf8(file(&files, "map.svg").to_vec()).unwrap();
+    assert!(map.contains("colours repeat every 20 reps"));
+    assert!(!map.contains("Territory (rep)"), "legend left out");
+
+    let few = tempfile::tempdir().unwrap();
+    many_reps_folder(few.path(), 12);
+    let files = build_from_dir(few.path()).unwrap();
+    let svg = String::from_utf8(file(&files, "balance.svg").to_vec()).unwrap();
+    assert!(svg.contains("rep (sorted by id)") && svg.contains("R011"));
+    let map = String::from_utf8(file(&files, "map.svg").to_vec()).unwrap();
+    assert!(map.contains("Territory (rep)"), "legend shown");
+}
