@@ -36,6 +36,11 @@ const EXPORTS: [(&str, &str); 6] = [
     ),
 ];
 
+/// Per-group maps of the tiny fixture: groups SMB, MM and ENT;MM.
+const TINY_GROUPS: &[&str] = &["map_ENT_MM", "map_MM", "map_SMB"];
+/// The generated instance's groups (SMB, MM, ENT and one hybrid ENT;MM).
+const GENERATED_GROUPS: &[&str] = &["map_ENT", "map_ENT_MM", "map_MM", "map_SMB"];
+
 fn tiny() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny")
 }
@@ -109,9 +114,15 @@ fn signed_area(ring: &[(f64, f64)]) -> f64 {
         / 2.0
 }
 
-/// Every check on a full output folder; returns the GeoJSON feature count.
-fn check_folder(out: &Path, accounts: usize, reps: usize) {
-    for (stem, w, h) in CHARTS {
+/// Every check on a full output folder. `group_maps` are the per-group map
+/// stems expected besides the fixed charts.
+fn check_folder(out: &Path, accounts: usize, reps: usize, group_maps: &[&str]) {
+    let charts: Vec<(String, u32, u32)> = CHARTS
+        .iter()
+        .map(|&(s, w, h)| (s.to_string(), w, h))
+        .chain(group_maps.iter().map(|s| (s.to_string(), 1400, 1000)))
+        .collect();
+    for (stem, w, h) in charts.iter().cloned() {
         let png = fs::read(out.join(format!("{stem}.png"))).unwrap();
         assert_eq!(png_size(&png), (w, h), "{stem}.png");
         let svg = fs::read_to_string(out.join(format!("{stem}.svg"))).unwrap();
@@ -120,7 +131,7 @@ fn check_folder(out: &Path, accounts: usize, reps: usize) {
 
     let page = fs::read_to_string(out.join("report.html")).unwrap();
     assert!(page.starts_with("<!DOCTYPE html>"));
-    assert_eq!(page.matches("<svg").count(), CHARTS.len(), "charts inline");
+    assert_eq!(page.matches("<svg").count(), charts.len(), "charts inline");
     for remote in ["https://", "src=\"", "<link", "@import", "url("] {
         assert!(!page.contains(remote), "page loads {remote}");
     }
@@ -218,7 +229,7 @@ fn check_folder(out: &Path, accounts: usize, reps: usize) {
         "report.html".into(),
         "territories.geojson".into(),
     ];
-    for (stem, _, _) in CHARTS {
+    for (stem, _, _) in &charts {
         expected.push(format!("{stem}.png"));
         expected.push(format!("{stem}.svg"));
     }
@@ -232,7 +243,7 @@ fn plan_writes_every_report_file() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     ok(&plan(&tiny(), &out, &[]));
-    check_folder(&out, 12, 4);
+    check_folder(&out, 12, 4, TINY_GROUPS);
     // Ids kept as text and owner changes only in the owner update.
     let owner = fs::read_to_string(out.join("exports/salesforce_account_owner.csv")).unwrap();
     let assignments = fs::read_to_string(out.join("assignments.csv")).unwrap();
@@ -268,11 +279,11 @@ fn report_regenerates_the_same_bytes_without_solving() {
     fs::remove_dir_all(out.join("exports")).unwrap();
     let o = tplan(&["report", out.to_str().unwrap()]);
     ok(&o);
-    assert!(String::from_utf8_lossy(&o.stdout).contains("tplan report: 12 files"));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("tplan report: 18 files"));
     for (f, bytes) in before {
         assert_eq!(fs::read(out.join(&f)).unwrap(), bytes, "{f} differs");
     }
-    check_folder(&out, 12, 4);
+    check_folder(&out, 12, 4, TINY_GROUPS);
     let hidden: Vec<String> = fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -296,7 +307,7 @@ fn no_report_writes_only_the_plan_and_report_adds_the_rest() {
         ["assignments.csv", "manifest.json", "territories.csv"]
     );
     ok(&tplan(&["report", out.to_str().unwrap()]));
-    check_folder(&out, 12, 4);
+    check_folder(&out, 12, 4, TINY_GROUPS);
 }
 
 #[test]
@@ -344,5 +355,5 @@ fn generated_instance_report_is_complete() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    check_folder(&out, 1500, 15);
+    check_folder(&out, 1500, 15, GENERATED_GROUPS);
 }

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use geo::{ConvexHull, Coord, LineString, MultiPoint, Point};
 
-use super::folder::PlanFolder;
+use super::folder::AccountRow;
 use super::projection::{Area, AreaRule};
 
 /// Radius in degrees of the octagon put around points of a degenerate
@@ -23,7 +23,7 @@ const DEGENERATE_RADIUS_DEG: f64 = 0.02;
 /// The outline of one territory in one map area.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TerritoryHull {
-    /// Index into [`PlanFolder::reps`].
+    /// Index into [`super::folder::PlanFolder::reps`].
     pub rep: usize,
     pub area: Area,
     /// Closed counter-clockwise ring of (lon, lat).
@@ -31,9 +31,12 @@ pub struct TerritoryHull {
 }
 
 /// Every territory's hulls, sorted by rep then area.
-pub fn territory_hulls(folder: &PlanFolder, rule: &AreaRule) -> Vec<TerritoryHull> {
+pub fn territory_hulls<'a>(
+    accounts: impl IntoIterator<Item = &'a AccountRow>,
+    rule: &AreaRule,
+) -> Vec<TerritoryHull> {
     let mut points: BTreeMap<(usize, Area), Vec<(f64, f64)>> = BTreeMap::new();
-    for a in &folder.accounts {
+    for a in accounts {
         points
             .entry((a.rep, rule.area(a.lat, a.lon)))
             .or_default()

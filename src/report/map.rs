@@ -40,6 +40,13 @@ const INSET_H: f64 = 170.0;
 /// The territory map of a plan.
 pub struct MapChart<'a> {
     folder: &'a PlanFolder,
+    /// File stem: `map`, or `map_<group>` for one balance group's map.
+    name: String,
+    /// The balance group drawn, or `None` for every territory.
+    group: Option<String>,
+    /// Indices into `folder.reps` and `folder.accounts` of what is drawn.
+    reps: Vec<usize>,
+    accounts: Vec<usize>,
     rule: AreaRule,
     hulls: Vec<TerritoryHull>,
     /// Accounts drawn, largest potential first so small dots stay visible.
@@ -57,24 +64,50 @@ pub fn sample(n: usize, max: usize) -> Vec<usize> {
 }
 
 impl<'a> MapChart<'a> {
+    /// The map of every territory.
     pub fn new(folder: &'a PlanFolder) -> MapChart<'a> {
+        MapChart::of(folder, None, "map".to_string())
+    }
+
+    /// The map of one balance group's territories (reps with the same
+    /// segment coverage), named `map_<group>`: where groups overlap (SMB
+    /// reps beside enterprise reps covering the whole country) the
+    /// overall map cannot show either clearly.
+    pub fn for_group(folder: &'a PlanFolder, group: &str, name: String) -> MapChart<'a> {
+        MapChart::of(folder, Some(group.to_string()), name)
+    }
+
+    fn of(folder: &'a PlanFolder, group: Option<String>, name: String) -> MapChart<'a> {
+        let in_group = |rep: &super::folder::RepRow| group.as_ref().is_none_or(|g| &rep.group == g);
+        let reps: Vec<usize> = (0..folder.reps.len())
+            .filter(|&i| in_group(&folder.reps[i]))
+            .collect();
+        let accounts: Vec<usize> = (0..folder.accounts.len())
+            .filter(|&i| in_group(&folder.reps[folder.accounts[i].rep]))
+            .collect();
         let rule = AreaRule::for_points(
-            folder
-                .accounts
+            accounts
                 .iter()
-                .map(|a| (a.lat, a.lon))
-                .chain(folder.reps.iter().map(|r| (r.lat, r.lon))),
+                .map(|&i| (folder.accounts[i].lat, folder.accounts[i].lon))
+                .chain(
+                    reps.iter()
+                        .map(|&i| (folder.reps[i].lat, folder.reps[i].lon)),
+                ),
         );
-        let hulls = territory_hulls(folder, &rule);
-        let mut shown = sample(folder.accounts.len(), MAX_POINTS);
-        let accounts = &folder.accounts;
+        let hulls = territory_hulls(accounts.iter().map(|&i| &folder.accounts[i]), &rule);
+        let mut shown: Vec<usize> = sample(accounts.len(), MAX_POINTS)
+            .into_iter()
+            .map(|k| accounts[k])
+            .collect();
+        let all_accounts = &folder.accounts;
+        let accounts_rows = all_accounts;
         shown.sort_by(|&a, &b| {
-            accounts[b]
+            accounts_rows[b]
                 .potential
-                .total_cmp(&accounts[a].potential)
+                .total_cmp(&accounts_rows[a].potential)
                 .then(a.cmp(&b))
         });
-        let mut potentials: Vec<f64> = shown.iter().map(|&i| accounts[i].potential).collect();
+        let mut potentials: Vec<f64> = shown.iter().map(|&i| accounts_rows[i].potential).collect();
         potentials.sort_by(f64::total_cmp);
         let reference_potential = potentials
             .get(potentials.len() * 95 / 100)
@@ -82,6 +115,10 @@ impl<'a> MapChart<'a> {
             .unwrap_or(0.0);
         MapChart {
             folder,
+            name,
+            group,
+            reps,
+            accounts,
             rule,
             hulls,
             shown,
@@ -106,7 +143,7 @@ impl<'a> MapChart<'a> {
     }
 
     fn legend_shown(&self) -> bool {
-        self.folder.reps.len() <= MAX_LEGEND_REPS
+        self.reps.len() <= MAX_LEGEND_REPS
     }
 
     fn map_rect(&self) -> Rect {
@@ -126,16 +163,8 @@ impl<'a> MapChart<'a> {
     /// Areas that hold any account or rep home, main first.
     fn areas(&self) -> Vec<Area> {
         let mut areas: Vec<Area> = self
-            .folder
-            .accounts
-            .iter()
-            .map(|a| self.rule.area(a.lat, a.lon))
-            .chain(
-                self.folder
-                    .reps
-                    .iter()
-                    .map(|r| self.rule.area(r.lat, r.lon)),
-            )
+            .points()
+            .map(|(lat, lon)| self.rule.area(lat, lon))
             .collect();
         areas.sort();
         areas.dedup();
@@ -162,11 +191,7 @@ impl<'a> MapChart<'a> {
                 r
             };
             let points: Vec<(f64, f64)> = self
-                .folder
-                .accounts
-                .iter()
-                .map(|a| (a.lat, a.lon))
-                .chain(self.folder.reps.iter().map(|r| (r.lat, r.lon)))
+                .points()
                 .filter(|&(lat, lon)| self.rule.area(lat, lon) == area)
                 .collect();
             // Insets show at least a few degrees so that the coast around
@@ -181,11 +206,28 @@ impl<'a> MapChart<'a> {
         panels
     }
 
+    /// Accounts and rep homes drawn, as (lat, lon).
+    fn points(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
+        let f = self.folder;
+        self.accounts
+            .iter()
+            .map(move |&i| (f.accounts[i].lat, f.accounts[i].lon))
+            .chain(
+                self.reps
+                    .iter()
+                    .map(move |&i| (f.reps[i].lat, f.reps[i].lon)),
+            )
+    }
+
     fn title(&self) -> String {
+        let what = match &self.group {
+            None => "Territory map".to_string(),
+            Some(g) => format!("Territory map, balance group {g}"),
+        };
         format!(
-            "Territory map: {} accounts in {} territories",
-            thousands(self.folder.accounts.len() as f64),
-            thousands(self.folder.reps.len() as f64)
+            "{what}: {} accounts in {} territories",
+            thousands(self.accounts.len() as f64),
+            thousands(self.reps.len() as f64)
         )
     }
 
@@ -193,7 +235,7 @@ impl<'a> MapChart<'a> {
         let mut key = "Dots: accounts coloured by territory, dot area proportional to potential. \
                        Diamonds: rep homes. Outlines: convex hull of each territory."
             .to_string();
-        if self.shown.len() < self.folder.accounts.len() {
+        if self.shown.len() < self.accounts.len() {
             key.push_str(&format!(
                 " Dots: an even sample of {} accounts (hulls use all).",
                 thousands(self.shown.len() as f64)
@@ -225,7 +267,7 @@ fn nice_km(km_per_px: f64, target_px: f64) -> f64 {
 
 impl Chart for MapChart<'_> {
     fn name(&self) -> &str {
-        "map"
+        &self.name
     }
 
     fn size(&self) -> (u32, u32) {
@@ -252,7 +294,7 @@ impl Chart for MapChart<'_> {
         } else {
             let note = format!(
                 "{} territories: colours repeat every 20 reps; report.html lists every territory.",
-                thousands(self.folder.reps.len() as f64)
+                thousands(self.reps.len() as f64)
             );
             root.draw(&Text::new(note, (14, 74), small))
                 .map_err(text_err)?;
@@ -362,11 +404,12 @@ impl MapChart<'_> {
             .into_font()
             .color(&BLACK)
             .pos(Pos::new(HPos::Left, VPos::Center));
-        let labelled = self.folder.reps.len() <= MAX_LABELLED_HOMES;
+        let labelled = self.reps.len() <= MAX_LABELLED_HOMES;
         // Reps sharing a city would print their ids on top of each other:
         // homes within a few pixels share one label "R001, R025".
         let mut groups: Vec<((i32, i32), Vec<&str>)> = Vec::new();
-        for (i, r) in self.folder.reps.iter().enumerate() {
+        for &i in &self.reps {
+            let r = &self.folder.reps[i];
             if self.rule.area(r.lat, r.lon) != area {
                 continue;
             }
@@ -435,7 +478,8 @@ impl MapChart<'_> {
         root.draw(&Text::new("Territory (rep)", (x, y), head.clone()))
             .map_err(text_err)?;
         y += 30;
-        for (i, r) in self.folder.reps.iter().enumerate() {
+        for &i in &self.reps {
+            let r = &self.folder.reps[i];
             let c = rgb(rep_colour(i));
             root.draw(&Rectangle::new([(x, y - 7), (x + 14, y + 7)], c.filled()))
                 .map_err(text_err)?;

@@ -25,6 +25,8 @@ pub mod render;
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::exports;
 use balance::BalanceChart;
 use folder::PlanFolder;
@@ -96,6 +98,54 @@ fn chart_files<C: Chart>(chart: &C, r: &Rendered, files: &mut Vec<(String, Vec<u
     files.push((format!("{}.png", chart.name()), r.png.clone()));
 }
 
+/// File-name-safe form of a balance-group key: `SMB`, `ENT_MM` for
+/// `ENT;MM`, `all` for `*` (reps covering every segment).
+pub fn group_file_part(group: &str) -> String {
+    if group == "*" {
+        return "all".to_string();
+    }
+    let s: String = group
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if s.is_empty() {
+        "group".to_string()
+    } else {
+        s
+    }
+}
+
+/// One map per balance group when there is more than one group, named
+/// `map_<group>` (made unique by a numeric suffix if two keys clean up to
+/// the same name).
+fn group_maps(folder: &PlanFolder) -> Vec<MapChart<'_>> {
+    let groups: std::collections::BTreeSet<&str> =
+        folder.reps.iter().map(|r| r.group.as_str()).collect();
+    if groups.len() < 2 {
+        return Vec::new();
+    }
+    let mut used = std::collections::BTreeSet::new();
+    groups
+        .into_iter()
+        .map(|g| {
+            let base = format!("map_{}", group_file_part(g));
+            let mut name = base.clone();
+            let mut n = 1;
+            while !used.insert(name.clone()) {
+                n += 1;
+                name = format!("{base}_{n}");
+            }
+            MapChart::for_group(folder, g, name)
+        })
+        .collect()
+}
+
 /// Every report file of the plan in `folder`, as (path relative to the
 /// folder, bytes), in a fixed order. Deterministic: the same folder gives
 /// the same bytes.
@@ -106,15 +156,32 @@ pub fn build(folder: &PlanFolder) -> Result<Vec<(String, Vec<u8>)>, ReportError>
     let (map_r, balance_r) = rayon::join(|| render::both(&map), || render::both(&balance));
     let (map_r, balance_r) = (map_r?, balance_r?);
 
+    let groups = group_maps(folder);
+    let group_r: Vec<Rendered> = groups
+        .par_iter()
+        .map(render::both)
+        .collect::<Result<_, _>>()?;
+
     let mut files = Vec::new();
     chart_files(&map, &map_r, &mut files);
+    for (chart, r) in groups.iter().zip(&group_r) {
+        chart_files(chart, r, &mut files);
+    }
     chart_files(&balance, &balance_r, &mut files);
 
     let mut sections = vec![html::summary_section(folder)];
+    let mut map_html = html::figure(&map_r.svg, "map", "Territory map.");
+    for (chart, r) in groups.iter().zip(&group_r) {
+        map_html.push_str(&html::figure(
+            &r.svg,
+            chart.name(),
+            "One balance group's territories.",
+        ));
+    }
     sections.push(Section {
         id: "map",
         title: "Territory map".into(),
-        html: html::figure(&map_r.svg, "map", "Territory map."),
+        html: map_html,
     });
     sections.push(Section {
         id: "balance",

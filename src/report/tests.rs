@@ -60,6 +60,40 @@ fn file<'a>(files: &'a [(String, Vec<u8>)], name: &str) -> &'a [u8] {
 }
 
 #[test]
+fn group_keys_become_file_names() {
+    assert_eq!(group_file_part("SMB"), "SMB");
+    assert_eq!(group_file_part("ENT;MM"), "ENT_MM");
+    assert_eq!(group_file_part("*"), "all");
+}
+
+#[test]
+fn one_map_per_group_when_groups_differ() {
+    let tmp = tempfile::tempdir().unwrap();
+    folder_at(tmp.path());
+    let t = TERRITORIES.replace("R02,Ben,SMB", "R02,Ben,ENT;MM");
+    fs::write(tmp.path().join("territories.csv"), t).unwrap();
+    let files = build_from_dir(tmp.path()).unwrap();
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    for f in [
+        "map_SMB.png",
+        "map_SMB.svg",
+        "map_ENT_MM.png",
+        "map_ENT_MM.svg",
+    ] {
+        assert!(names.contains(&f), "{f} missing from {names:?}");
+    }
+    let smb = String::from_utf8(file(&files, "map_SMB.svg").to_vec()).unwrap();
+    assert!(
+        smb.contains("balance group SMB: 4 accounts in 2 territories"),
+        "R01 and R03 only"
+    );
+    assert!(
+        built().iter().all(|(n, _)| !n.starts_with("map_")),
+        "one group, one map"
+    );
+}
+
+#[test]
 fn folder_reads_back_rows_sorted_with_rep_indices() {
     let tmp = tempfile::tempdir().unwrap();
     folder_at(tmp.path());
