@@ -125,6 +125,13 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
         })
     );
 
+    if options.report {
+        println!(
+            "review page: {}",
+            out.join(crate::report::REPORT_FILE).display()
+        );
+    }
+
     if outcome.plan.status == PlanStatus::OutsideTolerance {
         let outside = outcome
             .plan

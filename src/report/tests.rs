@@ -60,6 +60,42 @@ fn file<'a>(files: &'a [(String, Vec<u8>)], name: &str) -> &'a [u8] {
 }
 
 #[test]
+fn a_plan_without_current_owners_has_no_before() {
+    let tmp = tempfile::tempdir().unwrap();
+    folder_at(tmp.path());
+    let fresh: String = ASSIGNMENTS
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut f: Vec<String> = l.split(',').map(str::to_string).collect();
+            if i > 0 {
+                // Columns 3 and 4: previous_owner and moved (the quoted
+                // name comes later, so splitting on commas is safe here).
+                let k = 3;
+                f[k] = String::new();
+                f[k + 1] = "false".into();
+            }
+            f.join(",") + "\n"
+        })
+        .collect();
+    fs::write(tmp.path().join("assignments.csv"), fresh).unwrap();
+    let files = build_from_dir(tmp.path()).unwrap();
+    let svg = String::from_utf8(file(&files, "balance.svg").to_vec()).unwrap();
+    assert!(svg.contains("no before"), "title says there is no before");
+    assert!(!svg.contains("before (current owners)"), "no before series");
+    let delete =
+        String::from_utf8(file(&files, "exports/ObjectTerritory2Association_delete.csv").to_vec())
+            .unwrap();
+    assert_eq!(
+        delete, "ObjectId,Territory2.DeveloperName\n",
+        "nothing to delete"
+    );
+    let owner =
+        String::from_utf8(file(&files, "exports/salesforce_account_owner.csv").to_vec()).unwrap();
+    assert_eq!(owner.lines().count(), 7, "every account gets an owner");
+}
+
+#[test]
 fn group_keys_become_file_names() {
     assert_eq!(group_file_part("SMB"), "SMB");
     assert_eq!(group_file_part("ENT;MM"), "ENT_MM");
