@@ -165,6 +165,8 @@ pub fn write_plan_folder_with(
         write_file(&dir, ASSIGNMENTS_FILE, &assignments_csv(dataset, outcome))?,
         write_file(&dir, TERRITORIES_FILE, &territories_csv(dataset, outcome))?,
     ];
+    // Keep the report last among the outputs: it reads the staged folder,
+    // so files written after it (e.g. quotas.csv) would be missing from it.
     if options.report {
         // The report reads the folder it describes, manifest included (as
         // `tplan report` does): a provisional manifest first, the final one
