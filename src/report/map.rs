@@ -23,6 +23,9 @@ use crate::output::format::thousands;
 
 /// Most dots drawn; above this the accounts are sampled.
 pub const MAX_POINTS: usize = 20_000;
+/// Most dots on one balance group's map: there are several such maps,
+/// all inlined in report.html, which should stay quick to open.
+pub const MAX_GROUP_POINTS: usize = 8_000;
 /// Most dots drawn with a rim; more would turn the map into rims.
 const MAX_OUTLINED_POINTS: usize = 5_000;
 /// Most reps listed in the legend.
@@ -95,7 +98,12 @@ impl<'a> MapChart<'a> {
                 ),
         );
         let hulls = territory_hulls(accounts.iter().map(|&i| &folder.accounts[i]), &rule);
-        let mut shown: Vec<usize> = sample(accounts.len(), MAX_POINTS)
+        let max_points = if group.is_some() {
+            MAX_GROUP_POINTS
+        } else {
+            MAX_POINTS
+        };
+        let mut shown: Vec<usize> = sample(accounts.len(), max_points)
             .into_iter()
             .map(|k| accounts[k])
             .collect();
