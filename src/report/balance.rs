@@ -262,6 +262,13 @@ impl BalanceChart<'_> {
                     RGBColor(c.0, c.1, c.2).filled(),
                 )
             });
+        // The band's edges again on top, so a bar's end can be read
+        // against them.
+        chart
+            .draw_series([band.0, band.1].map(|y| {
+                PathElement::new(vec![(-0.5, y), (n as f64 - 0.5, y)], green.stroke_width(1))
+            }))
+            .map_err(text_err)?;
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperRight)

@@ -205,7 +205,7 @@ impl<'a> MapChart<'a> {
             // Insets show at least a few degrees so that the coast around
             // one or two accounts is recognisable.
             let (margin, min_span) = if area == Area::Main {
-                (16.0, 0.5)
+                (30.0, 0.5)
             } else {
                 (22.0, 4.0)
             };
