@@ -64,6 +64,9 @@ pub enum Error {
     /// A request that makes no sense (bad arguments to a library call).
     #[error("{0}")]
     Usage(String),
+    /// An output folder could not be read back or its report drawn.
+    #[error(transparent)]
+    Report(#[from] crate::report::ReportError),
 }
 
 impl Error {

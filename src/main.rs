@@ -42,6 +42,14 @@ enum Command {
         /// LP solver backend.
         #[arg(long, default_value = commands::plan::DEFAULT_SOLVER)]
         solver: String,
+        /// Skip the charts, report.html, GeoJSON and CRM exports.
+        #[arg(long)]
+        no_report: bool,
+    },
+    /// Redraw the charts, review page, GeoJSON and CRM exports of an output folder.
+    Report {
+        /// An output folder written by `tplan plan`.
+        dir: PathBuf,
     },
     /// Quotas for the plan in OUT (planning first when OUT holds none).
     Quota {
@@ -95,12 +103,14 @@ fn main() -> ExitCode {
             out,
             config,
             solver,
+            no_report,
         } => {
             let options = commands::plan::PlanOptions {
                 dir: dir.clone(),
                 out,
                 config,
                 solver,
+                report: !no_report,
             };
             commands::plan::run(&options).with_context(|| format!("planning {}", dir.display()))
         }
@@ -128,6 +138,8 @@ fn main() -> ExitCode {
             commands::scenarios::run(&options)
                 .with_context(|| format!("running scenarios for {}", dir.display()))
         }
+        Command::Report { dir } => commands::report::run(&dir)
+            .with_context(|| format!("writing the report of {}", dir.display())),
         Command::Generate {
             accounts,
             reps,

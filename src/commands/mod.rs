@@ -3,5 +3,6 @@
 pub mod generate;
 pub mod plan;
 pub mod quota;
+pub mod report;
 pub mod scenarios;
 pub mod validate;

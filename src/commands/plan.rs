@@ -2,7 +2,8 @@
 //!
 //! Stages, each timed: load and validate the inputs (warnings to stderr),
 //! check the output folder is safe to (re)write, plan the territories,
-//! write assignments.csv, territories.csv and manifest.json atomically,
+//! write assignments.csv, territories.csv, the report (charts, page,
+//! GeoJSON, CRM exports; unless `--no-report`) and manifest.json atomically,
 //! print the one-screen summary on stdout. A plan that could not be brought
 //! within tolerance is still written in full (its manifest says
 //! `OutsideTolerance`), the reps outside are listed on stderr, and the run
@@ -26,6 +27,8 @@ pub struct PlanOptions {
     pub out: Option<PathBuf>,
     pub config: Option<PathBuf>,
     pub solver: String,
+    /// Write the charts, report.html, GeoJSON and CRM exports too.
+    pub report: bool,
 }
 
 /// Run the planner end to end, recording this process's command line in
@@ -113,7 +116,7 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
         solver: options.solver.clone(),
     };
     let staged = StagedDir::create(&out, &options.dir, &protected)?;
-    let written = output::write_plan_folder_with_quotas(
+    let written = output::write_plan_folder_with(
         staged,
         dataset,
         &outcome,
@@ -123,6 +126,9 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
             started,
             load,
             solve,
+        },
+        output::WriteOptions {
+            report: options.report,
         },
     )?;
 
@@ -139,6 +145,13 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
     if let Some(quotas) = &quotas {
         println!();
         print!("{}", output::quotas::render(dataset, quotas));
+    }
+
+    if options.report {
+        println!(
+            "review page: {}",
+            out.join(crate::report::REPORT_FILE).display()
+        );
     }
 
     if outcome.plan.status == PlanStatus::OutsideTolerance {

@@ -89,6 +89,7 @@ pub fn run_with_command(options: &QuotaOptions, command: Vec<String>) -> Result<
                 out: options.out.clone(),
                 config: options.config.clone(),
                 solver: options.solver.clone(),
+                report: true,
             },
             command,
         );

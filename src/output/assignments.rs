@@ -1,8 +1,10 @@
 //! `assignments.csv`: one row per account with its owner and why.
 //!
 //! Columns: `account_id, rep_id, distance_km, previous_owner, moved, reason,
-//! extra_km, account_name, segment, potential, workload`, then the input's
-//! extra account columns carried through untouched. Rows are sorted by
+//! extra_km, account_name, segment, potential, workload, lat, lon`, then the
+//! input's extra account columns carried through untouched. `lat`/`lon` make
+//! the output folder self-sufficient: `tplan report` draws the map and writes
+//! the GeoJSON from this file alone. Rows are sorted by
 //! `account_id` compared as strings; ids are written exactly as read.
 
 use std::io::Write;
@@ -12,7 +14,7 @@ use crate::model::{Dataset, Plan, Reason};
 use super::format::{boolean, fixed};
 
 /// Fixed columns of assignments.csv, in order.
-pub const ASSIGNMENT_COLUMNS: [&str; 11] = [
+pub const ASSIGNMENT_COLUMNS: [&str; 13] = [
     "account_id",
     "rep_id",
     "distance_km",
@@ -24,6 +26,8 @@ pub const ASSIGNMENT_COLUMNS: [&str; 11] = [
     "segment",
     "potential",
     "workload",
+    "lat",
+    "lon",
 ];
 
 /// Write assignments.csv for `plan` to `out`.
@@ -61,6 +65,8 @@ pub fn write_assignments<W: Write>(out: W, dataset: &Dataset, plan: &Plan) -> st
             account.segment.clone().unwrap_or_default(),
             fixed(account.potential, 2),
             fixed(account.workload, 2),
+            fixed(account.lat, 6),
+            fixed(account.lon, 6),
         ];
         record.extend(
             (0..dataset.account_extra_columns.len())

@@ -8,6 +8,7 @@
 pub mod assignments;
 pub mod atomic;
 pub mod format;
+pub mod in_place;
 pub mod manifest;
 pub mod quotas;
 pub mod scenarios;
@@ -69,9 +70,13 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
 }
 
-/// Write `bytes` to `dir/name`, flushed to disk, and describe the file.
+/// Write `bytes` to `dir/name` (`name` may have a folder part, e.g.
+/// `exports/x.csv`), flushed to disk, and describe the file.
 fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<ManifestFile> {
     let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
     let mut file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
     file.write_all(bytes)
         .and_then(|_| file.sync_all())
@@ -119,10 +124,18 @@ pub struct RunClock {
     pub solve: f64,
 }
 
+/// What to write besides the plan's own tables.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WriteOptions {
+    /// Charts, report.html, GeoJSON and CRM exports ([`crate::report`]).
+    pub report: bool,
+}
+
 /// Write every output file of a plan into `staged`, then the manifest
 /// (last, with the timings up to that point), then swap the folder into
 /// place. On any error the staged folder is removed and the previous
-/// output, if any, is left as it was.
+/// output, if any, is left as it was. No report files (see
+/// [`write_plan_folder_with`]).
 pub fn write_plan_folder(
     staged: StagedDir,
     dataset: &Dataset,
@@ -130,18 +143,28 @@ pub fn write_plan_folder(
     run: &RunInfo,
     clock: RunClock,
 ) -> Result<Written> {
-    write_plan_folder_with_quotas(staged, dataset, outcome, None, run, clock)
+    write_plan_folder_with(
+        staged,
+        dataset,
+        outcome,
+        None,
+        run,
+        clock,
+        WriteOptions::default(),
+    )
 }
 
 /// [`write_plan_folder`], plus `quotas.csv`, `quota_summary.csv` and the
-/// manifest's `quota` section when `quotas` is given.
-pub fn write_plan_folder_with_quotas(
+/// manifest's `quota` section when `quotas` is given, and the report files
+/// when `options.report`.
+pub fn write_plan_folder_with(
     staged: StagedDir,
     dataset: &Dataset,
     outcome: &PlanOutcome,
     quotas: Option<&QuotaPlan>,
     run: &RunInfo,
     clock: RunClock,
+    options: WriteOptions,
 ) -> Result<Written> {
     let write_started = Instant::now();
     let dir = staged.path().to_path_buf();
@@ -154,6 +177,20 @@ pub fn write_plan_folder_with_quotas(
             outputs.push(write_file(&dir, name, &bytes)?);
         }
     }
+    let quota_manifest = || quotas.map(|plan| quotas::QuotaManifest::new(plan, None));
+    // Keep the report last among the outputs: it reads the staged folder,
+    // so files written after it would be missing from it.
+    if options.report {
+        // The report reads the folder it describes, manifest included (as
+        // `tplan report` does): a provisional manifest first, the final one
+        // with every output and the timings below.
+        let mut provisional = Manifest::new(run, dataset, outcome, &outputs, Timings::default());
+        provisional.quota = quota_manifest();
+        write_file(&dir, MANIFEST_FILE, provisional.to_json().as_bytes())?;
+        for (name, bytes) in crate::report::build_from_dir(&dir)? {
+            outputs.push(write_file(&dir, &name, &bytes)?);
+        }
+    }
     let timings = Timings::new(
         clock.load,
         clock.solve,
@@ -162,7 +199,7 @@ pub fn write_plan_folder_with_quotas(
         manifest::seconds(clock.started.elapsed()),
     );
     let mut manifest = Manifest::new(run, dataset, outcome, &outputs, timings.clone());
-    manifest.quota = quotas.map(|plan| quotas::QuotaManifest::new(plan, None));
+    manifest.quota = quota_manifest();
     write_file(&dir, MANIFEST_FILE, manifest.to_json().as_bytes())?;
     let dir = staged.commit()?;
     Ok(Written {

@@ -448,8 +448,14 @@ pub fn add_to_folder(
         })
         .collect::<Option<Vec<_>>>()
         .ok_or_else(|| bad_manifest("its outputs list is not one tplan writes"))?;
+    // Quota files sit right after the plan's own tables, where `tplan plan`
+    // writes them (the report files, if any, come after).
     outputs.retain(|o| o.path != QUOTAS_FILE && o.path != QUOTA_SUMMARY_FILE);
-    outputs.extend(described.iter().cloned());
+    let at = outputs
+        .iter()
+        .position(|o| o.path == super::TERRITORIES_FILE)
+        .map_or(outputs.len(), |k| k + 1);
+    outputs.splice(at..at, described.iter().cloned());
     let quota = serde_json::to_string_pretty(&QuotaManifest::new(plan, Some(run)))
         .expect("quota section serializes");
     let outputs = serde_json::to_string_pretty(&outputs).expect("outputs serialize");

@@ -3,9 +3,12 @@
 //! Columns: `rep_id, name, group, capacity, accounts, potential, workload,
 //! potential_target, workload_target, potential_dev_pct, workload_dev_pct,
 //! within_tolerance, mean_distance_km, max_distance_km, hull_area_km2,
-//! outliers`, then the input's extra rep columns carried through untouched.
-//! `outliers` counts accounts whose rep is more than
-//! `[compactness] outlier_margin_km` farther than another eligible rep. Deviations are signed
+//! outliers, region, lat, lon`, then the input's extra rep columns carried
+//! through untouched. `outliers` counts accounts whose rep is more than
+//! `[compactness] outlier_margin_km` farther than another eligible rep;
+//! `region` and the home `lat`/`lon` let `tplan report` draw rep homes and
+//! build the CRM territory hierarchy from the output folder alone.
+//! Deviations are signed
 //! percentages of the target with 2 decimals (`+3.25`, `-0.40`, `0.00`);
 //! `mean_distance_km` is potential-weighted. Rows are sorted by `rep_id`
 //! compared as strings.
@@ -17,7 +20,7 @@ use crate::model::{Dataset, Plan};
 use super::format::{boolean, fixed, signed_pct};
 
 /// Fixed columns of territories.csv, in order.
-pub const TERRITORY_COLUMNS: [&str; 16] = [
+pub const TERRITORY_COLUMNS: [&str; 19] = [
     "rep_id",
     "name",
     "group",
@@ -34,6 +37,9 @@ pub const TERRITORY_COLUMNS: [&str; 16] = [
     "max_distance_km",
     "hull_area_km2",
     "outliers",
+    "region",
+    "lat",
+    "lon",
 ];
 
 /// Write territories.csv for `plan` to `out`.
@@ -69,6 +75,9 @@ pub fn write_territories<W: Write>(out: W, dataset: &Dataset, plan: &Plan) -> st
             fixed(b.max_distance_km, 3),
             fixed(plan.compactness[b.rep].hull_area_km2, 1),
             plan.compactness[b.rep].outliers.to_string(),
+            rep.region.clone().unwrap_or_default(),
+            fixed(rep.lat, 6),
+            fixed(rep.lon, 6),
         ];
         record.extend(
             (0..dataset.rep_extra_columns.len())

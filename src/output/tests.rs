@@ -201,11 +201,11 @@ fn run_info() -> RunInfo {
 fn assignments_csv_is_sorted_formatted_and_carries_extras() {
     let text = String::from_utf8(assignments_csv(&dataset(), &outcome(true))).unwrap();
     let expected = "\
-account_id,rep_id,distance_km,previous_owner,moved,reason,extra_km,account_name,segment,potential,workload,territory
-002,R1,55.598,R1,false,locked,,Beta,MM,500.50,60.00,south
-010,R2,0.000,R2,false,nearest,,\"Acme, Inc.\",SMB,1000.00,20.00,north
-0100,R1,55.598,R2,true,balance,55.598,Zed,SMB,249.50,20.00,west
-1,R1,55.598,,false,balance,55.597,,,250.00,40.00,
+account_id,rep_id,distance_km,previous_owner,moved,reason,extra_km,account_name,segment,potential,workload,lat,lon,territory
+002,R1,55.598,R1,false,locked,,Beta,MM,500.50,60.00,41.000000,-74.000000,south
+010,R2,0.000,R2,false,nearest,,\"Acme, Inc.\",SMB,1000.00,20.00,40.000000,-74.000000,north
+0100,R1,55.598,R2,true,balance,55.598,Zed,SMB,249.50,20.00,40.000000,-74.000000,west
+1,R1,55.598,,false,balance,55.597,,,250.00,40.00,40.000000,-74.000000,
 ";
     assert_eq!(text, expected);
 }
@@ -214,9 +214,9 @@ account_id,rep_id,distance_km,previous_owner,moved,reason,extra_km,account_name,
 fn territories_csv_is_sorted_signed_and_renames_clashing_extras() {
     let text = String::from_utf8(territories_csv(&dataset(), &outcome(true))).unwrap();
     let expected = "\
-rep_id,name,group,capacity,accounts,potential,workload,potential_target,workload_target,potential_dev_pct,workload_dev_pct,within_tolerance,mean_distance_km,max_distance_km,hull_area_km2,outliers,input_group
-R1,,*,0.500,3,1000.00,120.00,666.67,46.67,+50.00,+157.14,false,41.700,55.598,1234.6,1,West
-R2,Rita Two,*,1.000,1,1000.00,20.00,1333.33,93.33,-25.00,-78.57,false,0.000,0.000,0.0,0,East
+rep_id,name,group,capacity,accounts,potential,workload,potential_target,workload_target,potential_dev_pct,workload_dev_pct,within_tolerance,mean_distance_km,max_distance_km,hull_area_km2,outliers,region,lat,lon,input_group
+R1,,*,0.500,3,1000.00,120.00,666.67,46.67,+50.00,+157.14,false,41.700,55.598,1234.6,1,,40.500000,-74.000000,West
+R2,Rita Two,*,1.000,1,1000.00,20.00,1333.33,93.33,-25.00,-78.57,false,0.000,0.000,0.0,0,,40.000000,-74.000000,East
 ";
     assert_eq!(text, expected);
 }

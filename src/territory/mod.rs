@@ -254,6 +254,16 @@ fn assignment(ds: &Dataset, p: &Problem, i: usize, r: usize) -> Assignment {
     }
 }
 
+/// Compactness per rep of any single-owner plan (`owner[i]` is account
+/// `i`'s rep index), with the configured outlier margin.
+pub fn compactness_of(ds: &Dataset, owner: &[usize]) -> Vec<crate::model::Compactness> {
+    compactness::compactness(
+        &Problem::new(ds),
+        owner,
+        ds.config.compactness.outlier_margin_km,
+    )
+}
+
 /// Balance of today's owners, when any account has one.
 fn status_quo(ds: &Dataset) -> Option<Vec<RepBalance>> {
     let owners: Vec<Option<usize>> = ds
