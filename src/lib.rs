@@ -11,6 +11,7 @@
 pub mod commands;
 pub mod distance;
 pub mod error;
+pub mod explain;
 pub mod generate;
 pub mod io;
 pub mod model;
