@@ -344,7 +344,7 @@ pub fn render_resolve(ds: &Dataset, r: &Resolve) -> String {
     let listed: Vec<String> = r
         .changed
         .iter()
-        .take(5)
+        .take(3)
         .map(|&(i, o, n)| format!("{} {}->{}", ds.accounts[i].id, ds.reps[o].id, ds.reps[n].id))
         .collect();
     let _ = writeln!(
@@ -357,19 +357,28 @@ pub fn render_resolve(ds: &Dataset, r: &Resolve) -> String {
             format!(
                 " ({}{})",
                 listed.join(", "),
-                if r.changed.len() > 5 { ", ..." } else { "" }
+                if r.changed.len() > 3 { ", ..." } else { "" }
             )
         }
     );
     if let Some(bound) = r.plan_lp_bound {
         let _ = writeln!(
             s,
-            "  The LP bound is the least potential x km any plan can reach: its delta is the cost of \
-             the lock\n  itself, to the solver's precision.   Plans are rounded from the LP (plan {} % above its bound, re-plan {} \
-             %), so a plan delta within\n  those gaps, and some of the owner changes, come from \
-             rounding rather than from the lock.",
-            fixed(super::fraction(r.plan_objective - bound, bound) * 100.0, 2),
+            "  The LP bound is the least potential x km any plan can reach: its delta is the cost"
+        );
+        let _ = writeln!(
+            s,
+            "  of the lock itself, to the solver's precision. Plans are rounded from the LP (plan {} %",
+            fixed(super::fraction(r.plan_objective - bound, bound) * 100.0, 2)
+        );
+        let _ = writeln!(
+            s,
+            "  above its bound, re-plan {} %): a plan delta within those gaps, and some of the owner",
             fixed(super::fraction(r.objective - r.lp_bound, r.lp_bound) * 100.0, 2)
+        );
+        let _ = writeln!(
+            s,
+            "  changes, come from rounding rather than from the lock."
         );
     }
     let _ = writeln!(
