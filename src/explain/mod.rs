@@ -384,6 +384,8 @@ pub struct Resolve {
     /// Its LP bound: no plan with the lock can do better.
     pub lp_bound: f64,
     pub status: PlanStatus,
+    /// Reps of the re-plan outside tolerance (0 when `Balanced`).
+    pub outside: usize,
     /// Other accounts whose owner differs from the plan's, by account
     /// index, ascending: (account, plan owner, new owner).
     pub changed: Vec<(usize, usize, usize)>,
@@ -485,6 +487,12 @@ pub fn resolve_with(
         objective: outcome.plan.objective,
         lp_bound: outcome.plan.lp_bound,
         status: outcome.plan.status,
+        outside: outcome
+            .plan
+            .balance
+            .iter()
+            .filter(|b| !b.within_tolerance)
+            .count(),
         changed,
         solver: solver.to_string(),
     })

@@ -361,7 +361,20 @@ pub fn render_resolve(ds: &Dataset, r: &Resolve) -> String {
             )
         }
     );
-    if let Some(bound) = r.plan_lp_bound {
+    if r.status == PlanStatus::OutsideTolerance {
+        let _ = writeln!(
+            s,
+            "  With {} on {}, the planner found no single-owner plan within tolerance ({} rep{}",
+            a.id,
+            ds.reps[r.rep].id,
+            r.outside,
+            if r.outside == 1 { "" } else { "s" }
+        );
+        let _ = writeln!(
+            s,
+            "  outside): the re-plan's potential x km is that of an unbalanced plan, not comparable."
+        );
+    } else if let Some(bound) = r.plan_lp_bound {
         let _ = writeln!(
             s,
             "  The LP bound is the least potential x km any plan can reach: its delta is the cost"

@@ -141,7 +141,10 @@ fn a_workload_heavy_move_reports_workload_as_the_worst() {
     let x = explain(&ds, &PLAN, 3, Reason::Balance { extra_km: 1.0 }).unwrap();
     let m = x.nearest_move.as_ref().unwrap();
     assert_eq!(m.worst.measure, Measure::Workload);
-    assert!((m.worst.deviation.abs() - 1000.0 / 1010.0).abs() < 1e-12, "{m:?}");
+    assert!(
+        (m.worst.deviation.abs() - 1000.0 / 1010.0).abs() < 1e-12,
+        "{m:?}"
+    );
 }
 
 #[test]
@@ -152,7 +155,10 @@ fn locked_account_is_explained_by_its_lock() {
     assert_eq!((x.owner, x.nearest), (1, 0));
     let text = render(&ds, &x);
     assert!(text.contains("reason: locked"), "{text}");
-    assert!(text.contains("current owner R1 as accounts.csv says"), "{text}");
+    assert!(
+        text.contains("current owner R1 as accounts.csv says"),
+        "{text}"
+    );
     assert!(text.contains("set locked = false"), "{text}");
 }
 
@@ -192,7 +198,10 @@ fn unknown_ids_suggest_the_closest() {
         "unknown account 'completely-different': the plan has 4 accounts"
     );
     let err = find_rep(&ds, "R9").unwrap_err().to_string();
-    assert!(err.contains("unknown rep 'R9'") && err.contains("did you mean R0?"), "{err}");
+    assert!(
+        err.contains("unknown rep 'R9'") && err.contains("did you mean R0?"),
+        "{err}"
+    );
     assert_eq!(edit_distance("kitten", "sitting"), 3);
 }
 
@@ -222,8 +231,14 @@ fn resolve_locks_the_account_and_compares_with_the_plan() {
     assert_eq!(r.changed[0].1, 1);
     assert_eq!(r.changed[0].2, 0);
     let text = render_resolve(&ds, &r);
-    assert!(text.contains("re-plan with A0 locked to R1 (Rep R1)"), "{text}");
-    assert!(text.contains("other accounts that change owner: 1 ("), "{text}");
+    assert!(
+        text.contains("re-plan with A0 locked to R1 (Rep R1)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("other accounts that change owner: 1 ("),
+        "{text}"
+    );
 }
 
 #[test]
@@ -236,9 +251,13 @@ fn resolve_refuses_reps_that_cannot_take_the_account() {
         objective: 0.0,
         lp_bound: None,
     };
-    let err = resolve_with(&ds, plan, 0, 2, "clarabel").unwrap_err().to_string();
+    let err = resolve_with(&ds, plan, 0, 2, "clarabel")
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("R2 covers ENT, not segment SMB"), "{err}");
     assert!(err.contains("reps covering SMB: R0, R1"), "{err}");
-    let err = resolve_with(&ds, plan, 0, 3, "clarabel").unwrap_err().to_string();
+    let err = resolve_with(&ds, plan, 0, 3, "clarabel")
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("R3 has capacity 0"), "{err}");
 }
