@@ -308,3 +308,24 @@ fn usage_errors_exit_2() {
     let o = tplan(&["explain", "out"], root.path());
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+#[test]
+fn a_config_with_other_tolerances_is_refused() {
+    let root = planned();
+    let other = root.path().join("other");
+    fs::create_dir_all(&other).unwrap();
+    for f in ["accounts.csv", "reps.csv"] {
+        fs::copy(tiny().join(f), other.join(f)).unwrap();
+    }
+    fs::write(
+        other.join("plan.toml"),
+        "[balance]\npotential_tolerance = 0.2\n",
+    )
+    .unwrap();
+    let err = fails(&explain(root.path(), &["A001", "--data", "other"]));
+    assert!(err.contains("[balance] settings differ"), "{err}");
+    // The same inputs without the config are the plan's: accepted.
+    fs::remove_file(other.join("plan.toml")).unwrap();
+    let text = ok(&explain(root.path(), &["A001", "--data", "other"]));
+    assert!(text.contains("reason: nearest"), "{text}");
+}
