@@ -61,6 +61,17 @@ pub enum Error {
     /// The LP solver failed for a reason other than infeasibility.
     #[error("LP solver failed: {0}")]
     Solver(String),
+    /// An account id that is not in the data (`tplan explain`).
+    #[error(
+        "unknown account '{id}': the plan has {accounts} accounts{}",
+        .closest.as_ref().map(|c| format!("; did you mean {c}?")).unwrap_or_default()
+    )]
+    UnknownAccount {
+        id: String,
+        accounts: usize,
+        /// The nearest id in spelling, when one is close.
+        closest: Option<String>,
+    },
     /// A request that makes no sense (bad arguments to a library call).
     #[error("{0}")]
     Usage(String),

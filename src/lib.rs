@@ -14,6 +14,7 @@
 pub mod commands;
 pub mod distance;
 pub mod error;
+pub mod explain;
 pub mod exports;
 pub mod generate;
 pub mod io;

@@ -76,6 +76,19 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Why an account went to its rep in a plan, and what moving it would cost.
+    Explain {
+        /// Plan output folder (holds manifest.json and assignments.csv).
+        out: PathBuf,
+        /// The account to explain.
+        account_id: String,
+        /// Input folder to use instead of the inputs recorded in OUT/manifest.json.
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Re-plan with the account locked to this rep and report the cost.
+        #[arg(long, value_name = "REP_ID")]
+        to: Option<String>,
+    },
     /// Write a synthetic instance clustered like real markets.
     Generate {
         /// Number of accounts.
@@ -140,6 +153,21 @@ fn main() -> ExitCode {
         }
         Command::Report { dir } => commands::report::run(&dir)
             .with_context(|| format!("writing the report of {}", dir.display())),
+        Command::Explain {
+            out,
+            account_id,
+            data,
+            to,
+        } => {
+            let options = commands::explain::ExplainOptions {
+                out: out.clone(),
+                account: account_id.clone(),
+                data,
+                to,
+            };
+            commands::explain::run(&options)
+                .with_context(|| format!("explaining account {account_id} in {}", out.display()))
+        }
         Command::Generate {
             accounts,
             reps,

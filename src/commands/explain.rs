@@ -1,0 +1,348 @@
+//! `tplan explain OUT ACCOUNT_ID [--data DIR] [--to REP_ID]`: why an account
+//! went to its rep in the plan in OUT, and what moving it would cost.
+//!
+//! Reads OUT/manifest.json (inputs, solver, objective, config) and
+//! OUT/assignments.csv (owner and reason per account, by column name), the
+//! input files recorded in the manifest (paths relative to the current
+//! directory) or those of `--data DIR`, and checks that accounts.csv and
+//! reps.csv are byte-identical to the ones planned (SHA-256) and that the
+//! config gives the same balance tolerances and workload defaults. Nothing
+//! is written.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::explain;
+use crate::io::{self, ACCOUNTS_FILE, CONFIG_FILE, REPS_FILE};
+use crate::model::{Dataset, Reason};
+use crate::output::{atomic::MANIFEST_MARKER_KEY, ASSIGNMENTS_FILE, MANIFEST_FILE};
+use crate::territory::verify;
+use crate::{Error, Result};
+
+use super::plan::DEFAULT_SOLVER;
+
+/// Arguments of `tplan explain`.
+#[derive(Debug, Clone)]
+pub struct ExplainOptions {
+    /// The plan output folder.
+    pub out: PathBuf,
+    pub account: String,
+    /// Input folder to use instead of the paths recorded in the manifest.
+    pub data: Option<PathBuf>,
+    /// Re-plan with the account locked to this rep.
+    pub to: Option<String>,
+}
+
+/// What to do when the inputs do not match the plan.
+const REMEDY: &str = "re-run `tplan plan`, or pass --data DIR with the original inputs";
+
+/// Print the explanation (and the re-plan with `--to`) on stdout.
+pub fn run(options: &ExplainOptions) -> Result<()> {
+    print!("{}", explain_text(options)?);
+    Ok(())
+}
+
+/// The text `run` prints.
+pub fn explain_text(options: &ExplainOptions) -> Result<String> {
+    let out = &options.out;
+    let manifest = read_manifest(out)?;
+    let files = input_files(out, &manifest, options.data.as_deref())?;
+    let loaded = io::load_dataset(&files.dir, files.config.as_deref())?;
+    let dataset = &loaded.dataset;
+    check_config(out, &manifest, dataset)?;
+    let plan = read_assignments(out, dataset)?;
+
+    let account = explain::find_account(dataset, &options.account)?;
+    let explanation = explain::explain(dataset, &plan.owners, account, plan.reasons[account])?;
+    let mut text = explain::render(dataset, &explanation);
+
+    if let Some(to) = &options.to {
+        let rep = explain::find_rep(dataset, to)?;
+        let solver = manifest
+            .get("solver")
+            .and_then(Value::as_str)
+            .unwrap_or(DEFAULT_SOLVER);
+        let objective = manifest
+            .get("objective")
+            .and_then(Value::as_f64)
+            .unwrap_or_else(|| verify::objective(dataset, &plan.owners));
+        let plan_figures = explain::PlanFigures {
+            owners: &plan.owners,
+            objective,
+            lp_bound: manifest.get("lp_bound").and_then(Value::as_f64),
+        };
+        let resolved = explain::resolve_with(dataset, plan_figures, account, rep, solver)?;
+        text.push('\n');
+        text.push_str(&explain::render_resolve(dataset, &resolved));
+    }
+    Ok(text)
+}
+
+/// OUT/manifest.json of a tplan plan folder.
+fn read_manifest(out: &Path) -> Result<Value> {
+    let not_plan = |why: String| {
+        Error::Usage(format!(
+            "{} is not a tplan plan folder: {why}; give the --out folder of `tplan plan` \
+             (default reports/<input folder name>)",
+            out.display()
+        ))
+    };
+    if !out.is_dir() {
+        return Err(not_plan("no such folder".to_string()));
+    }
+    let path = out.join(MANIFEST_FILE);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| not_plan(format!("cannot read {MANIFEST_FILE} ({e})")))?;
+    let value: Value = serde_json::from_str(&text)
+        .map_err(|e| not_plan(format!("{MANIFEST_FILE} is not valid JSON ({e})")))?;
+    if value.get(MANIFEST_MARKER_KEY).is_none() {
+        return Err(not_plan(format!(
+            "{MANIFEST_FILE} has no {MANIFEST_MARKER_KEY}"
+        )));
+    }
+    if !out.join(ASSIGNMENTS_FILE).is_file() {
+        return Err(not_plan(format!("it has no {ASSIGNMENTS_FILE}")));
+    }
+    Ok(value)
+}
+
+/// The inputs to load: a folder holding accounts.csv and reps.csv, and the
+/// config file, if any.
+struct InputFiles {
+    dir: PathBuf,
+    config: Option<PathBuf>,
+}
+
+/// Recorded input files: (path, sha256).
+fn recorded_inputs(manifest: &Value) -> Vec<(String, String)> {
+    manifest
+        .get("inputs")
+        .and_then(Value::as_array)
+        .map(|files| {
+            files
+                .iter()
+                .filter_map(|f| {
+                    Some((
+                        f.get("path")?.as_str()?.to_string(),
+                        f.get("sha256")?.as_str()?.to_string(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn file_name_is(path: &str, name: &str) -> bool {
+    Path::new(path).file_name().is_some_and(|n| n == name)
+}
+
+/// Find the inputs (the manifest's, or `--data`'s) and check that
+/// accounts.csv and reps.csv are the files the plan was made from.
+fn input_files(out: &Path, manifest: &Value, data: Option<&Path>) -> Result<InputFiles> {
+    let recorded = recorded_inputs(manifest);
+    let manifest_path = out.join(MANIFEST_FILE);
+    let find = |name: &str| {
+        recorded
+            .iter()
+            .find(|(p, _)| file_name_is(p, name))
+            .cloned()
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "{} records no {name} among its inputs: {REMEDY}",
+                    manifest_path.display()
+                ))
+            })
+    };
+    let (accounts_recorded, accounts_hash) = find(ACCOUNTS_FILE)?;
+    let (reps_recorded, reps_hash) = find(REPS_FILE)?;
+    let config_recorded = recorded
+        .iter()
+        .find(|(p, _)| !file_name_is(p, ACCOUNTS_FILE) && !file_name_is(p, REPS_FILE))
+        .map(|(p, _)| PathBuf::from(p));
+
+    let (dir, config) = match data {
+        Some(dir) => {
+            let own = dir.join(CONFIG_FILE);
+            let config = if own.is_file() {
+                Some(own)
+            } else {
+                config_recorded.filter(|p| p.is_file())
+            };
+            (dir.to_path_buf(), config)
+        }
+        None => {
+            let dir = Path::new(&accounts_recorded)
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            if dir.join(REPS_FILE) != Path::new(&reps_recorded) {
+                return Err(Error::Usage(format!(
+                    "{} records accounts and reps in different folders ({accounts_recorded}, \
+                     {reps_recorded}): pass --data DIR with the original inputs",
+                    manifest_path.display()
+                )));
+            }
+            if let Some(config) = &config_recorded {
+                if !config.is_file() {
+                    return Err(Error::Usage(format!(
+                        "{} (the plan config recorded in {}) not found from the current \
+                         directory: run explain where `tplan plan` ran, or pass --data DIR with \
+                         the original inputs",
+                        config.display(),
+                        manifest_path.display()
+                    )));
+                }
+            }
+            (dir, config_recorded)
+        }
+    };
+    for (name, hash) in [(ACCOUNTS_FILE, &accounts_hash), (REPS_FILE, &reps_hash)] {
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).map_err(|e| {
+            Error::Usage(format!(
+                "cannot read {} ({e}), an input of the plan in {}: run explain where `tplan plan` \
+                 ran (recorded paths are relative to it), or pass --data DIR with the original \
+                 inputs",
+                path.display(),
+                out.display()
+            ))
+        })?;
+        if &io::sha256_hex(&bytes) != hash {
+            return Err(Error::Usage(format!(
+                "{} is not the file the plan in {} was made from (its SHA-256 differs from \
+                 {}): {REMEDY}",
+                path.display(),
+                out.display(),
+                manifest_path.display()
+            )));
+        }
+    }
+    Ok(InputFiles { dir, config })
+}
+
+/// The config must give the same tolerances and workload defaults as the
+/// one the plan was made with (other settings, e.g. quotas, may differ).
+fn check_config(out: &Path, manifest: &Value, dataset: &Dataset) -> Result<()> {
+    let Some(recorded) = manifest.get("config") else {
+        return Ok(());
+    };
+    let current = serde_json::to_value(&dataset.config)
+        .map_err(|e| Error::Usage(format!("cannot compare the plan config: {e}")))?;
+    for key in ["balance", "workload"] {
+        if recorded.get(key) != current.get(key) {
+            return Err(Error::Usage(format!(
+                "the plan config's [{key}] settings differ from those the plan in {} was made \
+                 with (see the config in its {MANIFEST_FILE}): {REMEDY}",
+                out.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Owner and reason of every account, from OUT/assignments.csv.
+struct PlanRows {
+    owners: Vec<usize>,
+    reasons: Vec<Reason>,
+}
+
+fn read_assignments(out: &Path, dataset: &Dataset) -> Result<PlanRows> {
+    let path = out.join(ASSIGNMENTS_FILE);
+    let shown = path.display().to_string();
+    let bad = |line: Option<u64>, what: String| {
+        let at = line.map(|l| format!(":{l}")).unwrap_or_default();
+        Error::Usage(format!("{shown}{at}: {what}"))
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(&path)
+        .map_err(|e| bad(None, format!("cannot read the file: {e}")))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| bad(Some(1), format!("cannot read the header: {e}")))?
+        .clone();
+    let col = |name: &str| {
+        headers.iter().position(|h| h == name).ok_or_else(|| {
+            bad(
+                Some(1),
+                format!("no column {name}: not a tplan assignments file"),
+            )
+        })
+    };
+    let (acol, rcol, reason_col, extra_col) = (
+        col("account_id")?,
+        col("rep_id")?,
+        col("reason")?,
+        col("extra_km")?,
+    );
+    let account_index: HashMap<&str, usize> = dataset
+        .accounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
+    let stale = "the plan was made for other data; re-run `tplan plan`";
+    let mut rows: Vec<Option<(usize, Reason)>> = vec![None; dataset.accounts.len()];
+    for (record, line) in reader.records().zip(2u64..) {
+        let record = record.map_err(|e| bad(Some(line), format!("unreadable row: {e}")))?;
+        let field = |c: usize| record.get(c).unwrap_or("");
+        let account = field(acol);
+        let &i = account_index.get(account).ok_or_else(|| {
+            bad(
+                Some(line),
+                format!("account '{account}' is not in the input: {stale}"),
+            )
+        })?;
+        let rep = field(rcol);
+        let r = dataset.rep_index(rep).ok_or_else(|| {
+            bad(
+                Some(line),
+                format!("rep '{rep}' is not in the input: {stale}"),
+            )
+        })?;
+        let reason = match field(reason_col) {
+            "locked" => Reason::Locked,
+            "nearest" => Reason::Nearest,
+            "balance" => Reason::Balance {
+                extra_km: field(extra_col).parse::<f64>().map_err(|_| {
+                    bad(
+                        Some(line),
+                        format!("extra_km '{}' is not a number", field(extra_col)),
+                    )
+                })?,
+            },
+            other => {
+                return Err(bad(
+                    Some(line),
+                    format!("reason '{other}': expected locked, nearest or balance"),
+                ))
+            }
+        };
+        if rows[i].replace((r, reason)).is_some() {
+            return Err(bad(Some(line), format!("account '{account}' has two rows")));
+        }
+    }
+    let missing: Vec<&str> = rows
+        .iter()
+        .zip(&dataset.accounts)
+        .filter(|(row, _)| row.is_none())
+        .map(|(_, a)| a.id.as_str())
+        .collect();
+    if !missing.is_empty() {
+        let listed: Vec<&str> = missing.iter().take(5).copied().collect();
+        return Err(bad(
+            None,
+            format!(
+                "no row for {} of the {} input accounts ({}{}): {stale}",
+                missing.len(),
+                dataset.accounts.len(),
+                listed.join(", "),
+                if missing.len() > 5 { ", ..." } else { "" }
+            ),
+        ));
+    }
+    let (owners, reasons) = rows.into_iter().flatten().unzip();
+    Ok(PlanRows { owners, reasons })
+}
