@@ -249,3 +249,60 @@ fn bad_input_leaves_no_output_folder() {
     let names: Vec<String> = listing(tmp.path()).into_keys().collect();
     assert_eq!(names, ["tiny"], "no temporary folders left behind");
 }
+
+/// (moved accounts, accounts with reason `continuity`) in an output folder.
+fn moves_and_continuity(out: &Path) -> (usize, usize) {
+    let mut r = csv::Reader::from_path(out.join("assignments.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let (moved, reason) = (col("moved"), col("reason"));
+    let mut counts = (0, 0);
+    for row in r.records() {
+        let row = row.unwrap();
+        counts.0 += usize::from(&row[moved] == "true");
+        counts.1 += usize::from(&row[reason] == "continuity");
+    }
+    counts
+}
+
+#[test]
+fn continuity_cost_keeps_accounts_with_their_owner() {
+    let tmp = tempfile::tempdir().unwrap();
+    let free = tmp.path().join("free");
+    let o = plan(&tiny(), &free);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (moved_free, kept_free) = moves_and_continuity(&free);
+    assert!(moved_free > 0, "the tiny fixture's plan moves accounts");
+    assert_eq!(kept_free, 0, "no continuity reason when it is off");
+
+    let input = copy_of_tiny(tmp.path());
+    fs::write(
+        input.join("plan.toml"),
+        "[continuity]\nmove_cost_km = 100\n",
+    )
+    .unwrap();
+    let kept = tmp.path().join("kept");
+    let o = plan(&input, &kept);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (moved, continuity) = moves_and_continuity(&kept);
+    assert!(
+        moved < moved_free,
+        "{moved} moves with continuity, {moved_free} without"
+    );
+    assert!(continuity > 0, "kept accounts give the continuity reason");
+    assert!(stdout(&o).contains("continuity: each move costs potential x 100 km"));
+
+    let bad = tmp.path().join("bad");
+    fs::create_dir_all(&bad).unwrap();
+    for f in ["accounts.csv", "reps.csv"] {
+        fs::copy(input.join(f), bad.join(f)).unwrap();
+    }
+    fs::write(bad.join("plan.toml"), "[continuity]\nmove_cost_km = -5\n").unwrap();
+    let o = plan(&bad, &tmp.path().join("bad_out"));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("column 'continuity.move_cost_km': value '-5'"),
+        "{}",
+        stderr(&o)
+    );
+}

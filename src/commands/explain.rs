@@ -305,18 +305,23 @@ fn read_assignments(out: &Path, dataset: &Dataset) -> Result<PlanRows> {
         let reason = match field(reason_col) {
             "locked" => Reason::Locked,
             "nearest" => Reason::Nearest,
-            "balance" => Reason::Balance {
-                extra_km: field(extra_col).parse::<f64>().map_err(|_| {
+            code @ ("balance" | "continuity") => {
+                let extra_km = field(extra_col).parse::<f64>().map_err(|_| {
                     bad(
                         Some(line),
                         format!("extra_km '{}' is not a number", field(extra_col)),
                     )
-                })?,
-            },
+                })?;
+                if code == "balance" {
+                    Reason::Balance { extra_km }
+                } else {
+                    Reason::Continuity { extra_km }
+                }
+            }
             other => {
                 return Err(bad(
                     Some(line),
-                    format!("reason '{other}': expected locked, nearest or balance"),
+                    format!("reason '{other}': expected locked, nearest, balance or continuity"),
                 ))
             }
         };

@@ -141,6 +141,16 @@ pub fn render(ds: &Dataset, x: &Explanation) -> String {
                 balance_why(&mut s, ds, x, m);
             }
         }
+        Reason::Continuity { extra_km } => {
+            let _ = writeln!(
+                s,
+                "  continuity: kept with its current owner {owner_id}, {} farther than the \
+                 nearest eligible rep {nearest};\n  [continuity] move_cost_km = {} makes the \
+                 move cost more than the km it saves",
+                km(extra_km),
+                ds.config.continuity.move_cost_km
+            );
+        }
     }
     let b = &x.owner_balance;
     let _ = writeln!(

@@ -30,6 +30,7 @@ pub struct Config {
     /// `[scenarios]`: capacity and headcount scenarios (`tplan scenarios`).
     pub scenarios: ScenariosConfig,
     pub compactness: CompactnessConfig,
+    pub continuity: ContinuityConfig,
 }
 
 impl Default for Config {
@@ -43,8 +44,19 @@ impl Default for Config {
             quota: QuotaConfig::default(),
             scenarios: ScenariosConfig::default(),
             compactness: CompactnessConfig::default(),
+            continuity: ContinuityConfig::default(),
         }
     }
+}
+
+/// `[continuity]`: keep relationships where balance allows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct ContinuityConfig {
+    /// Cost of moving an account away from its current owner, in km of
+    /// distance per unit of potential: a move must save more than this many
+    /// km (potential-weighted) to be worth it. 0 (the default) turns it off.
+    pub move_cost_km: f64,
 }
 
 /// `[compactness]`: how territory compactness is reported.
@@ -154,6 +166,14 @@ impl Config {
         problems.extend(self.ramp.validate());
         problems.extend(self.quota.validate());
         problems.extend(self.scenarios.validate(&self.ramp));
+        let move_cost = self.continuity.move_cost_km;
+        if !(move_cost.is_finite() && move_cost >= 0.0) {
+            problems.push(config_problem(
+                "continuity.move_cost_km",
+                move_cost.to_string(),
+                "expected km of driving per unit of potential, >= 0 (0 turns continuity off)",
+            ));
+        }
         let margin = self.compactness.outlier_margin_km;
         if !(margin.is_finite() && margin >= 0.0) {
             problems.push(config_problem(

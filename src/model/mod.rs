@@ -12,8 +12,8 @@ mod targets;
 
 pub use account::{Account, WorkloadSource};
 pub use config::{
-    BalanceConfig, CompactnessConfig, Config, WorkloadDefaults, DEFAULT_POTENTIAL_TOLERANCE,
-    DEFAULT_WORKLOAD_TOLERANCE,
+    BalanceConfig, CompactnessConfig, Config, ContinuityConfig, WorkloadDefaults,
+    DEFAULT_POTENTIAL_TOLERANCE, DEFAULT_WORKLOAD_TOLERANCE,
 };
 pub use plan::{Assignment, Compactness, Plan, PlanStatus, Reason, RepBalance};
 pub use ramp::{tenure_month, FiscalYear, RampConfig, RampStep, YearMonth};

@@ -10,6 +10,10 @@ pub enum Reason {
     /// Moved away from the nearest eligible rep to meet balance; the extra
     /// km over the nearest eligible rep.
     Balance { extra_km: f64 },
+    /// Kept with its current owner although another eligible rep is
+    /// nearer: with `[continuity]` on, the move would cost more than the
+    /// km it saves. The extra km over the nearest eligible rep.
+    Continuity { extra_km: f64 },
 }
 
 impl Reason {
@@ -19,6 +23,7 @@ impl Reason {
             Reason::Locked => "locked",
             Reason::Nearest => "nearest",
             Reason::Balance { .. } => "balance",
+            Reason::Continuity { .. } => "continuity",
         }
     }
 }

@@ -50,7 +50,7 @@ pub fn write_assignments<W: Write>(out: W, dataset: &Dataset, plan: &Plan) -> st
         let previous = a.previous_rep.map(|p| dataset.reps[p].id.as_str());
         let moved = a.previous_rep.is_some_and(|p| p != a.rep);
         let extra_km = match a.reason {
-            Reason::Balance { extra_km } => fixed(extra_km, 3),
+            Reason::Balance { extra_km } | Reason::Continuity { extra_km } => fixed(extra_km, 3),
             _ => String::new(),
         };
         let mut record = vec![

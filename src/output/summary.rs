@@ -257,15 +257,19 @@ pub fn render(input: &SummaryInput) -> String {
         format!("{} of {}", after.reps_outside_tolerance, after.reps),
         String::new(),
     );
+    // Distance alone: with `[continuity]` on, plan.objective also holds
+    // the move charge, which the status quo never pays.
+    let owner: Vec<usize> = plan.assignments.iter().map(|a| a.rep).collect();
+    let distance = plan.objective - crate::territory::verify::continuity_cost(dataset, &owner);
     let change = match before_objective {
-        Some(b) if b > 0.0 => format!("  ({} %)", signed((plan.objective - b) / b * 100.0, 1)),
+        Some(b) if b > 0.0 => format!("  ({} %)", signed((distance - b) / b * 100.0, 1)),
         _ => String::new(),
     };
     row(
         &mut s,
         "potential x km",
         or_dash(before_objective.map(thousands)),
-        thousands(plan.objective),
+        thousands(distance),
         change,
     );
     if before.is_some() && before_objective.is_none() {
@@ -301,6 +305,20 @@ pub fn render(input: &SummaryInput) -> String {
         thousands(moved_pot),
         thousands(total_pot),
     );
+    let move_km = dataset.config.continuity.move_cost_km;
+    if move_km > 0.0 {
+        let kept = plan
+            .assignments
+            .iter()
+            .filter(|a| matches!(a.reason, crate::model::Reason::Continuity { .. }))
+            .count();
+        let _ = writeln!(
+            s,
+            "continuity: each move costs potential x {} km (in the objective and the LP bound); {} accounts kept with a farther current owner",
+            super::format::fixed(move_km, 0),
+            thousands(kept as f64),
+        );
+    }
     let outliers: usize = plan.compactness.iter().map(|c| c.outliers).sum();
     let _ = writeln!(
         s,

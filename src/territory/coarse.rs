@@ -43,6 +43,8 @@ pub fn coarse_problem(p: &Problem) -> Option<Coarse> {
         account_points: Vec::with_capacity(clusters.len()),
         account_degrees: Vec::with_capacity(clusters.len()),
         eligibility: Vec::with_capacity(clusters.len()),
+        // Clusters mix owners: continuity is priced on the fine model only.
+        current: vec![None; clusters.len()],
         ..p.clone()
     };
     let mut cluster_of = vec![0; p.num_accounts];

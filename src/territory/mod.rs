@@ -205,7 +205,9 @@ fn build_plan(ds: &Dataset, problem: &Problem, owner: &[usize], lp_bound: f64) -
     } else {
         PlanStatus::OutsideTolerance
     };
-    let objective = verify::objective(ds, owner);
+    // The model's objective: distance plus the continuity charge (0 unless
+    // `[continuity]` is on), the same quantity the LP bound bounds.
+    let objective = verify::objective(ds, owner) + verify::continuity_cost(ds, owner);
     let gap = if lp_bound > 0.0 {
         (objective - lp_bound) / lp_bound
     } else {
@@ -240,6 +242,8 @@ fn assignment(ds: &Dataset, p: &Problem, i: usize, r: usize) -> Assignment {
         let extra_km = distance_km - p.km(i, nearest);
         if nearest == r || extra_km <= 1e-9 {
             Reason::Nearest
+        } else if p.move_km > 0.0 && previous_rep == Some(r) && extra_km < p.move_km {
+            Reason::Continuity { extra_km }
         } else {
             Reason::Balance { extra_km }
         }

@@ -58,6 +58,11 @@ pub struct Problem {
     pub segment_reps: Vec<Vec<usize>>,
     pub tol_p: f64,
     pub tol_w: f64,
+    /// Current owner per account (rep index), for the continuity cost.
+    pub current: Vec<Option<usize>>,
+    /// `[continuity] move_cost_km`: km charged per unit potential for
+    /// leaving the current owner (0: off).
+    pub move_km: f64,
 }
 
 impl Problem {
@@ -107,6 +112,12 @@ impl Problem {
             segment_reps,
             tol_p,
             tol_w,
+            current: ds
+                .accounts
+                .iter()
+                .map(|a| a.current_owner.as_deref().and_then(|o| ds.rep_index(o)))
+                .collect(),
+            move_km: ds.config.continuity.move_cost_km,
         }
     }
 
@@ -123,9 +134,18 @@ impl Problem {
         self.account_points[i].km_to(&self.rep_points[r])
     }
 
-    /// Scaled LP cost of giving account `i` to rep `r`.
+    /// Scaled LP cost of giving account `i` to rep `r`: potential x km,
+    /// plus the continuity charge when `r` is not the current owner.
     pub fn cost(&self, i: usize, r: usize) -> f64 {
-        self.pot[i] * self.km(i, r) / KM_SCALE
+        self.pot[i] * (self.km(i, r) + self.move_charge_km(i, r)) / KM_SCALE
+    }
+
+    /// Continuity charge (km) for giving account `i` to rep `r`.
+    pub fn move_charge_km(&self, i: usize, r: usize) -> f64 {
+        match self.current[i] {
+            Some(o) if o != r => self.move_km,
+            _ => 0.0,
+        }
     }
 
     /// Nearest eligible rep of account `i` (ties to the lower index).

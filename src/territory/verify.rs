@@ -134,6 +134,25 @@ pub fn rule_violations(ds: &Dataset, owner: &[usize]) -> Vec<Violation> {
     out
 }
 
+/// `[continuity]` charge of a plan: potential x `move_cost_km` summed over
+/// accounts that leave their current owner (0 when continuity is off).
+pub fn continuity_cost(ds: &Dataset, owner: &[usize]) -> f64 {
+    let km = ds.config.continuity.move_cost_km;
+    if km <= 0.0 {
+        return 0.0;
+    }
+    ds.accounts
+        .iter()
+        .zip(owner)
+        .filter(|(a, &r)| {
+            a.current_owner
+                .as_deref()
+                .is_some_and(|o| o != ds.reps[r].id.as_str())
+        })
+        .map(|(a, _)| a.potential * km)
+        .sum()
+}
+
 /// Sum over accounts of potential x km to the owner's home.
 pub fn objective(ds: &Dataset, owner: &[usize]) -> f64 {
     ds.accounts
