@@ -343,7 +343,7 @@ impl QuotaChart<'_> {
         }
         hatch(head, (x, y), (x + 18, y + 14))?;
         head.draw(&Text::new(
-            "ramping month of a new hire; number above = % ramped (quota scaled down)",
+            "ramping month of a new hire; number above = % ramped (0: not started yet)",
             (x + 24, y),
             font.clone(),
         ))
