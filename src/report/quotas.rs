@@ -600,7 +600,9 @@ mod tests {
     fn compact_labels() {
         assert_eq!(compact(950.0), "950");
         assert_eq!(compact(12_000.0), "12 k");
-        assert_eq!(compact(1_250_000.0), "1.3 M");
+        assert_eq!(compact(1_260_000.0), "1.3 M");
+        assert_eq!(compact(14_200_000.0), "14.2 M");
+        assert_eq!(compact(20_500_000.0), "20.5 M");
         assert_eq!(compact(0.0), "0");
     }
 
