@@ -357,3 +357,130 @@ fn generated_instance_report_is_complete() {
     );
     check_folder(&out, 1500, 15, GENERATED_GROUPS);
 }
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// `stem.png` and `stem.svg` exist with the given size.
+fn check_chart(out: &Path, stem: &str, size: (u32, u32)) {
+    let png =
+        fs::read(out.join(format!("{stem}.png"))).unwrap_or_else(|e| panic!("{stem}.png: {e}"));
+    assert_eq!(png_size(&png), size, "{stem}.png");
+    let svg = fs::read_to_string(out.join(format!("{stem}.svg")))
+        .unwrap_or_else(|e| panic!("{stem}.svg: {e}"));
+    assert_eq!(svg_size(&svg), size, "{stem}.svg");
+}
+
+/// The body of `<section id="id">` in the page, if there is one.
+fn section<'a>(page: &'a str, id: &str) -> Option<&'a str> {
+    let start = page.find(&format!("<section id=\"{id}\">"))?;
+    let len = page[start..].find("</section>").expect("section closed");
+    Some(&page[start..start + len])
+}
+
+#[test]
+fn quotas_add_their_chart_and_section_and_plans_without_quotas_do_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    ok(&plan(&fixture("quota_tiny"), &out, &[]));
+    check_chart(&out, "quotas", (1400, 1000));
+    let page = fs::read_to_string(out.join("report.html")).unwrap();
+    let quotas = section(&page, "quotas").expect("a Quotas section");
+    assert!(
+        page.contains("<a href=\"#quotas\">Quotas</a>"),
+        "in the nav"
+    );
+    assert_eq!(quotas.matches("<svg").count(), 1, "the chart inline");
+    assert!(quotas.contains("href=\"quotas.png\""));
+    assert!(quotas.contains("<table class=\"sortable\">"));
+    for header in [
+        "<th>final quota</th>",
+        "<th>top-down</th>",
+        "<th>bottom-up</th>",
+    ] {
+        assert!(quotas.contains(header), "{header}");
+    }
+    // One table row per rep of quota_summary.csv, with its final quota.
+    let summary = fs::read_to_string(out.join("quota_summary.csv")).unwrap();
+    let body = &quotas[quotas.find("<tbody>").unwrap()..];
+    assert_eq!(body.matches("<tr>").count(), summary.lines().count() - 1);
+    for line in summary.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let quota: f64 = f[3].parse().unwrap();
+        assert!(
+            body.contains(&format!("data-k=\"{quota:.6}\"")),
+            "final quota {quota} of {}",
+            f[0]
+        );
+    }
+    // R02 starts during the year: its panel says it is ramping.
+    let svg = fs::read_to_string(out.join("quotas.svg")).unwrap();
+    assert!(svg.contains("R02 ·") && svg.contains("ramping"), "R02 ramp");
+    assert!(section(&page, "scenarios").is_none(), "no scenarios run");
+    let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(
+        manifest.contains("\"quotas.png\""),
+        "listed in the manifest"
+    );
+
+    // Without a company target: no quota files, chart or section.
+    let plain = tmp.path().join("plain");
+    ok(&plan(&tiny(), &plain, &[]));
+    assert!(!plain.join("quotas.png").exists());
+    assert!(!plain.join("quotas.svg").exists());
+    let page = fs::read_to_string(plain.join("report.html")).unwrap();
+    assert!(section(&page, "quotas").is_none());
+    assert!(!page.contains("#quotas"));
+}
+
+#[test]
+fn report_after_scenarios_in_a_plan_folder_shows_the_scenarios() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let input = fixture("scen");
+    ok(&plan(&input, &out, &[]));
+    let page = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(section(&page, "scenarios").is_none());
+    assert!(
+        section(&page, "quotas").is_some(),
+        "scen has a company target"
+    );
+    assert!(!out.join("scenarios.png").exists());
+
+    let o = tplan(&[
+        "scenarios",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    ok(&o);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("tplan report"),
+        "scenarios beside a plan point at `tplan report`"
+    );
+    ok(&tplan(&["report", out.to_str().unwrap()]));
+    check_chart(&out, "scenarios", (1400, 1000));
+    check_chart(&out, "quotas", (1400, 1000));
+    let page = fs::read_to_string(out.join("report.html")).unwrap();
+    let sc = section(&page, "scenarios").expect("a Scenarios section");
+    assert!(page.contains("<a href=\"#scenarios\">Scenarios</a>"));
+    assert_eq!(sc.matches("<svg").count(), 1);
+    assert!(sc.contains("href=\"scenarios.png\""));
+    // One row per scenario of scenarios.csv, by name.
+    let csv = fs::read_to_string(out.join("scenarios.csv")).unwrap();
+    let body = &sc[sc.find("<tbody>").unwrap()..];
+    assert_eq!(body.matches("<tr>").count(), csv.lines().count() - 1);
+    for line in csv.lines().skip(1) {
+        let name = line.split(',').next().unwrap();
+        assert!(body.contains(&format!("</span>{name}</td>")), "{name}");
+    }
+    // The quota section stays, before the scenarios.
+    assert!(page.find("id=\"quotas\"").unwrap() < page.find("id=\"scenarios\"").unwrap());
+    let svg = fs::read_to_string(out.join("scenarios.svg")).unwrap();
+    assert!(svg.contains("sales target"), "target line in the legend");
+    let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"scenarios.svg\""));
+}

@@ -6,6 +6,10 @@
 //! the `[scenarios.sweep]` grid if one is configured (progress on stderr
 //! when it is a terminal), writes scenarios.csv, scenarios_monthly.csv,
 //! scenarios_yearly.csv and sweep.csv, and prints the comparison table.
+//! Written beside a plan, the plan's report.html is not redrawn (that
+//! would rewrite the plan's manifest, which this command leaves alone);
+//! a line on stdout points at `tplan report OUT`, which adds the
+//! Scenarios section.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -100,13 +104,24 @@ pub fn run(options: &ScenariosOptions) -> Result<()> {
         sweep_points,
         outputs: Vec::new(),
     };
-    out::write_scenario_outputs(&target, &options.dir, &protected, &files, manifest)?;
+    let written = out::write_scenario_outputs(&target, &options.dir, &protected, &files, manifest)?;
 
     print!("{}", out::render_table(&setup, &results));
     let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
     println!("  wrote {} to {}", names.join(", "), target.display());
     if sweep_points > 0 {
         println!("  sweep: {sweep_points} scenarios in {}", out::SWEEP_FILE);
+    }
+    // Beside a plan the plan's files and manifest are left as they are,
+    // so its report.html does not show the scenarios until redrawn.
+    if written.join(out::SCENARIOS_MANIFEST_FILE).is_file()
+        && written.join(crate::report::REPORT_FILE).is_file()
+    {
+        println!(
+            "  {} does not show them yet: run `tplan report {}` to redraw it with a Scenarios section",
+            crate::report::REPORT_FILE,
+            written.display()
+        );
     }
     Ok(())
 }

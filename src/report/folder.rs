@@ -144,14 +144,14 @@ impl PlanFolder {
 }
 
 /// A CSV file read into memory with its header index.
-struct Table {
+pub(super) struct Table {
     path: PathBuf,
     columns: BTreeMap<String, usize>,
     rows: Vec<csv::StringRecord>,
 }
 
 impl Table {
-    fn read(path: &Path) -> Result<Table, ReportError> {
+    pub(super) fn read(path: &Path) -> Result<Table, ReportError> {
         let bytes = read_file(path)?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
@@ -177,7 +177,7 @@ impl Table {
     }
 
     /// Column position, or an error naming the file and column.
-    fn column(&self, name: &str) -> Result<usize, ReportError> {
+    pub(super) fn column(&self, name: &str) -> Result<usize, ReportError> {
         self.columns.get(name).copied().ok_or_else(|| {
             malformed(
                 &self.path,
@@ -192,19 +192,19 @@ impl Table {
 }
 
 /// Accessor for one row: text and numbers by column, errors with line.
-struct Row<'a> {
+pub(super) struct Row<'a> {
     table: &'a Table,
     record: &'a csv::StringRecord,
     /// 1-based line (header is line 1).
-    line: u64,
+    pub(super) line: u64,
 }
 
 impl Row<'_> {
-    fn text(&self, column: usize) -> String {
+    pub(super) fn text(&self, column: usize) -> String {
         self.record.get(column).unwrap_or("").to_string()
     }
 
-    fn number(&self, column: usize, name: &str) -> Result<f64, ReportError> {
+    pub(super) fn number(&self, column: usize, name: &str) -> Result<f64, ReportError> {
         let raw = self.record.get(column).unwrap_or("");
         raw.parse::<f64>()
             .ok()
@@ -216,6 +216,20 @@ impl Row<'_> {
                     format!("column '{name}': expected a number, found '{raw}'"),
                 )
             })
+    }
+
+    /// A number, or `None` for an empty cell.
+    pub(super) fn opt_number(&self, column: usize, name: &str) -> Result<Option<f64>, ReportError> {
+        if self.record.get(column).unwrap_or("").is_empty() {
+            Ok(None)
+        } else {
+            self.number(column, name).map(Some)
+        }
+    }
+
+    /// An error naming this row's file and line.
+    pub(super) fn error(&self, message: impl std::fmt::Display) -> ReportError {
+        malformed(&self.table.path, Some(self.line), message)
     }
 
     fn boolean(&self, column: usize, name: &str) -> Result<bool, ReportError> {
@@ -231,7 +245,7 @@ impl Row<'_> {
     }
 }
 
-fn rows(table: &Table) -> impl Iterator<Item = Row<'_>> {
+pub(super) fn rows(table: &Table) -> impl Iterator<Item = Row<'_>> {
     table.rows.iter().enumerate().map(move |(i, record)| Row {
         table,
         record,
@@ -423,7 +437,11 @@ fn read_file(path: &Path) -> Result<Vec<u8>, ReportError> {
     })
 }
 
-fn malformed(path: &Path, line: Option<u64>, message: impl std::fmt::Display) -> ReportError {
+pub(super) fn malformed(
+    path: &Path,
+    line: Option<u64>,
+    message: impl std::fmt::Display,
+) -> ReportError {
     ReportError::Malformed {
         path: path.to_path_buf(),
         line,

@@ -21,7 +21,9 @@ pub mod hull;
 pub mod map;
 pub mod palette;
 pub mod projection;
+pub mod quotas;
 pub mod render;
+pub mod scenarios;
 
 use std::path::{Path, PathBuf};
 
@@ -90,7 +92,7 @@ pub type SectionBuilder = fn(&PlanFolder) -> Result<Option<SectionOutput>, Repor
 /// Sections shown only when their files exist, in page order. Quotas
 /// (`quotas.csv`, `quota_summary.csv`) and scenarios (`scenarios.csv`,
 /// `scenarios_monthly.csv`) add one function each here.
-pub const OPTIONAL_SECTIONS: &[SectionBuilder] = &[];
+pub const OPTIONAL_SECTIONS: &[SectionBuilder] = &[quotas::section, scenarios::section];
 
 /// Render a chart to both formats and add the files to `files`.
 fn chart_files<C: Chart>(chart: &C, r: &Rendered, files: &mut Vec<(String, Vec<u8>)>) {
