@@ -307,9 +307,9 @@ impl<'a> LocalSearch<'a> {
     ///
     /// Each step works on the rep furthest outside its band (scanning
     /// every violated rep each step costs far more than it gains): the best
-    /// move within its group, else across groups, else the best move within
-    /// a group for any violated rep, else the best swap for the worst (swaps
-    /// are costly to search). A rep nothing helps is set aside until some
+    /// move within its group, else the best move within a group for any of
+    /// the worst few, else a move across groups for the worst, else the best
+    /// swap for the worst (swaps are costly to search). A rep nothing helps is set aside until some
     /// other step changes the loads.
     pub fn repair(&mut self) -> f64 {
         let max_steps = 50 * self.p.num_reps + 10 * self.p.num_accounts.min(100_000);
@@ -335,10 +335,14 @@ impl<'a> LocalSearch<'a> {
                 .take(REPAIR_FALLBACK_REPS)
                 .map(|v| v.1)
                 .collect();
+            // Moves across groups shift both groups' targets, so each one
+            // is checked against every rep of both groups: at 500 reps that
+            // search dominated repair, so it comes after the cheap
+            // same-group moves of the worst few reps.
             let Some(step) = self
                 .best_repair_move(&[worst], true)
-                .or_else(|| self.best_repair_move(&[worst], false))
                 .or_else(|| self.best_repair_move(&all, true))
+                .or_else(|| self.best_repair_move(&[worst], false))
                 .or_else(|| self.best_repair_swap(worst))
             else {
                 stuck[worst] = true;
