@@ -15,6 +15,8 @@ const BAND_MARGIN: f64 = 1e-9;
 const EPS: f64 = 1e-12;
 /// Violated reps scanned for a move when the worst rep has none.
 const REPAIR_FALLBACK_REPS: usize = 40;
+/// Cross-group moves evaluated per repair step, cheapest (priced) first.
+const CROSS_GROUP_MOVES: usize = 64;
 /// Improvement passes over all accounts.
 const MAX_IMPROVE_PASSES: usize = 20;
 
@@ -362,28 +364,19 @@ impl<'a> LocalSearch<'a> {
         self.total_violation()
     }
 
-    /// Best single move for the given reps; `same_group` limits it to moves
-    /// between reps of one balance group, which are cheap to evaluate (a
+    /// Best single move for the given reps: between reps of one balance
+    /// group when `same_group` (cheap to evaluate), else between groups (a
     /// move between groups shifts both groups' targets and needs every rep
-    /// of both re-checked).
+    /// of both re-checked, so only the cheapest few are evaluated).
     fn best_repair_move(&self, violated: &[usize], same_group: bool) -> Option<Step> {
-        let mut best: Option<(f64, Step)> = None;
-        let mut consider = |i: usize, to: usize, this: &Self| {
-            if to == this.owner[i] {
+        // (account, to, priced cost change) of every move that could help.
+        let mut moves: Vec<(usize, usize, f64)> = Vec::new();
+        let mut push = |i: usize, to: usize| {
+            let from = self.owner[i];
+            if to == from || (self.p.rep_group[to] == self.p.rep_group[from]) != same_group {
                 return;
             }
-            if same_group && this.p.rep_group[to] != this.p.rep_group[this.owner[i]] {
-                return;
-            }
-            let dv = this.violation_change(&this.move_delta(i, to));
-            if dv >= -EPS {
-                return;
-            }
-            let dc = this.priced(i, to) - this.priced(i, this.owner[i]);
-            let score = dc / -dv;
-            if best.as_ref().is_none_or(|(b, _)| score < *b) {
-                best = Some((score, Step::Move(i, to)));
-            }
+            moves.push((i, to, self.priced(i, to) - self.priced(i, from)));
         };
         for &r in violated {
             let (over, under) = self.band_side(r);
@@ -391,15 +384,34 @@ impl<'a> LocalSearch<'a> {
                 for &i in &self.members[r] {
                     if self.movable(i) {
                         for &to in &self.cand[i] {
-                            consider(i, to, self);
+                            push(i, to);
                         }
                     }
                 }
             }
             if under {
                 for &i in &self.incoming[r] {
-                    consider(i, r, self);
+                    push(i, r);
                 }
+            }
+        }
+        if !same_group && moves.len() > CROSS_GROUP_MOVES {
+            // A cross-group move shifts both groups' targets and is checked
+            // against every rep of both: only the cheapest few are worth it.
+            moves.select_nth_unstable_by(CROSS_GROUP_MOVES - 1, |a, b| {
+                a.2.total_cmp(&b.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1))
+            });
+            moves.truncate(CROSS_GROUP_MOVES);
+        }
+        let mut best: Option<(f64, Step)> = None;
+        for (i, to, dc) in moves {
+            let dv = self.violation_change(&self.move_delta(i, to));
+            if dv >= -EPS {
+                continue;
+            }
+            let score = dc / -dv;
+            if best.as_ref().is_none_or(|(b, _)| score < *b) {
+                best = Some((score, Step::Move(i, to)));
             }
         }
         best.map(|b| b.1)
