@@ -70,16 +70,12 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
     }
 
     // Refuse an unsafe output folder before spending time on the solve.
-    let out = match &options.out {
-        Some(out) => out.clone(),
-        None => output::default_output_dir(&options.dir)?,
-    };
-    let mut protected: Vec<PathBuf> = loaded
-        .inputs
-        .iter()
-        .map(|f| PathBuf::from(&f.path))
-        .collect();
-    protected.extend(options.config.iter().cloned());
+    let (out, protected) = super::output_target(
+        &options.dir,
+        options.out.as_deref(),
+        &loaded,
+        options.config.as_deref(),
+    )?;
     output::check_target(&out, &options.dir, &protected)?;
 
     let solve_started = Instant::now();

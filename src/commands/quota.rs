@@ -66,16 +66,12 @@ pub fn run_with_command(options: &QuotaOptions, command: Vec<String>) -> Result<
     let dataset = &loaded.dataset;
     quota::requirements(&dataset.config).map_err(|e| name_config_file(e, &label))?;
 
-    let out = match &options.out {
-        Some(out) => out.clone(),
-        None => output::default_output_dir(&options.dir)?,
-    };
-    let mut protected: Vec<PathBuf> = loaded
-        .inputs
-        .iter()
-        .map(|f| PathBuf::from(&f.path))
-        .collect();
-    protected.extend(options.config.iter().cloned());
+    let (out, protected) = super::output_target(
+        &options.dir,
+        options.out.as_deref(),
+        &loaded,
+        options.config.as_deref(),
+    )?;
     let (resolved, existing) = output::check_target(&out, &options.dir, &protected)?;
     let assignments = resolved.join(ASSIGNMENTS_FILE);
     if existing != ExistingTarget::TplanOutput || !assignments.is_file() {

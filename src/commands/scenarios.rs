@@ -37,24 +37,15 @@ pub fn run(options: &ScenariosOptions) -> Result<()> {
         eprintln!("warning: {w}");
     }
     let dataset = &loaded.dataset;
-    let config_file = options
-        .config
-        .clone()
-        .unwrap_or_else(|| options.dir.join(io::CONFIG_FILE))
-        .display()
-        .to_string();
+    let config_file = super::quota::config_label(&options.dir, options.config.as_deref());
     let setup = Setup::new(dataset, &config_file)?;
 
-    let target = match &options.out {
-        Some(o) => o.clone(),
-        None => output::default_output_dir(&options.dir)?,
-    };
-    let mut protected: Vec<PathBuf> = loaded
-        .inputs
-        .iter()
-        .map(|f| PathBuf::from(&f.path))
-        .collect();
-    protected.extend(options.config.iter().cloned());
+    let (target, protected) = super::output_target(
+        &options.dir,
+        options.out.as_deref(),
+        &loaded,
+        options.config.as_deref(),
+    )?;
     output::check_target(&target, &options.dir, &protected)?;
 
     let sc = &dataset.config.scenarios;
