@@ -55,7 +55,7 @@ pub fn explain_text(options: &ExplainOptions) -> Result<String> {
     let plan = read_assignments(out, dataset)?;
 
     let account = explain::find_account(dataset, &options.account)?;
-    let explanation = explain::explain(dataset, &plan.owners, account, plan.reasons[account])?;
+    let explanation = explain::explain(dataset, &plan.owners, account, plan.reasons[account].clone())?;
     let mut text = explain::render(dataset, &explanation);
 
     if let Some(to) = &options.to {
@@ -305,6 +305,9 @@ fn read_assignments(out: &Path, dataset: &Dataset) -> Result<PlanRows> {
         let reason = match field(reason_col) {
             "locked" => Reason::Locked,
             "nearest" => Reason::Nearest,
+            "named" => Reason::Named {
+                list: named_list(dataset, i),
+            },
             code @ ("balance" | "continuity") => {
                 let extra_km = field(extra_col).parse::<f64>().map_err(|_| {
                     bad(
@@ -318,10 +321,17 @@ fn read_assignments(out: &Path, dataset: &Dataset) -> Result<PlanRows> {
                     Reason::Continuity { extra_km }
                 }
             }
+            code if code.starts_with("rule:") => Reason::Rule {
+                name: code["rule:".len()..].to_string(),
+                extra_km: field(extra_col).parse::<f64>().unwrap_or(0.0),
+            },
             other => {
                 return Err(bad(
                     Some(line),
-                    format!("reason '{other}': expected locked, nearest, balance or continuity"),
+                    format!(
+                        "reason '{other}': expected locked, named, rule:<name>, nearest, balance \
+                         or continuity"
+                    ),
                 ))
             }
         };
@@ -350,4 +360,15 @@ fn read_assignments(out: &Path, dataset: &Dataset) -> Result<PlanRows> {
     }
     let (owners, reasons) = rows.into_iter().flatten().unzip();
     Ok(PlanRows { owners, reasons })
+}
+
+/// The `[[named]]` list that pins account `i`, as the config says now.
+fn named_list(dataset: &Dataset, i: usize) -> String {
+    dataset
+        .rules
+        .named
+        .get(i)
+        .and_then(|n| n.as_ref())
+        .map(|n| n.1.clone())
+        .unwrap_or_default()
 }

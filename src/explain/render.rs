@@ -108,7 +108,37 @@ pub fn render(ds: &Dataset, x: &Explanation) -> String {
     );
     let owner_id = &ds.reps[x.owner].id;
     let nearest = format!("{}, {}", rep_label(ds, x.nearest), km(x.nearest_km));
-    match x.reason {
+    match &x.reason {
+        Reason::Named { list } => {
+            let _ = writeln!(
+                s,
+                "  named: in the named-account list '{list}' of the plan config, pinned to \
+                 {owner_id};\n  the planner may not move it"
+            );
+            if x.nearest != x.owner {
+                let _ = writeln!(s, "  nearest eligible rep: {nearest}");
+            }
+            let _ = writeln!(
+                s,
+                "  to move it, take it out of [[named]] '{list}' in plan.toml and re-plan"
+            );
+        }
+        Reason::Rule { name, extra_km } => {
+            let why = if ds.rules.preferences.iter().any(|p| &p.name == name) {
+                format!(
+                    "the preference [[prefer]] '{name}' counts it closer to {owner_id}, a \
+                     specialist for it"
+                )
+            } else {
+                format!("rule '{name}' rules out nearer reps")
+            };
+            let _ = writeln!(
+                s,
+                "  rule:{name}: {why};\n  {owner_id} is {} farther than the nearest rep covering \
+                 its segment",
+                km(*extra_km)
+            );
+        }
         Reason::Locked => {
             let _ = writeln!(
                 s,
@@ -135,7 +165,7 @@ pub fn render(ds: &Dataset, x: &Explanation) -> String {
             let _ = writeln!(
                 s,
                 "  nearest eligible rep: {nearest}; {owner_id} is {} farther",
-                km(extra_km)
+                km(*extra_km)
             );
             if let Some(m) = &x.nearest_move {
                 balance_why(&mut s, ds, x, m);
@@ -147,7 +177,7 @@ pub fn render(ds: &Dataset, x: &Explanation) -> String {
                 "  continuity: kept with its current owner {owner_id}, {} farther than the \
                  nearest eligible rep {nearest};\n  [continuity] move_cost_km = {} makes the \
                  move cost more than the km it saves",
-                km(extra_km),
+                km(*extra_km),
                 ds.config.continuity.move_cost_km
             );
         }

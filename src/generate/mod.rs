@@ -315,6 +315,7 @@ pub fn generate(spec: &GenerateSpec) -> Dataset {
         config: Config::default(),
         account_extra_columns: Vec::new(),
         rep_extra_columns: Vec::new(),
+        rules: Default::default(),
     }
 }
 

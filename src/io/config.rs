@@ -33,7 +33,7 @@ pub fn parse_config(file: &str, source: &str) -> (Config, Vec<InputProblem>) {
         .into_iter()
         .map(|mut p| {
             p.file = file.to_string();
-            p.line = p.column.as_deref().and_then(|c| line_of_key(&keys, c));
+            p.line = p.column.as_deref().and_then(|c| line_of_column(&keys, c));
             p
         })
         .collect();
@@ -113,6 +113,46 @@ fn strip_comment(line: &str) -> &str {
         }
     }
     line
+}
+
+/// Line of the key a problem names, in `source`: a dotted key, or a key of
+/// an array-of-tables entry written `restrict[2].values` (the third
+/// `[[restrict]]`), or `rule:<name>` (the rule entry with that name).
+pub fn line_in_source(source: &str, column: &str) -> Option<u64> {
+    line_of_column(&key_lines(source), column)
+}
+
+fn line_of_column(keys: &[KeyLine], column: &str) -> Option<u64> {
+    if let Some(name) = column.strip_prefix("rule:") {
+        return keys
+            .iter()
+            .find(|k| k.key.ends_with(".name") && k.value.as_deref().map(unquote) == Some(name))
+            .map(|k| k.line);
+    }
+    let Some((table, rest)) = column.split_once('[') else {
+        return line_of_key(keys, column);
+    };
+    let (index, field) = rest.split_once(']')?;
+    let index: usize = index.parse().ok()?;
+    let field = field.trim_start_matches('.');
+    let header = keys
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| k.value.is_none() && k.key == table)
+        .nth(index)?;
+    if field.is_empty() {
+        return Some(header.1.line);
+    }
+    let wanted = format!("{table}.{field}");
+    keys[header.0 + 1..]
+        .iter()
+        .take_while(|k| k.value.is_some())
+        .find(|k| k.key == wanted)
+        .map_or(Some(header.1.line), |k| Some(k.line))
+}
+
+fn unquote(v: &str) -> &str {
+    v.trim().trim_matches(['"', '\''])
 }
 
 /// Line of a dotted key; for keys inside an inline table

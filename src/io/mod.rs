@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::model::{Config, Dataset};
+use crate::model::{resolve_rules, Config, Dataset, RuleSet};
 use crate::{Error, InputProblem, Result};
 
 pub use parse::{parse_bool, parse_number, NumberKind};
@@ -94,8 +94,15 @@ pub fn load_dataset(dir: &Path, config: Option<&Path>) -> Result<Loaded> {
     // The config is read first (segment workload defaults fill empty
     // cells) but listed last among the inputs.
     let mut config_input = Vec::new();
+    let mut config_source = String::new();
     let config = match (&config_path, &config_label) {
-        (Some(path), Some(name)) => read_config_file(path, name, &mut config_input, &mut report),
+        (Some(path), Some(name)) => read_config_file(
+            path,
+            name,
+            &mut config_input,
+            &mut config_source,
+            &mut report,
+        ),
         _ => Config::default(),
     };
 
@@ -149,13 +156,34 @@ pub fn load_dataset(dir: &Path, config: Option<&Path>) -> Result<Loaded> {
         return Err(Error::input(sorted_problems(report.problems, &order)));
     }
 
-    let dataset = Dataset {
+    let mut dataset = Dataset {
         accounts: accounts.accounts,
         reps: reps.reps,
         config,
         account_extra_columns: accounts_table.map(|t| t.extra_names()).unwrap_or_default(),
         rep_extra_columns: reps_table.map(|t| t.extra_names()).unwrap_or_default(),
+        rules: RuleSet::default(),
     };
+    // Rules name reps, accounts and columns: they are checked once both
+    // files are known good, and their problems point into the config.
+    match resolve_rules(&dataset) {
+        Ok(rules) => dataset.rules = rules,
+        Err(problems) => {
+            let file = config_label.clone().unwrap_or_default();
+            let problems = problems
+                .into_iter()
+                .map(|mut p| {
+                    p.file = file.clone();
+                    p.line = p
+                        .column
+                        .as_deref()
+                        .and_then(|c| config::line_in_source(&config_source, c));
+                    p
+                })
+                .collect();
+            return Err(Error::input(problems));
+        }
+    }
     let mut warnings = report.warnings;
     warnings.extend(warnings::dataset_warnings(
         &dataset,
@@ -206,10 +234,14 @@ fn read_config_file(
     path: &Path,
     name: &str,
     inputs: &mut Vec<InputFile>,
+    source: &mut String,
     report: &mut Report,
 ) -> Config {
     match read_input(path, name, inputs, report) {
-        Some(bytes) => config_from_bytes(name, &bytes, report),
+        Some(bytes) => {
+            *source = text::decode(&bytes).text.into_owned();
+            config_from_bytes(name, &bytes, report)
+        }
         None => Config::default(),
     }
 }

@@ -3,6 +3,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::ramp::RampConfig;
+use super::rep::Rep;
+use super::rules::{validate_rules, Limits, NamedList, Preference, Restriction};
 use super::targets::QuotaConfig;
 use crate::scenarios::ScenariosConfig;
 use crate::InputProblem;
@@ -31,6 +33,14 @@ pub struct Config {
     pub scenarios: ScenariosConfig,
     pub compactness: CompactnessConfig,
     pub continuity: ContinuityConfig,
+    /// `[[named]]`: named-account lists pinned to a rep.
+    pub named: Vec<NamedList>,
+    /// `[[restrict]]`: reps that may only cover some accounts.
+    pub restrict: Vec<Restriction>,
+    /// `[[prefer]]`: soft preferences (industry specialists).
+    pub prefer: Vec<Preference>,
+    /// `[[limits]]`: per-rep maxima.
+    pub limits: Vec<Limits>,
 }
 
 impl Default for Config {
@@ -45,6 +55,10 @@ impl Default for Config {
             scenarios: ScenariosConfig::default(),
             compactness: CompactnessConfig::default(),
             continuity: ContinuityConfig::default(),
+            named: Vec::new(),
+            restrict: Vec::new(),
+            prefer: Vec::new(),
+            limits: Vec::new(),
         }
     }
 }
@@ -84,6 +98,28 @@ pub struct BalanceConfig {
     pub potential_tolerance: f64,
     /// Relative tolerance on workload around cap_r x group workload per FTE.
     pub workload_tolerance: f64,
+    /// Relative tolerance on the number of accounts around cap_r x group
+    /// accounts per FTE; unset (the default) leaves account counts free.
+    pub account_tolerance: Option<f64>,
+    /// Who is balanced against whom: `coverage` (reps with the same
+    /// segment coverage, the default), `all` (every rep with capacity) or
+    /// `region` (same coverage and same `region` in reps.csv).
+    pub groups: BalanceGroups,
+    /// With `groups = "region"`: each region's potential and workload per
+    /// FTE within this fraction of the mean over all its coverage peers
+    /// (regions balanced first, territories within regions). Unset: regions
+    /// are not compared.
+    pub region_tolerance: Option<f64>,
+}
+
+/// `[balance] groups`: the peers each rep is balanced against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BalanceGroups {
+    #[default]
+    Coverage,
+    All,
+    Region,
 }
 
 impl Default for BalanceConfig {
@@ -91,6 +127,24 @@ impl Default for BalanceConfig {
         BalanceConfig {
             potential_tolerance: DEFAULT_POTENTIAL_TOLERANCE,
             workload_tolerance: DEFAULT_WORKLOAD_TOLERANCE,
+            account_tolerance: None,
+            groups: BalanceGroups::Coverage,
+            region_tolerance: None,
+        }
+    }
+}
+
+impl BalanceConfig {
+    /// Balance-group key of a rep: reps with equal keys are peers.
+    pub fn group_key(&self, rep: &Rep) -> String {
+        match self.groups {
+            BalanceGroups::Coverage => rep.coverage_key(),
+            BalanceGroups::All => "all".to_string(),
+            BalanceGroups::Region => format!(
+                "{}@{}",
+                rep.coverage_key(),
+                rep.region.as_deref().unwrap_or("")
+            ),
         }
     }
 }
@@ -162,6 +216,28 @@ impl Config {
                 ));
             }
         }
+        for (key, value) in [
+            ("balance.account_tolerance", self.balance.account_tolerance),
+            ("balance.region_tolerance", self.balance.region_tolerance),
+        ] {
+            if let Some(value) = value {
+                if !(value > 0.0 && value < 1.0) {
+                    problems.push(config_problem(
+                        key,
+                        value.to_string(),
+                        "expected a fraction strictly between 0 and 1 (0.2 means within 20% of the fair share)",
+                    ));
+                }
+            }
+        }
+        if self.balance.region_tolerance.is_some() && self.balance.groups != BalanceGroups::Region {
+            problems.push(config_problem(
+                "balance.region_tolerance",
+                self.balance.region_tolerance.unwrap_or_default().to_string(),
+                "only applies with groups = \"region\" (regions first, territories within regions)",
+            ));
+        }
+        problems.extend(validate_rules(self));
         problems.extend(self.workload.validate());
         problems.extend(self.ramp.validate());
         problems.extend(self.quota.validate());

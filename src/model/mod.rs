@@ -8,16 +8,21 @@ mod config;
 mod plan;
 mod ramp;
 mod rep;
+mod rules;
 mod targets;
 
 pub use account::{Account, WorkloadSource};
 pub use config::{
-    BalanceConfig, CompactnessConfig, Config, ContinuityConfig, WorkloadDefaults,
+    BalanceConfig, BalanceGroups, CompactnessConfig, Config, ContinuityConfig, WorkloadDefaults,
     DEFAULT_POTENTIAL_TOLERANCE, DEFAULT_WORKLOAD_TOLERANCE,
 };
 pub use plan::{Assignment, Compactness, Plan, PlanStatus, Reason, RepBalance};
 pub use ramp::{tenure_month, FiscalYear, RampConfig, RampStep, YearMonth};
 pub use rep::Rep;
+pub use rules::{
+    resolve_rules, Limits, NamedList, Preference, RepLimit, RepLimits, RepSelector,
+    ResolvedPreference, ResolvedRestriction, Restriction, RuleSet,
+};
 pub use targets::{AttainmentConfig, BottomUpConfig, ComponentShares, QuotaConfig};
 
 /// Everything a planning run reads: accounts, reps and the plan config,
@@ -31,6 +36,8 @@ pub struct Dataset {
     pub account_extra_columns: Vec<String>,
     /// Names of rep columns outside the data contract, in file order.
     pub rep_extra_columns: Vec<String>,
+    /// The config's rules resolved against this data (empty when none).
+    pub rules: RuleSet,
 }
 
 impl Dataset {

@@ -1,10 +1,16 @@
 use serde::Serialize;
 
 /// Why an account went to its rep.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Reason {
     /// `locked` in the data: kept with its current owner.
     Locked,
+    /// In a `[[named]]` list of the config, pinned to its rep.
+    Named { list: String },
+    /// A rule decided: a `[[restrict]]` or distance limit ruled out a
+    /// nearer rep, or a `[[prefer]]` drew the account to a specialist. The
+    /// extra km over the nearest rep covering its segment.
+    Rule { name: String, extra_km: f64 },
     /// Assigned to the nearest eligible rep.
     Nearest,
     /// Moved away from the nearest eligible rep to meet balance; the extra
@@ -17,13 +23,26 @@ pub enum Reason {
 }
 
 impl Reason {
-    /// The reason code written to assignments.csv.
-    pub fn code(&self) -> &'static str {
-        match self {
+    /// The reason code written to assignments.csv: `locked`, `named`,
+    /// `rule:<name>`, `nearest`, `balance` or `continuity`.
+    pub fn code(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed(match self {
             Reason::Locked => "locked",
+            Reason::Named { .. } => "named",
+            Reason::Rule { name, .. } => return format!("rule:{name}").into(),
             Reason::Nearest => "nearest",
             Reason::Balance { .. } => "balance",
             Reason::Continuity { .. } => "continuity",
+        })
+    }
+
+    /// Extra km over the nearest eligible rep, for the reasons that have it.
+    pub fn extra_km(&self) -> Option<f64> {
+        match self {
+            Reason::Balance { extra_km }
+            | Reason::Continuity { extra_km }
+            | Reason::Rule { extra_km, .. } => Some(*extra_km),
+            _ => None,
         }
     }
 }
@@ -57,10 +76,17 @@ pub struct RepBalance {
     pub potential_target: f64,
     /// cap_r x group workload per FTE.
     pub workload_target: f64,
+    /// cap_r x group accounts per FTE.
+    pub accounts_target: f64,
     /// (potential - target) / target; 0 when the target is 0.
     pub potential_deviation: f64,
     pub workload_deviation: f64,
-    /// Both deviations within their tolerances.
+    /// Account-count deviation (checked only with `[balance]
+    /// account_tolerance`).
+    pub accounts_deviation: f64,
+    /// A `[[limits]]` maximum the rep exceeds, described.
+    pub limit_exceeded: Option<String>,
+    /// Every balanced deviation within its tolerance and no limit exceeded.
     pub within_tolerance: bool,
     /// Potential-weighted mean km from accounts to the rep's home.
     pub mean_distance_km: f64,

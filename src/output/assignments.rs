@@ -9,7 +9,7 @@
 
 use std::io::Write;
 
-use crate::model::{Dataset, Plan, Reason};
+use crate::model::{Dataset, Plan};
 
 use super::format::{boolean, fixed};
 
@@ -49,10 +49,7 @@ pub fn write_assignments<W: Write>(out: W, dataset: &Dataset, plan: &Plan) -> st
         let rep = &dataset.reps[a.rep];
         let previous = a.previous_rep.map(|p| dataset.reps[p].id.as_str());
         let moved = a.previous_rep.is_some_and(|p| p != a.rep);
-        let extra_km = match a.reason {
-            Reason::Balance { extra_km } | Reason::Continuity { extra_km } => fixed(extra_km, 3),
-            _ => String::new(),
-        };
+        let extra_km = a.reason.extra_km().map(|k| fixed(k, 3)).unwrap_or_default();
         let mut record = vec![
             account.id.clone(),
             rep.id.clone(),

@@ -85,8 +85,18 @@ fn tolerance_use(deviation: f64, tolerance: f64) -> f64 {
 
 /// The larger share of tolerance used by either deviation of a rep.
 fn worst_use(b: &RepBalance, tol: &BalanceConfig) -> f64 {
+    let accounts = tol
+        .account_tolerance
+        .map_or(0.0, |t| tolerance_use(b.accounts_deviation, t));
+    let limit = if b.limit_exceeded.is_some() {
+        f64::INFINITY
+    } else {
+        0.0
+    };
     tolerance_use(b.potential_deviation, tol.potential_tolerance)
         .max(tolerance_use(b.workload_deviation, tol.workload_tolerance))
+        .max(accounts)
+        .max(limit)
 }
 
 /// Reps ordered from the most to the least deviating (by the share of
@@ -136,13 +146,22 @@ pub fn outside_tolerance_report(dataset: &Dataset, plan: &Plan) -> String {
                 tol_pct(t)
             )
         };
-        let _ = writeln!(
-            s,
-            "  rep {} ({}): {}; {}",
-            dataset.reps[b.rep].id,
-            b.group,
+        let mut parts = vec![
             part("potential", b.potential_deviation, tol.potential_tolerance),
             part("workload", b.workload_deviation, tol.workload_tolerance),
+        ];
+        if let Some(t) = tol.account_tolerance {
+            parts.push(part("accounts", b.accounts_deviation, t));
+        }
+        if let Some(limit) = &b.limit_exceeded {
+            parts.push(format!("over its limit: {limit}"));
+        }
+        let _ = writeln!(
+            s,
+            "  rep {} ({}): {}",
+            dataset.reps[b.rep].id,
+            b.group,
+            parts.join("; "),
         );
     }
     s
@@ -199,9 +218,19 @@ pub fn render(input: &SummaryInput) -> String {
 
     // Status.
     let after = BalanceFigures::of(&plan.balance);
+    let count_tol = tol
+        .account_tolerance
+        .map(|t| format!(" and {} accounts", tol_pct(t)))
+        .unwrap_or_default();
+    let rule_limits = if dataset.rules.limits.iter().any(|l| *l != Default::default()) {
+        " and its [[limits]]"
+    } else {
+        ""
+    };
     let limits = format!(
-        "{} potential and {} workload of the group's fair share",
+        "{} potential{} {} workload{count_tol} of the group's fair share{rule_limits}",
         tol_pct(tol.potential_tolerance),
+        if count_tol.is_empty() { " and" } else { "," },
         tol_pct(tol.workload_tolerance)
     );
     match plan.status {

@@ -2,7 +2,8 @@
 //!
 //! Columns: `rep_id, name, group, capacity, accounts, potential, workload,
 //! potential_target, workload_target, potential_dev_pct, workload_dev_pct,
-//! within_tolerance, mean_distance_km, max_distance_km, hull_area_km2,
+//! accounts_target, accounts_dev_pct, within_tolerance, limit_exceeded
+//! (the `[[limits]]` maximum a rep exceeds, empty when none), mean_distance_km, max_distance_km, hull_area_km2,
 //! outliers, region, lat, lon`, then the input's extra rep columns carried
 //! through untouched. `outliers` counts accounts whose rep is more than
 //! `[compactness] outlier_margin_km` farther than another eligible rep;
@@ -20,7 +21,7 @@ use crate::model::{Dataset, Plan};
 use super::format::{boolean, fixed, signed_pct};
 
 /// Fixed columns of territories.csv, in order.
-pub const TERRITORY_COLUMNS: [&str; 19] = [
+pub const TERRITORY_COLUMNS: [&str; 22] = [
     "rep_id",
     "name",
     "group",
@@ -32,7 +33,10 @@ pub const TERRITORY_COLUMNS: [&str; 19] = [
     "workload_target",
     "potential_dev_pct",
     "workload_dev_pct",
+    "accounts_target",
+    "accounts_dev_pct",
     "within_tolerance",
+    "limit_exceeded",
     "mean_distance_km",
     "max_distance_km",
     "hull_area_km2",
@@ -70,7 +74,10 @@ pub fn write_territories<W: Write>(out: W, dataset: &Dataset, plan: &Plan) -> st
             fixed(b.workload_target, 2),
             signed_pct(b.potential_deviation, 2),
             signed_pct(b.workload_deviation, 2),
+            fixed(b.accounts_target, 2),
+            signed_pct(b.accounts_deviation, 2),
             boolean(b.within_tolerance).to_string(),
+            b.limit_exceeded.clone().unwrap_or_default(),
             fixed(b.mean_distance_km, 3),
             fixed(b.max_distance_km, 3),
             fixed(plan.compactness[b.rep].hull_area_km2, 1),

@@ -83,7 +83,7 @@ fn fair_share_count(p: &Problem, r: usize, eligible: usize) -> usize {
 
 /// Reduced cost of pair (i, r) under the duals of `lp`.
 pub fn reduced_cost(p: &Problem, lp: &LpResult, phase: Phase, i: usize, r: usize) -> f64 {
-    phase.pair_cost(p, i, r) - lp.u[i] - p.pot[i] * lp.alpha[r] - p.work[i] * lp.beta[r]
+    phase.pair_cost(p, i, r) - lp.u[i] - lp.priced_load(p, i, r)
 }
 
 /// Pairs pricing added, and how far the restricted LP can be from the

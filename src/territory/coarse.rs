@@ -40,6 +40,11 @@ pub fn coarse_problem(p: &Problem) -> Option<Coarse> {
         num_accounts: clusters.len(),
         pot: Vec::with_capacity(clusters.len()),
         work: Vec::with_capacity(clusters.len()),
+        count: Vec::with_capacity(clusters.len()),
+        // Preferences are tie-breakers between nearby reps: they matter to
+        // the fine model only (their account flags do not map to clusters).
+        prefer_of_rep: vec![Vec::new(); p.num_reps],
+        prefer_matches: Vec::new(),
         account_points: Vec::with_capacity(clusters.len()),
         account_degrees: Vec::with_capacity(clusters.len()),
         eligibility: Vec::with_capacity(clusters.len()),
@@ -71,6 +76,7 @@ pub fn coarse_problem(p: &Problem) -> Option<Coarse> {
             .sum();
         c.pot.push(pot);
         c.work.push(work);
+        c.count.push(members.iter().map(|&i| p.count[i]).sum());
         c.account_points.push(GeoPoint::new(clat, clon));
         c.account_degrees.push((clat, clon));
         c.eligibility.push(key.eligibility);

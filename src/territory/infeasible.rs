@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::lp::{LpResult, Metric};
-use super::problem::Problem;
+use super::problem::{Problem, ACCOUNTS, POTENTIAL, WORKLOAD};
 use super::relax::is_feasible;
 use crate::model::Dataset;
 use crate::Result;
@@ -17,12 +17,22 @@ const SEARCH_PRECISION: f64 = 0.005;
 
 /// A readable explanation of why no balanced plan exists.
 pub fn explain(ds: &Dataset, p: &Problem, feas: &LpResult, solver: &str) -> Result<String> {
-    let mut text = String::from(
+    let accounts = if p.tol[ACCOUNTS].is_finite() {
+        format!(", accounts ±{}%", pct(p.tol[ACCOUNTS]))
+    } else {
+        String::new()
+    };
+    let limits = if p.limit.iter().flatten().any(|l| l.is_finite()) {
+        " and [[limits]]"
+    } else {
+        ""
+    };
+    let mut text = format!(
         "no assignment keeps every rep within its balance tolerance \
-         (potential ±{tp}%, workload ±{tw}%).",
-    )
-    .replace("{tp}", &pct(p.tol_p))
-    .replace("{tw}", &pct(p.tol_w));
+         (potential ±{}%, workload ±{}%{accounts}){limits}.",
+        pct(p.tol[POTENTIAL]),
+        pct(p.tol[WORKLOAD])
+    );
     let mut uses = feas.slack_uses.clone();
     uses.sort_by(|a, b| b.amount.total_cmp(&a.amount).then(a.rep.cmp(&b.rep)));
     for u in uses.iter().take(10) {
@@ -30,7 +40,20 @@ pub fn explain(ds: &Dataset, p: &Problem, feas: &LpResult, solver: &str) -> Resu
         let (what, amount) = match u.metric {
             Metric::Potential => ("potential", money(u.amount * p.pot_unit)),
             Metric::Workload => ("workload", format!("{:.0} h", u.amount * p.work_unit)),
+            Metric::Accounts => ("accounts", format!("{:.1}", u.amount * p.count_unit)),
         };
+        if u.limit {
+            let rule = limit_rule(ds, u.rep, u.metric);
+            let _ = write!(
+                text,
+                "\n  - rep {} (covers {}, {} FTE) needs at least {amount} more {what} than its \
+                 limit of rule '{rule}' allows, to stay within balance",
+                rep.id,
+                coverage(&rep.segments),
+                rep.capacity
+            );
+            continue;
+        }
         let side = if u.above { "above" } else { "below" };
         let _ = write!(
             text,
@@ -48,10 +71,16 @@ pub fn explain(ds: &Dataset, p: &Problem, feas: &LpResult, solver: &str) -> Resu
             );
         }
         if !u.above {
+            let rules = rules_on(ds, u.rep);
             let _ = write!(
                 text,
-                "; not enough eligible accounts can reach it (segments {}, other reps' locks)",
-                coverage(&rep.segments)
+                "; not enough eligible accounts can reach it (segments {}, other reps' locks{})",
+                coverage(&rep.segments),
+                if rules.is_empty() {
+                    String::new()
+                } else {
+                    format!(", rules {}", rules.join(", "))
+                }
             );
         }
     }
@@ -63,11 +92,11 @@ pub fn explain(ds: &Dataset, p: &Problem, feas: &LpResult, solver: &str) -> Resu
 }
 
 fn smallest_tolerances(ds: &Dataset, p: &Problem, solver: &str) -> Result<String> {
-    let tp = smallest_feasible(p.tol_p, |t| {
-        is_feasible(&Problem::with_tolerances(ds, t, p.tol_w), solver)
+    let tp = smallest_feasible(p.tol[POTENTIAL], |t| {
+        is_feasible(&Problem::with_tolerances(ds, t, p.tol[WORKLOAD]), solver)
     })?;
-    let tw = smallest_feasible(p.tol_w, |t| {
-        is_feasible(&Problem::with_tolerances(ds, p.tol_p, t), solver)
+    let tw = smallest_feasible(p.tol[WORKLOAD], |t| {
+        is_feasible(&Problem::with_tolerances(ds, p.tol[POTENTIAL], t), solver)
     })?;
     let mut s = String::from(
         "\nBalance needs at least these tolerances (the smallest for which \
@@ -78,14 +107,14 @@ fn smallest_tolerances(ds: &Dataset, p: &Problem, solver: &str) -> Result<String
             let _ = write!(
                 s,
                 "\n  - [balance] potential_tolerance = {t:.3} (keeping workload_tolerance = {})",
-                p.tol_w
+                p.tol[WORKLOAD]
             );
         }
         None => {
             let _ = write!(
                 s,
                 "\n  - no potential_tolerance up to 1.0 with workload_tolerance = {}",
-                p.tol_w
+                p.tol[WORKLOAD]
             );
         }
     }
@@ -94,19 +123,19 @@ fn smallest_tolerances(ds: &Dataset, p: &Problem, solver: &str) -> Result<String
             let _ = write!(
                 s,
                 "\n  - [balance] workload_tolerance = {t:.3} (keeping potential_tolerance = {})",
-                p.tol_p
+                p.tol[POTENTIAL]
             );
         }
         None => {
             let _ = write!(
                 s,
                 "\n  - no workload_tolerance up to 1.0 with potential_tolerance = {}",
-                p.tol_p
+                p.tol[POTENTIAL]
             );
         }
     }
     if tp.is_none() && tw.is_none() {
-        let both = smallest_feasible(p.tol_p.max(p.tol_w), |t| {
+        let both = smallest_feasible(p.tol[POTENTIAL].max(p.tol[WORKLOAD]), |t| {
             is_feasible(&Problem::with_tolerances(ds, t, t), solver)
         })?;
         match both {
@@ -141,6 +170,32 @@ fn smallest_feasible(
         }
     }
     Ok(Some((hi / SEARCH_PRECISION).ceil() * SEARCH_PRECISION))
+}
+
+/// The `[[limits]]` rule that sets rep `r`'s maximum of `metric`.
+fn limit_rule(ds: &Dataset, r: usize, metric: Metric) -> String {
+    let lim = ds.rules.limits.get(r);
+    let found = match metric {
+        Metric::Accounts => lim.and_then(|l| l.max_accounts.as_ref()),
+        Metric::Workload => lim.and_then(|l| l.max_workload_hours.as_ref()),
+        Metric::Potential => None,
+    };
+    found.map_or_else(|| "?".to_string(), |l| l.rule.clone())
+}
+
+/// Names of the restriction and limit rules that narrow rep `r`.
+fn rules_on(ds: &Dataset, r: usize) -> Vec<String> {
+    let mut out: Vec<String> = ds
+        .rules
+        .restrictions
+        .iter()
+        .filter(|x| x.reps.binary_search(&r).is_ok())
+        .map(|x| format!("'{}'", x.name))
+        .collect();
+    if let Some(l) = ds.rules.limits.get(r).and_then(|l| l.max_distance_km.as_ref()) {
+        out.push(format!("'{}'", l.rule));
+    }
+    out
 }
 
 fn locked_on(ds: &Dataset, r: usize) -> (usize, f64) {

@@ -3,11 +3,11 @@
 //! penalised slacks so that every restricted LP is feasible. Accounts with a
 //! single candidate enter as constants.
 //!
-//! Duals are returned per rep as `alpha` (potential) and `beta` (workload),
-//! so the reduced cost of any pair (i, r), in the LP or not, is
-//! `cost(i, r) - u_i - pot_i * alpha_r - work_i * beta_r`.
+//! Duals are returned per rep and metric as `price`, so the reduced cost of
+//! any pair (i, r), in the LP or not, is
+//! `cost(i, r) - u_i - sum_m load_m(i) * price[r][m]`.
 
-use super::problem::Problem;
+use super::problem::{Problem, NUM_METRICS, POTENTIAL, WORKLOAD};
 use super::solver::{self, LpModel, LpOutcome, Sense};
 use crate::Result;
 
@@ -37,13 +37,16 @@ impl Phase {
     }
 }
 
-/// A balance row that needed slack: which rep, which metric, how much.
+/// A balance or limit row that needed slack: which rep, which metric, how
+/// much.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SlackUse {
     pub rep: usize,
     pub metric: Metric,
-    /// True when the rep is above its band, false when below.
+    /// True when the rep is above its band (or its limit), false when below.
     pub above: bool,
+    /// True for a `[[limits]]` maximum rather than the balance band.
+    pub limit: bool,
     /// Scaled amount outside the band.
     pub amount: f64,
 }
@@ -53,6 +56,17 @@ pub struct SlackUse {
 pub enum Metric {
     Potential,
     Workload,
+    Accounts,
+}
+
+impl Metric {
+    pub fn from_index(m: usize) -> Metric {
+        match m {
+            POTENTIAL => Metric::Potential,
+            WORKLOAD => Metric::Workload,
+            _ => Metric::Accounts,
+        }
+    }
 }
 
 /// Solution of one restricted LP.
@@ -65,12 +79,26 @@ pub struct LpResult {
     pub slack_uses: Vec<SlackUse>,
     /// Non-zero shares per account: (rep, share).
     pub shares: Vec<Vec<(usize, f64)>>,
-    pub alpha: Vec<f64>,
-    pub beta: Vec<f64>,
+    /// Price per rep and metric: the value of one unit of load at the rep
+    /// (zero for metrics the model does not carry).
+    pub price: Vec<[f64; NUM_METRICS]>,
     /// Assignment-row dual per account (derived for single-candidate accounts).
     pub u: Vec<f64>,
     /// Number of x variables in the LP.
     pub columns: usize,
+}
+
+impl LpResult {
+    /// `sum_m load_m(i) * price[r][m]`: what the balance rows pay for
+    /// account `i` at rep `r`.
+    pub fn priced_load(&self, p: &Problem, i: usize, r: usize) -> f64 {
+        priced_load(p, &self.price[r], i)
+    }
+}
+
+/// `sum_m load_m(i) * price[m]` over the model's metrics.
+pub fn priced_load(p: &Problem, price: &[f64; NUM_METRICS], i: usize) -> f64 {
+    p.metrics.iter().map(|&m| p.load(m, i) * price[m]).sum()
 }
 
 /// Build and solve the LP over `cand` (candidate reps per account).
@@ -81,20 +109,19 @@ pub fn solve_restricted(
     solver_name: &str,
 ) -> Result<LpResult> {
     let mut m = LpModel::default();
-    let mut fixed_p = vec![0.0; p.num_reps];
-    let mut fixed_w = vec![0.0; p.num_reps];
+    let mut fixed = vec![[0.0; NUM_METRICS]; p.num_reps];
     let mut fixed_cost = 0.0;
     // x columns: (account, rep, var)
     let mut cols: Vec<(usize, usize, usize)> = Vec::new();
     let mut assign_row: Vec<Option<usize>> = vec![None; p.num_accounts];
-    let mut rep_terms_p: Vec<Vec<(usize, f64)>> = vec![Vec::new(); p.num_reps];
-    let mut rep_terms_w: Vec<Vec<(usize, f64)>> = vec![Vec::new(); p.num_reps];
+    let mut rep_terms: Vec<Vec<(usize, usize)>> = vec![Vec::new(); p.num_reps];
 
     for (i, reps) in cand.iter().enumerate() {
         if reps.len() == 1 {
             let r = reps[0];
-            fixed_p[r] += p.pot[i];
-            fixed_w[r] += p.work[i];
+            for &k in &p.metrics {
+                fixed[r][k] += p.load(k, i);
+            }
             fixed_cost += phase.pair_cost(p, i, r);
             continue;
         }
@@ -103,65 +130,61 @@ pub fn solve_restricted(
             let v = m.add_var(0.0, f64::INFINITY, phase.pair_cost(p, i, r));
             cols.push((i, r, v));
             terms.push((v, 1.0));
-            rep_terms_p[r].push((v, p.pot[i]));
-            rep_terms_w[r].push((v, p.work[i]));
+            rep_terms[r].push((v, i));
         }
         assign_row[i] = Some(m.add_row(terms, Sense::Eq, 1.0));
     }
 
-    // Per-rep load variables keep every x column in three short rows (its
-    // account, its rep's potential and workload), so the balance rows and
-    // group means stay tiny and the factorisation sparse:
-    // L_r - sum_i load_i x_ir = fixed load of r.
-    let mut load_rows: Vec<Option<(usize, usize)>> = vec![None; p.num_reps];
-    let mut load_p = vec![usize::MAX; p.num_reps];
-    let mut load_w = vec![usize::MAX; p.num_reps];
+    // Per-rep load variables keep every x column in a few short rows (its
+    // account, its rep's loads), so the balance rows and group means stay
+    // tiny and the factorisation sparse:
+    // L_rm - sum_i load_m(i) x_ir = fixed load of r.
+    let mut load_rows: Vec<[Option<usize>; NUM_METRICS]> = vec![[None; NUM_METRICS]; p.num_reps];
+    let mut load_var = vec![[usize::MAX; NUM_METRICS]; p.num_reps];
     for r in 0..p.num_reps {
         if p.rep_group[r].is_none() {
             continue;
         }
-        load_p[r] = m.add_var(0.0, f64::INFINITY, 0.0);
-        load_w[r] = m.add_var(0.0, f64::INFINITY, 0.0);
-        let mut terms_p = vec![(load_p[r], 1.0)];
-        terms_p.extend(rep_terms_p[r].iter().map(|&(v, a)| (v, -a)));
-        let mut terms_w = vec![(load_w[r], 1.0)];
-        terms_w.extend(rep_terms_w[r].iter().map(|&(v, a)| (v, -a)));
-        let row_p = m.add_row(terms_p, Sense::Eq, fixed_p[r]);
-        let row_w = m.add_row(terms_w, Sense::Eq, fixed_w[r]);
-        load_rows[r] = Some((row_p, row_w));
+        for &k in &p.metrics {
+            let l = m.add_var(0.0, f64::INFINITY, 0.0);
+            load_var[r][k] = l;
+            let mut terms = vec![(l, 1.0)];
+            terms.extend(rep_terms[r].iter().map(|&(v, i)| (v, -p.load(k, i))));
+            load_rows[r][k] = Some(m.add_row(terms, Sense::Eq, fixed[r][k]));
+        }
     }
 
     // Per-group means per FTE: C_g * T_g - sum of the group's loads = 0.
-    let mut t_p = Vec::with_capacity(p.groups.len());
-    let mut t_w = Vec::with_capacity(p.groups.len());
-    for group in &p.groups {
-        let tp = m.add_var(0.0, f64::INFINITY, 0.0);
-        let tw = m.add_var(0.0, f64::INFINITY, 0.0);
-        let mut terms_p = vec![(tp, group.capacity)];
-        let mut terms_w = vec![(tw, group.capacity)];
-        terms_p.extend(group.reps.iter().map(|&r| (load_p[r], -1.0)));
-        terms_w.extend(group.reps.iter().map(|&r| (load_w[r], -1.0)));
-        m.add_row(terms_p, Sense::Eq, 0.0);
-        m.add_row(terms_w, Sense::Eq, 0.0);
-        t_p.push(tp);
-        t_w.push(tw);
+    let balanced: Vec<usize> = p
+        .metrics
+        .iter()
+        .copied()
+        .filter(|&k| p.tol[k].is_finite())
+        .collect();
+    let mut mean = vec![[usize::MAX; NUM_METRICS]; p.groups.len()];
+    for (g, group) in p.groups.iter().enumerate() {
+        for &k in &balanced {
+            let t = m.add_var(0.0, f64::INFINITY, 0.0);
+            let mut terms = vec![(t, group.capacity)];
+            terms.extend(group.reps.iter().map(|&r| (load_var[r][k], -1.0)));
+            m.add_row(terms, Sense::Eq, 0.0);
+            mean[g][k] = t;
+        }
     }
 
-    // Balance rows with slacks: L_r - (1 -/+ tol) cap_r T_g (>= / <=) 0.
+    // Balance rows with slacks: L_r - (1 -/+ tol) cap_r T_g (>= / <=) 0;
+    // limit rows: L_r - s <= limit.
     let slack_cost = phase.slack_cost();
-    let mut slack_vars: Vec<(usize, usize, Metric, bool)> = Vec::new();
+    let mut slack_vars: Vec<(usize, usize, Metric, bool, bool)> = Vec::new();
     for r in 0..p.num_reps {
         let Some(g) = p.rep_group[r] else { continue };
-        let bands = [
-            (load_p[r], t_p[g], p.tol_p, Metric::Potential),
-            (load_w[r], t_w[g], p.tol_w, Metric::Workload),
-        ];
-        for (load, mean, tol, metric) in bands {
+        for &k in &balanced {
+            let (load, t, tol) = (load_var[r][k], mean[g][k], p.tol[k]);
             for above in [false, true] {
                 let s = m.add_var(0.0, f64::INFINITY, slack_cost);
-                slack_vars.push((s, r, metric, above));
+                slack_vars.push((s, r, Metric::from_index(k), above, false));
                 let factor = if above { 1.0 + tol } else { 1.0 - tol };
-                let mut terms = vec![(load, 1.0), (mean, -factor * p.cap[r])];
+                let mut terms = vec![(load, 1.0), (t, -factor * p.cap[r])];
                 if above {
                     terms.push((s, -1.0));
                     m.add_row(terms, Sense::Le, 0.0);
@@ -169,6 +192,17 @@ pub fn solve_restricted(
                     terms.push((s, 1.0));
                     m.add_row(terms, Sense::Ge, 0.0);
                 }
+            }
+        }
+        for &k in &p.metrics {
+            if p.limit[r][k].is_finite() {
+                let s = m.add_var(0.0, f64::INFINITY, slack_cost);
+                slack_vars.push((s, r, Metric::from_index(k), true, true));
+                m.add_row(
+                    vec![(load_var[r][k], 1.0), (s, -1.0)],
+                    Sense::Le,
+                    p.limit[r][k],
+                );
             }
         }
     }
@@ -181,14 +215,14 @@ pub fn solve_restricted(
         ));
     };
 
-    // x_ir has coefficient -pot_i in r's potential-load row, so its price
-    // per unit of potential is minus that row's dual.
-    let mut alpha = vec![0.0; p.num_reps];
-    let mut beta = vec![0.0; p.num_reps];
+    // x_ir has coefficient -load_i in r's load row, so its price per unit
+    // of load is minus that row's dual.
+    let mut price = vec![[0.0; NUM_METRICS]; p.num_reps];
     for r in 0..p.num_reps {
-        if let Some((row_p, row_w)) = load_rows[r] {
-            alpha[r] = -sol.duals[row_p];
-            beta[r] = -sol.duals[row_w];
+        for k in 0..NUM_METRICS {
+            if let Some(row) = load_rows[r][k] {
+                price[r][k] = -sol.duals[row];
+            }
         }
     }
 
@@ -208,14 +242,14 @@ pub fn solve_restricted(
             None => {
                 let r = reps[0];
                 shares[i].push((r, 1.0));
-                u[i] = phase.pair_cost(p, i, r) - p.pot[i] * alpha[r] - p.work[i] * beta[r];
+                u[i] = phase.pair_cost(p, i, r) - priced_load(p, &price[r], i);
             }
         }
     }
 
     let mut slack = 0.0;
     let mut slack_uses = Vec::new();
-    for &(s, rep, metric, above) in &slack_vars {
+    for &(s, rep, metric, above, limit) in &slack_vars {
         let amount = sol.values[s];
         if amount > 1e-7 {
             slack += amount;
@@ -223,6 +257,7 @@ pub fn solve_restricted(
                 rep,
                 metric,
                 above,
+                limit,
                 amount,
             });
         }
@@ -233,8 +268,7 @@ pub fn solve_restricted(
         slack,
         slack_uses,
         shares,
-        alpha,
-        beta,
+        price,
         u,
         columns: cols.len(),
     })

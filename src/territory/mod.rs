@@ -142,8 +142,7 @@ pub fn plan_territories(dataset: &Dataset, options: &PlanOptions) -> Result<Plan
         &problem,
         &relaxation.neighbours,
         owner,
-        relaxation.lp.alpha.clone(),
-        relaxation.lp.beta.clone(),
+        relaxation.lp.price.clone(),
     );
     let dbg = |s: &LocalSearch, what: &str| {
         if verbose {
@@ -205,9 +204,11 @@ fn build_plan(ds: &Dataset, problem: &Problem, owner: &[usize], lp_bound: f64) -
     } else {
         PlanStatus::OutsideTolerance
     };
-    // The model's objective: distance plus the continuity charge (0 unless
-    // `[continuity]` is on), the same quantity the LP bound bounds.
-    let objective = verify::objective(ds, owner) + verify::continuity_cost(ds, owner);
+    // The model's objective: distance plus the continuity charge, less the
+    // `[[prefer]]` credit (both 0 unless configured), the same quantity the
+    // LP bound bounds.
+    let objective = verify::objective(ds, owner) + verify::continuity_cost(ds, owner)
+        - verify::preference_credit(ds, owner);
     let gap = if lp_bound > 0.0 {
         (objective - lp_bound) / lp_bound
     } else {
@@ -235,26 +236,60 @@ fn assignment(ds: &Dataset, p: &Problem, i: usize, r: usize) -> Assignment {
     let a = &ds.accounts[i];
     let previous_rep = a.current_owner.as_deref().and_then(|o| ds.rep_index(o));
     let distance_km = p.km(i, r);
-    let reason = if a.locked {
-        Reason::Locked
-    } else {
-        let nearest = p.nearest_eligible(i);
-        let extra_km = distance_km - p.km(i, nearest);
-        if nearest == r || extra_km <= 1e-9 {
-            Reason::Nearest
-        } else if p.move_km > 0.0 && previous_rep == Some(r) && extra_km < p.move_km {
-            Reason::Continuity { extra_km }
-        } else {
-            Reason::Balance { extra_km }
-        }
-    };
     Assignment {
         account: i,
         rep: r,
         distance_km,
         previous_rep,
         moved: previous_rep.is_some_and(|prev| prev != r),
-        reason,
+        reason: reason(ds, p, i, r, previous_rep),
+    }
+}
+
+/// Why account `i` went to rep `r`, from the data, the rules and distances.
+fn reason(ds: &Dataset, p: &Problem, i: usize, r: usize, previous_rep: Option<usize>) -> Reason {
+    let a = &ds.accounts[i];
+    if a.locked {
+        return Reason::Locked;
+    }
+    if let Some(Some((_, list))) = ds.rules.named.get(i) {
+        return Reason::Named { list: list.clone() };
+    }
+    let distance_km = p.km(i, r);
+    // The nearest rep the segments allow, before any rule narrowed them.
+    let by_segment = (0..ds.reps.len())
+        .filter(|&s| ds.reps[s].capacity > 0.0 && ds.reps[s].covers(a.segment.as_deref()))
+        .min_by(|&x, &y| p.km(i, x).total_cmp(&p.km(i, y)).then(x.cmp(&y)));
+    let nearest = p.nearest_eligible(i);
+    let extra_km = distance_km - p.km(i, nearest);
+    if let Some(s) = by_segment {
+        let over_segment = distance_km - p.km(i, s);
+        if over_segment <= 1e-9 {
+            return Reason::Nearest;
+        }
+        if let Some((_, name)) = ds.rules.preference(i, r) {
+            if p.preference_km(i, r, distance_km) > 0.0 && extra_km > 1e-9 {
+                return Reason::Rule {
+                    name: name.to_string(),
+                    extra_km: over_segment,
+                };
+            }
+        }
+        if extra_km <= 1e-9 {
+            if let Some(rule) = ds.rules.excluding_rule(ds, i, s) {
+                return Reason::Rule {
+                    name: rule.to_string(),
+                    extra_km: over_segment,
+                };
+            }
+        }
+    }
+    if nearest == r || extra_km <= 1e-9 {
+        Reason::Nearest
+    } else if p.move_km > 0.0 && previous_rep == Some(r) && extra_km < p.move_km {
+        Reason::Continuity { extra_km }
+    } else {
+        Reason::Balance { extra_km }
     }
 }
 

@@ -13,6 +13,12 @@ use crate::model::Dataset;
 /// Km per cost unit: keeps LP costs near 1.
 pub const KM_SCALE: f64 = 1000.0;
 
+/// Balanced (or limited) quantities: potential, workload, account count.
+pub const NUM_METRICS: usize = 3;
+pub const POTENTIAL: usize = 0;
+pub const WORKLOAD: usize = 1;
+pub const ACCOUNTS: usize = 2;
+
 /// Reps with the same segment coverage: they are balanced against each other.
 #[derive(Debug, Clone)]
 pub struct Group {
@@ -40,10 +46,14 @@ pub struct Problem {
     pub pot: Vec<f64>,
     /// Scaled workload (1 = one FTE's fair share overall).
     pub work: Vec<f64>,
+    /// Scaled account count (1 = one FTE's fair share of accounts).
+    pub count: Vec<f64>,
     /// Currency per scaled potential unit.
     pub pot_unit: f64,
     /// Hours per scaled workload unit.
     pub work_unit: f64,
+    /// Accounts per scaled count unit.
+    pub count_unit: f64,
     pub account_points: Vec<GeoPoint>,
     /// Account coordinates in degrees (lat, lon), for coarsening.
     pub account_degrees: Vec<(f64, f64)>,
@@ -56,8 +66,18 @@ pub struct Problem {
     pub eligibility: Vec<Eligibility>,
     /// Eligible reps (ascending) per segment class.
     pub segment_reps: Vec<Vec<usize>>,
-    pub tol_p: f64,
-    pub tol_w: f64,
+    /// Balance tolerance per metric; infinite for a metric that is not
+    /// balanced (account count unless `[balance] account_tolerance`).
+    pub tol: [f64; NUM_METRICS],
+    /// Hard maximum per rep and metric (scaled; `[[limits]]`), infinite
+    /// when none.
+    pub limit: Vec<[f64; NUM_METRICS]>,
+    /// Metrics the model carries (balanced or limited), ascending.
+    pub metrics: Vec<usize>,
+    /// `[[prefer]]`: per rep, (preference index, bonus km).
+    pub prefer_of_rep: Vec<Vec<(usize, f64)>>,
+    /// Per preference: which accounts match.
+    pub prefer_matches: Vec<Vec<bool>>,
     /// Current owner per account (rep index), for the continuity cost.
     pub current: Vec<Option<usize>>,
     /// `[continuity] move_cost_km`: km charged per unit potential for
@@ -84,16 +104,34 @@ impl Problem {
         let total_work: f64 = ds.accounts.iter().map(|a| a.workload).sum();
         let pot_unit = positive_or_one(total_pot / total_cap);
         let work_unit = positive_or_one(total_work / total_cap);
+        let count_unit = positive_or_one(ds.accounts.len() as f64 / total_cap);
 
         let (groups, rep_group) = balance_groups(ds, &cap);
         let (eligibility, segment_reps) = eligibility(ds, &cap);
+        let limit = rep_limits(ds, work_unit, count_unit);
+        let tol = [
+            tol_p,
+            tol_w,
+            ds.config.balance.account_tolerance.unwrap_or(f64::INFINITY),
+        ];
+        let metrics = (0..NUM_METRICS)
+            .filter(|&m| tol[m].is_finite() || limit.iter().any(|l| l[m].is_finite()))
+            .collect();
+        let mut prefer_of_rep = vec![Vec::new(); ds.reps.len()];
+        for (k, pref) in ds.rules.preferences.iter().enumerate() {
+            for &r in &pref.reps {
+                prefer_of_rep[r].push((k, pref.bonus_km));
+            }
+        }
         Problem {
             num_accounts: ds.accounts.len(),
             num_reps: ds.reps.len(),
             pot: ds.accounts.iter().map(|a| a.potential / pot_unit).collect(),
             work: ds.accounts.iter().map(|a| a.workload / work_unit).collect(),
+            count: vec![1.0 / count_unit; ds.accounts.len()],
             pot_unit,
             work_unit,
+            count_unit,
             account_points: ds
                 .accounts
                 .iter()
@@ -110,8 +148,16 @@ impl Problem {
             rep_group,
             eligibility,
             segment_reps,
-            tol_p,
-            tol_w,
+            tol,
+            limit,
+            metrics,
+            prefer_of_rep,
+            prefer_matches: ds
+                .rules
+                .preferences
+                .iter()
+                .map(|p| p.matches.clone())
+                .collect(),
             current: ds
                 .accounts
                 .iter()
@@ -135,9 +181,37 @@ impl Problem {
     }
 
     /// Scaled LP cost of giving account `i` to rep `r`: potential x km,
-    /// plus the continuity charge when `r` is not the current owner.
+    /// less the `[[prefer]]` credit, plus the continuity charge when `r` is
+    /// not the current owner.
     pub fn cost(&self, i: usize, r: usize) -> f64 {
-        self.pot[i] * (self.km(i, r) + self.move_charge_km(i, r)) / KM_SCALE
+        let km = self.km(i, r);
+        self.pot[i] * (km - self.preference_km(i, r, km) + self.move_charge_km(i, r)) / KM_SCALE
+    }
+
+    /// Scaled load of account `i` in metric `m`.
+    pub fn load(&self, m: usize, i: usize) -> f64 {
+        match m {
+            POTENTIAL => self.pot[i],
+            WORKLOAD => self.work[i],
+            _ => self.count[i],
+        }
+    }
+
+    /// Loads of account `i` in every metric.
+    pub fn loads(&self, i: usize) -> [f64; NUM_METRICS] {
+        [self.pot[i], self.work[i], self.count[i]]
+    }
+
+    /// `[[prefer]]` credit (km, at most the distance itself) when rep `r`
+    /// is a preferred owner of account `i`.
+    pub fn preference_km(&self, i: usize, r: usize, km: f64) -> f64 {
+        let mut bonus: f64 = 0.0;
+        for &(k, b) in &self.prefer_of_rep[r] {
+            if self.prefer_matches[k][i] {
+                bonus = bonus.max(b);
+            }
+        }
+        bonus.min(km)
     }
 
     /// Continuity charge (km) for giving account `i` to rep `r`.
@@ -174,12 +248,34 @@ fn positive_or_one(x: f64) -> f64 {
     }
 }
 
-/// Groups of reps with capacity by identical coverage, ordered by key.
+/// Per-rep maxima of `[[limits]]` in scaled units (workload, accounts).
+fn rep_limits(ds: &Dataset, work_unit: f64, count_unit: f64) -> Vec<[f64; NUM_METRICS]> {
+    (0..ds.reps.len())
+        .map(|r| {
+            let mut l = [f64::INFINITY; NUM_METRICS];
+            if let Some(lim) = ds.rules.limits.get(r) {
+                if let Some(h) = &lim.max_workload_hours {
+                    l[WORKLOAD] = h.value / work_unit;
+                }
+                if let Some(n) = &lim.max_accounts {
+                    l[ACCOUNTS] = n.value / count_unit;
+                }
+            }
+            l
+        })
+        .collect()
+}
+
+/// Groups of reps with capacity by balance key (`[balance] groups`),
+/// ordered by key.
 fn balance_groups(ds: &Dataset, cap: &[f64]) -> (Vec<Group>, Vec<Option<usize>>) {
     let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (r, rep) in ds.reps.iter().enumerate() {
         if cap[r] > 0.0 {
-            by_key.entry(rep.coverage_key()).or_default().push(r);
+            by_key
+                .entry(ds.config.balance.group_key(rep))
+                .or_default()
+                .push(r);
         }
     }
     let mut rep_group = vec![None; ds.reps.len()];
@@ -197,18 +293,24 @@ fn balance_groups(ds: &Dataset, cap: &[f64]) -> (Vec<Group>, Vec<Option<usize>>)
     (groups, rep_group)
 }
 
-/// Eligible reps of every account: by segment, or the lock.
+/// Eligible reps of every account: by segment, narrowed by the rules, or
+/// the lock (a named list pins like a lock).
 fn eligibility(ds: &Dataset, cap: &[f64]) -> (Vec<Eligibility>, Vec<Vec<usize>>) {
+    let rules = &ds.rules;
+    let narrowing = !rules.restrictions.is_empty()
+        || rules.limits.iter().any(|l| l.max_distance_km.is_some());
+    if narrowing {
+        return eligibility_by_rules(ds, cap);
+    }
     let mut class_of: BTreeMap<Option<&str>, usize> = BTreeMap::new();
     let mut segment_reps: Vec<Vec<usize>> = Vec::new();
     let eligibility = ds
         .accounts
         .iter()
-        .map(|a| {
-            if a.locked {
-                if let Some(r) = a.current_owner.as_deref().and_then(|o| ds.rep_index(o)) {
-                    return Eligibility::Locked(r);
-                }
+        .enumerate()
+        .map(|(i, a)| {
+            if let Some(r) = fixed_owner(ds, i) {
+                return Eligibility::Locked(r);
             }
             let seg = a.segment.as_deref();
             let class = *class_of.entry(seg).or_insert_with(|| {
@@ -223,4 +325,44 @@ fn eligibility(ds: &Dataset, cap: &[f64]) -> (Vec<Eligibility>, Vec<Vec<usize>>)
         })
         .collect();
     (eligibility, segment_reps)
+}
+
+/// The rep an account must go to: its lock, or its named list.
+fn fixed_owner(ds: &Dataset, i: usize) -> Option<usize> {
+    let a = &ds.accounts[i];
+    if a.locked {
+        if let Some(r) = a.current_owner.as_deref().and_then(|o| ds.rep_index(o)) {
+            return Some(r);
+        }
+    }
+    ds.rules.named.get(i).and_then(|n| n.as_ref()).map(|n| n.0)
+}
+
+/// Eligibility when restrictions or distance limits apply: each account's
+/// own set of reps, interned so accounts with equal sets share a class.
+fn eligibility_by_rules(ds: &Dataset, cap: &[f64]) -> (Vec<Eligibility>, Vec<Vec<usize>>) {
+    let mut class_of: BTreeMap<Vec<usize>, usize> = BTreeMap::new();
+    let mut class_reps: Vec<Vec<usize>> = Vec::new();
+    let eligibility = (0..ds.accounts.len())
+        .map(|i| {
+            if let Some(r) = fixed_owner(ds, i) {
+                return Eligibility::Locked(r);
+            }
+            let seg = ds.accounts[i].segment.as_deref();
+            let reps: Vec<usize> = (0..ds.reps.len())
+                .filter(|&r| {
+                    cap[r] > 0.0
+                        && ds.reps[r].covers(seg)
+                        && ds.rules.excluding_rule(ds, i, r).is_none()
+                })
+                .collect();
+            let next = class_reps.len();
+            let class = *class_of.entry(reps).or_insert_with_key(|reps| {
+                class_reps.push(reps.clone());
+                next
+            });
+            Eligibility::Class(class)
+        })
+        .collect();
+    (eligibility, class_reps)
 }

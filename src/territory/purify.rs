@@ -13,7 +13,7 @@
 //! band edge is reached. Each step removes a share or tightens a row, so
 //! the process ends; what remains split is (locally) a vertex.
 
-use super::problem::Problem;
+use super::problem::{Problem, NUM_METRICS};
 
 /// Shares below this are zero.
 const ZERO: f64 = 1e-12;
@@ -61,10 +61,11 @@ enum Row {
 struct State<'a> {
     p: &'a Problem,
     shares: Vec<Vec<(usize, f64)>>,
-    /// Loads per rep: [potential, workload].
-    load: Vec<[f64; 2]>,
-    /// Band per rep and metric: (low, high), fixed for the whole run.
-    band: Vec<[(f64, f64); 2]>,
+    /// Loads per rep and metric.
+    load: Vec<[f64; NUM_METRICS]>,
+    /// Band per rep and metric: (low, high), fixed for the whole run; the
+    /// high edge is also held to any `[[limits]]` maximum.
+    band: Vec<[(f64, f64); NUM_METRICS]>,
     /// Split accounts holding a share at each rep (may hold stale entries).
     at_rep: Vec<Vec<usize>>,
 }
@@ -127,35 +128,42 @@ impl<'a> State<'a> {
                 }
             })
             .collect();
-        let mut load = vec![[0.0; 2]; p.num_reps];
+        let mut load = vec![[0.0; NUM_METRICS]; p.num_reps];
         let mut at_rep = vec![Vec::new(); p.num_reps];
         for (i, s) in shares.iter().enumerate() {
             for &(r, x) in s {
-                load[r][0] += x * p.pot[i];
-                load[r][1] += x * p.work[i];
+                for m in 0..NUM_METRICS {
+                    load[r][m] += x * p.load(m, i);
+                }
                 if s.len() > 1 {
                     at_rep[r].push(i);
                 }
             }
         }
-        let mut group_load = vec![[0.0; 2]; p.groups.len()];
+        let mut group_load = vec![[0.0; NUM_METRICS]; p.groups.len()];
         for (l, g) in load.iter().zip(&p.rep_group) {
             if let Some(g) = *g {
-                group_load[g][0] += l[0];
-                group_load[g][1] += l[1];
+                for m in 0..NUM_METRICS {
+                    group_load[g][m] += l[m];
+                }
             }
         }
         let band = (0..p.num_reps)
             .map(|r| match p.rep_group[r] {
                 Some(g) => {
                     let share = p.cap[r] / p.groups[g].capacity;
-                    let edge = |m: usize, tol: f64| {
-                        let target = share * group_load[g][m];
-                        ((1.0 - tol) * target, (1.0 + tol) * target)
-                    };
-                    [edge(0, p.tol_p), edge(1, p.tol_w)]
+                    std::array::from_fn(|m| {
+                        let tol = p.tol[m];
+                        let (lo, hi) = if tol.is_finite() {
+                            let target = share * group_load[g][m];
+                            ((1.0 - tol) * target, (1.0 + tol) * target)
+                        } else {
+                            (f64::NEG_INFINITY, f64::INFINITY)
+                        };
+                        (lo, hi.min(p.limit[r][m]))
+                    })
                 }
-                None => [(f64::NEG_INFINITY, f64::INFINITY); 2],
+                None => [(f64::NEG_INFINITY, f64::INFINITY); NUM_METRICS],
             })
             .collect();
         State {
@@ -169,11 +177,12 @@ impl<'a> State<'a> {
 
     /// Scaled load outside the bands, from the shares themselves.
     fn violation(&self) -> f64 {
-        let mut load = vec![[0.0; 2]; self.p.num_reps];
+        let mut load = vec![[0.0; NUM_METRICS]; self.p.num_reps];
         for (i, s) in self.shares.iter().enumerate() {
             for &(r, x) in s {
-                load[r][0] += x * self.p.pot[i];
-                load[r][1] += x * self.p.work[i];
+                for (m, l) in load[r].iter_mut().enumerate() {
+                    *l += x * self.p.load(m, i);
+                }
             }
         }
         let mut v = 0.0;
@@ -196,21 +205,19 @@ impl<'a> State<'a> {
     }
 
     fn metric(&self, i: usize, m: usize) -> f64 {
-        if m == 0 {
-            self.p.pot[i]
-        } else {
-            self.p.work[i]
-        }
+        self.p.load(m, i)
     }
 
-    /// Whether rep `r`'s metric `m` sits at a band edge.
+    /// Whether rep `r`'s metric `m` sits at a band edge (or its limit).
     fn is_tight(&self, r: usize, m: usize) -> bool {
         let (lo, hi) = self.band[r][m];
-        if !lo.is_finite() {
+        let reference = if hi.is_finite() { hi } else { lo };
+        if !reference.is_finite() {
             return false;
         }
-        let scale = TIGHT * hi.abs().max(1e-9);
-        self.load[r][m] - lo <= scale || hi - self.load[r][m] <= scale
+        let scale = TIGHT * reference.abs().max(1e-9);
+        (lo.is_finite() && self.load[r][m] - lo <= scale)
+            || (hi.is_finite() && hi - self.load[r][m] <= scale)
     }
 
     /// The shifts of account `i`: from its first rep to each other one.
@@ -231,7 +238,7 @@ impl<'a> State<'a> {
         let mut rows = Vec::new();
         for e in edges {
             for r in [e.from, e.to] {
-                for m in 0..2 {
+                for &m in &self.p.metrics {
                     if self.is_tight(r, m) {
                         rows.push(Row::Rep(r, m as u8));
                     }
@@ -240,8 +247,11 @@ impl<'a> State<'a> {
             let (gf, gt) = (self.p.rep_group[e.from], self.p.rep_group[e.to]);
             if gf != gt {
                 for g in [gf, gt].into_iter().flatten() {
-                    rows.push(Row::Group(g, 0));
-                    rows.push(Row::Group(g, 1));
+                    for &m in &self.p.metrics {
+                        if self.p.tol[m].is_finite() {
+                            rows.push(Row::Group(g, m as u8));
+                        }
+                    }
                 }
             }
         }
@@ -348,13 +358,14 @@ impl<'a> State<'a> {
             push(e.account, e.from, -l);
             push(e.account, e.to, l);
         }
-        let mut dload: Vec<(usize, [f64; 2])> = Vec::new();
+        let mut dload: Vec<(usize, [f64; NUM_METRICS])> = Vec::new();
         for &(i, r, d) in &delta {
-            let change = [d * self.p.pot[i], d * self.p.work[i]];
+            let change: [f64; NUM_METRICS] = std::array::from_fn(|m| d * self.p.load(m, i));
             match dload.iter_mut().find(|x| x.0 == r) {
                 Some(x) => {
-                    x.1[0] += change[0];
-                    x.1[1] += change[1];
+                    for m in 0..NUM_METRICS {
+                        x.1[m] += change[m];
+                    }
                 }
                 None => dload.push((r, change)),
             }
@@ -375,7 +386,8 @@ impl<'a> State<'a> {
                     continue;
                 }
                 let (lo, hi) = self.band[r][m];
-                let scale = 1e-12 * hi.abs().max(1e-9);
+                let reference = if hi.is_finite() { hi } else { 1.0 };
+                let scale = 1e-12 * reference.abs().max(1e-9);
                 if dm > scale {
                     t = t.min(((hi - self.load[r][m]) / dm).max(0.0));
                 } else if dm < -scale {
@@ -391,8 +403,9 @@ impl<'a> State<'a> {
             self.set_share(i, r, self.share(i, r) + t * d);
         }
         for &(r, change) in &dload {
-            self.load[r][0] += t * change[0];
-            self.load[r][1] += t * change[1];
+            for m in 0..NUM_METRICS {
+                self.load[r][m] += t * change[m];
+            }
         }
         let mut touched: Vec<usize> = delta.iter().map(|x| x.0).collect();
         touched.sort_unstable();

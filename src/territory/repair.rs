@@ -6,7 +6,18 @@
 //! limited to each account's candidate reps (the LP's columns), which hold
 //! every pair the LP found worth considering.
 
-use super::problem::Problem;
+use super::problem::{Problem, NUM_METRICS};
+
+/// Loads of one rep (or one change) in every metric.
+type Load = [f64; NUM_METRICS];
+
+fn add_load(a: &Load, b: &Load) -> Load {
+    std::array::from_fn(|m| a[m] + b[m])
+}
+
+fn neg_load(a: &Load) -> Load {
+    std::array::from_fn(|m| -a[m])
+}
 
 /// Band edges are pulled in by this relative margin so that float noise
 /// can never put a repaired rep a hair outside its tolerance.
@@ -35,10 +46,8 @@ pub struct LocalSearch<'a> {
     /// hundreds of pairs per account, and haversine dominated improvement.
     cand_cost: Vec<Vec<f64>>,
     pub owner: Vec<usize>,
-    pot: Vec<f64>,
-    work: Vec<f64>,
-    group_pot: Vec<f64>,
-    group_work: Vec<f64>,
+    load: Vec<Load>,
+    group_load: Vec<Load>,
     members: Vec<Vec<usize>>,
     position: Vec<usize>,
     /// Accounts (not fixed) that list each rep as a candidate.
@@ -48,10 +57,9 @@ pub struct LocalSearch<'a> {
     /// the other rep made swap search the slowest part of the search.
     border: std::collections::HashMap<(usize, usize), Vec<usize>>,
     pub stats: SearchStats,
-    /// LP balance prices per rep (potential, workload): repair ranks moves
-    /// by priced cost so it stays on the LP's optimal face where it can.
-    alpha: Vec<f64>,
-    beta: Vec<f64>,
+    /// LP balance prices per rep and metric: repair ranks moves by priced
+    /// cost so it stays on the LP's optimal face where it can.
+    price: Vec<Load>,
 }
 
 impl<'a> LocalSearch<'a> {
@@ -59,8 +67,7 @@ impl<'a> LocalSearch<'a> {
         p: &'a Problem,
         cand: &'a [Vec<usize>],
         owner: Vec<usize>,
-        alpha: Vec<f64>,
-        beta: Vec<f64>,
+        price: Vec<Load>,
     ) -> Self {
         let cand_cost = cand
             .iter()
@@ -71,18 +78,15 @@ impl<'a> LocalSearch<'a> {
             p,
             cand,
             cand_cost,
-            pot: vec![0.0; p.num_reps],
-            work: vec![0.0; p.num_reps],
-            group_pot: vec![0.0; p.groups.len()],
-            group_work: vec![0.0; p.groups.len()],
+            load: vec![[0.0; NUM_METRICS]; p.num_reps],
+            group_load: vec![[0.0; NUM_METRICS]; p.groups.len()],
             members: vec![Vec::new(); p.num_reps],
             position: vec![0; p.num_accounts],
             incoming: vec![Vec::new(); p.num_reps],
             border: std::collections::HashMap::new(),
             owner,
             stats: SearchStats::default(),
-            alpha,
-            beta,
+            price,
         };
         for (i, reps) in cand.iter().enumerate() {
             let r = s.owner[i];
@@ -97,11 +101,10 @@ impl<'a> LocalSearch<'a> {
     }
 
     fn add(&mut self, i: usize, r: usize) {
-        self.pot[r] += self.p.pot[i];
-        self.work[r] += self.p.work[i];
+        let l = self.p.loads(i);
+        self.load[r] = add_load(&self.load[r], &l);
         if let Some(g) = self.p.rep_group[r] {
-            self.group_pot[g] += self.p.pot[i];
-            self.group_work[g] += self.p.work[i];
+            self.group_load[g] = add_load(&self.group_load[g], &l);
         }
         self.position[i] = self.members[r].len();
         self.members[r].push(i);
@@ -118,11 +121,10 @@ impl<'a> LocalSearch<'a> {
 
     fn remove(&mut self, i: usize) {
         let r = self.owner[i];
-        self.pot[r] -= self.p.pot[i];
-        self.work[r] -= self.p.work[i];
+        let l = neg_load(&self.p.loads(i));
+        self.load[r] = add_load(&self.load[r], &l);
         if let Some(g) = self.p.rep_group[r] {
-            self.group_pot[g] -= self.p.pot[i];
-            self.group_work[g] -= self.p.work[i];
+            self.group_load[g] = add_load(&self.group_load[g], &l);
         }
         let pos = self.position[i];
         self.members[r].swap_remove(pos);
@@ -153,25 +155,26 @@ impl<'a> LocalSearch<'a> {
         self.add(i, to);
     }
 
-    /// Violation of rep `r` for given loads and group totals (scaled units).
-    fn rep_violation(&self, r: usize, pot: f64, work: f64, gpot: f64, gwork: f64) -> f64 {
+    /// Violation of rep `r` for given loads and group totals (scaled
+    /// units): load outside the balance bands plus load over its limits.
+    fn rep_violation(&self, r: usize, load: &Load, gload: &Load) -> f64 {
         let Some(g) = self.p.rep_group[r] else {
             return 0.0;
         };
         let share = self.p.cap[r] / self.p.groups[g].capacity;
-        outside_band(pot, share * gpot, self.p.tol_p)
-            + outside_band(work, share * gwork, self.p.tol_w)
+        let mut v = 0.0;
+        for &m in &self.p.metrics {
+            if self.p.tol[m].is_finite() {
+                v += outside_band(load[m], share * gload[m], self.p.tol[m]);
+            }
+            v += over_limit(load[m], self.p.limit[r][m]);
+        }
+        v
     }
 
     fn current_violation(&self, r: usize) -> f64 {
         match self.p.rep_group[r] {
-            Some(g) => self.rep_violation(
-                r,
-                self.pot[r],
-                self.work[r],
-                self.group_pot[g],
-                self.group_work[g],
-            ),
+            Some(g) => self.rep_violation(r, &self.load[r], &self.group_load[g]),
             None => 0.0,
         }
     }
@@ -183,8 +186,8 @@ impl<'a> LocalSearch<'a> {
             .sum()
     }
 
-    /// Change in violation if the loads `delta` (rep, dpot, dwork) applied.
-    fn violation_change(&self, delta: &[(usize, f64, f64)]) -> f64 {
+    /// Change in violation if the load changes `delta` (rep, change) applied.
+    fn violation_change(&self, delta: &[(usize, Load)]) -> f64 {
         if let Some(change) = self.two_rep_change(delta) {
             return change;
         }
@@ -193,7 +196,7 @@ impl<'a> LocalSearch<'a> {
 
     /// Fast path: all of `delta` moves load between two reps of one group,
     /// so the group's targets stay put and only those two reps change.
-    fn two_rep_change(&self, delta: &[(usize, f64, f64)]) -> Option<f64> {
+    fn two_rep_change(&self, delta: &[(usize, Load)]) -> Option<f64> {
         let a = delta[0].0;
         let b = delta.iter().map(|d| d.0).find(|&r| r != a)?;
         if delta.iter().any(|d| d.0 != a && d.0 != b) {
@@ -203,45 +206,42 @@ impl<'a> LocalSearch<'a> {
         if self.p.rep_group[b] != Some(g) {
             return None;
         }
-        let (mut dpa, mut dwa, mut dpb, mut dwb) = (0.0, 0.0, 0.0, 0.0);
-        for &(r, dp, dw) in delta {
-            if r == a {
-                dpa += dp;
-                dwa += dw;
+        let (mut la, mut lb) = (self.load[a], self.load[b]);
+        for (r, d) in delta {
+            if *r == a {
+                la = add_load(&la, d);
             } else {
-                dpb += dp;
-                dwb += dw;
+                lb = add_load(&lb, d);
             }
         }
-        let (gp, gw) = (self.group_pot[g], self.group_work[g]);
-        let after = self.rep_violation(a, self.pot[a] + dpa, self.work[a] + dwa, gp, gw)
-            + self.rep_violation(b, self.pot[b] + dpb, self.work[b] + dwb, gp, gw);
+        let gl = &self.group_load[g];
+        let after = self.rep_violation(a, &la, gl) + self.rep_violation(b, &lb, gl);
         Some(after - self.current_violation(a) - self.current_violation(b))
     }
 
-    fn general_change(&self, delta: &[(usize, f64, f64)]) -> f64 {
+    fn general_change(&self, delta: &[(usize, Load)]) -> f64 {
         let groups: Vec<usize> = {
             let mut g: Vec<usize> = delta.iter().filter_map(|d| self.p.rep_group[d.0]).collect();
             g.sort_unstable();
             g.dedup();
             g
         };
-        let group_shift = |g: usize| -> (f64, f64) {
+        let group_shift = |g: usize| -> Load {
             delta
                 .iter()
                 .filter(|d| self.p.rep_group[d.0] == Some(g))
-                .fold((0.0, 0.0), |acc, d| (acc.0 + d.1, acc.1 + d.2))
+                .fold([0.0; NUM_METRICS], |acc, d| add_load(&acc, &d.1))
         };
-        let rep_shift = |r: usize| -> (f64, f64) {
+        let rep_shift = |r: usize| -> Load {
             delta
                 .iter()
                 .filter(|d| d.0 == r)
-                .fold((0.0, 0.0), |acc, d| (acc.0 + d.1, acc.1 + d.2))
+                .fold([0.0; NUM_METRICS], |acc, d| add_load(&acc, &d.1))
         };
         let mut change = 0.0;
         for g in groups {
-            let (gp, gw) = group_shift(g);
-            let group_total_moves = gp.abs() > 0.0 || gw.abs() > 0.0;
+            let gshift = group_shift(g);
+            let group_total_moves = gshift.iter().any(|x| x.abs() > 0.0);
             let affected: Vec<usize> = if group_total_moves {
                 self.p.groups[g].reps.clone()
             } else {
@@ -254,43 +254,37 @@ impl<'a> LocalSearch<'a> {
                 r.dedup();
                 r
             };
+            let gload = add_load(&self.group_load[g], &gshift);
             for r in affected {
-                let (dp, dw) = rep_shift(r);
                 let before = self.current_violation(r);
-                let after = self.rep_violation(
-                    r,
-                    self.pot[r] + dp,
-                    self.work[r] + dw,
-                    self.group_pot[g] + gp,
-                    self.group_work[g] + gw,
-                );
+                let after =
+                    self.rep_violation(r, &add_load(&self.load[r], &rep_shift(r)), &gload);
                 change += after - before;
             }
         }
         change
     }
 
-    fn move_delta(&self, i: usize, to: usize) -> [(usize, f64, f64); 2] {
+    fn move_delta(&self, i: usize, to: usize) -> [(usize, Load); 2] {
         let from = self.owner[i];
-        [
-            (from, -self.p.pot[i], -self.p.work[i]),
-            (to, self.p.pot[i], self.p.work[i]),
-        ]
+        let l = self.p.loads(i);
+        [(from, neg_load(&l)), (to, l)]
     }
 
-    fn swap_delta(&self, i: usize, j: usize) -> [(usize, f64, f64); 4] {
+    fn swap_delta(&self, i: usize, j: usize) -> [(usize, Load); 4] {
         let (ri, rj) = (self.owner[i], self.owner[j]);
+        let (li, lj) = (self.p.loads(i), self.p.loads(j));
         [
-            (ri, -self.p.pot[i], -self.p.work[i]),
-            (rj, self.p.pot[i], self.p.work[i]),
-            (rj, -self.p.pot[j], -self.p.work[j]),
-            (ri, self.p.pot[j], self.p.work[j]),
+            (ri, neg_load(&li)),
+            (rj, li),
+            (rj, neg_load(&lj)),
+            (ri, lj),
         ]
     }
 
     /// Cost of pair (i, r) net of the LP balance prices.
     fn priced(&self, i: usize, r: usize) -> f64 {
-        self.cost(i, r) - self.p.pot[i] * self.alpha[r] - self.p.work[i] * self.beta[r]
+        self.cost(i, r) - super::lp::priced_load(self.p, &self.price[r], i)
     }
 
     /// Cost of pair (i, r), cached for candidate pairs.
@@ -417,21 +411,25 @@ impl<'a> LocalSearch<'a> {
         best.map(|b| b.1)
     }
 
-    /// Whether rep `r` is above its band (in either metric) and whether it
-    /// is below: an over rep is fixed by moving accounts out, an under rep
-    /// by taking accounts in.
+    /// Whether rep `r` is above its band or limit (in any metric) and
+    /// whether it is below its band: an over rep is fixed by moving
+    /// accounts out, an under rep by taking accounts in.
     fn band_side(&self, r: usize) -> (bool, bool) {
         let Some(g) = self.p.rep_group[r] else {
             return (false, false);
         };
         let share = self.p.cap[r] / self.p.groups[g].capacity;
-        let side = |load: f64, target: f64, tol: f64| {
-            let (lo, hi) = band(target, tol);
-            (load > hi, load < lo)
-        };
-        let (op, up) = side(self.pot[r], share * self.group_pot[g], self.p.tol_p);
-        let (ow, uw) = side(self.work[r], share * self.group_work[g], self.p.tol_w);
-        (op || ow, up || uw)
+        let (mut over, mut under) = (false, false);
+        for &m in &self.p.metrics {
+            let load = self.load[r][m];
+            if self.p.tol[m].is_finite() {
+                let (lo, hi) = band(share * self.group_load[g][m], self.p.tol[m]);
+                over |= load > hi;
+                under |= load < lo;
+            }
+            over |= over_limit(load, self.p.limit[r][m]) > 0.0;
+        }
+        (over, under)
     }
 
     fn best_repair_swap(&self, r: usize) -> Option<Step> {
@@ -549,6 +547,15 @@ enum Step {
 fn band(target: f64, tol: f64) -> (f64, f64) {
     let t = tol * (1.0 - BAND_MARGIN) - BAND_MARGIN;
     ((1.0 - t) * target, (1.0 + t) * target)
+}
+
+/// How far `load` lies above a hard limit (pulled in by the margin).
+fn over_limit(load: f64, limit: f64) -> f64 {
+    if limit.is_finite() {
+        (load - limit * (1.0 - BAND_MARGIN)).max(0.0)
+    } else {
+        0.0
+    }
 }
 
 /// How far `load` lies outside its band.

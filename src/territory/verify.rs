@@ -22,6 +22,14 @@ pub enum Violation {
     Segment { account: usize, rep: usize },
     /// Locked account not with its current owner.
     Lock { account: usize, rep: usize },
+    /// Account of a `[[named]]` list not with its rep.
+    Named { account: usize, rep: usize },
+    /// Owner forbidden by a `[[restrict]]` or distance `[[limits]]` rule.
+    Rule {
+        account: usize,
+        rep: usize,
+        rule: String,
+    },
 }
 
 /// Balance figures per rep for `owner` (rep index per account, `None` for
@@ -43,34 +51,45 @@ pub fn rep_balances(ds: &Dataset, owner: &[Option<usize>]) -> Vec<RepBalance> {
         dist_weighted[r] += a.potential * km;
         max_km[r] = max_km[r].max(km);
     }
-    // Groups: reps with capacity and the same coverage.
-    let mut groups: BTreeMap<String, (f64, f64, f64)> = BTreeMap::new();
+    // Groups: reps with capacity and the same balance key.
+    let balance = &ds.config.balance;
+    let mut groups: BTreeMap<String, (f64, f64, f64, f64)> = BTreeMap::new();
     for (r, rep) in ds.reps.iter().enumerate() {
         if rep.capacity > 0.0 {
-            let e = groups.entry(rep.coverage_key()).or_default();
+            let e = groups.entry(balance.group_key(rep)).or_default();
             e.0 += rep.capacity;
             e.1 += pot[r];
             e.2 += work[r];
+            e.3 += count[r] as f64;
         }
     }
-    let tol_p = ds.config.balance.potential_tolerance;
-    let tol_w = ds.config.balance.workload_tolerance;
+    let tol_p = balance.potential_tolerance;
+    let tol_w = balance.workload_tolerance;
+    let within = |dev: f64, tol: f64| dev.abs() <= tol * (1.0 + CHECK_EPS) + CHECK_EPS;
     ds.reps
         .iter()
         .enumerate()
         .map(|(r, rep)| {
-            let key = rep.coverage_key();
-            let (potential_target, workload_target) = match groups.get(&key) {
-                Some(&(cap, gp, gw)) if rep.capacity > 0.0 => {
-                    (rep.capacity * gp / cap, rep.capacity * gw / cap)
-                }
-                _ => (0.0, 0.0),
+            let key = balance.group_key(rep);
+            let (potential_target, workload_target, accounts_target) = match groups.get(&key) {
+                Some(&(cap, gp, gw, gn)) if rep.capacity > 0.0 => (
+                    rep.capacity * gp / cap,
+                    rep.capacity * gw / cap,
+                    rep.capacity * gn / cap,
+                ),
+                _ => (0.0, 0.0, 0.0),
             };
             let potential_deviation = deviation(pot[r], potential_target);
             let workload_deviation = deviation(work[r], workload_target);
+            let accounts_deviation = deviation(count[r] as f64, accounts_target);
+            let limit_exceeded = exceeded_limit(ds, r, count[r], work[r]);
             let within_tolerance = if rep.capacity > 0.0 {
-                potential_deviation.abs() <= tol_p * (1.0 + CHECK_EPS) + CHECK_EPS
-                    && workload_deviation.abs() <= tol_w * (1.0 + CHECK_EPS) + CHECK_EPS
+                within(potential_deviation, tol_p)
+                    && within(workload_deviation, tol_w)
+                    && balance
+                        .account_tolerance
+                        .is_none_or(|t| within(accounts_deviation, t))
+                    && limit_exceeded.is_none()
             } else {
                 count[r] == 0
             };
@@ -82,8 +101,11 @@ pub fn rep_balances(ds: &Dataset, owner: &[Option<usize>]) -> Vec<RepBalance> {
                 workload: work[r],
                 potential_target,
                 workload_target,
+                accounts_target,
                 potential_deviation,
                 workload_deviation,
+                accounts_deviation,
+                limit_exceeded,
                 within_tolerance,
                 mean_distance_km: if pot[r] > 0.0 {
                     dist_weighted[r] / pot[r]
@@ -94,6 +116,28 @@ pub fn rep_balances(ds: &Dataset, owner: &[Option<usize>]) -> Vec<RepBalance> {
             }
         })
         .collect()
+}
+
+/// The `[[limits]]` maximum rep `r` exceeds, described, if any.
+fn exceeded_limit(ds: &Dataset, r: usize, accounts: usize, hours: f64) -> Option<String> {
+    let lim = ds.rules.limits.get(r)?;
+    if let Some(l) = &lim.max_accounts {
+        if accounts as f64 > l.value {
+            return Some(format!(
+                "{accounts} accounts > max_accounts {} of rule '{}'",
+                l.value, l.rule
+            ));
+        }
+    }
+    if let Some(l) = &lim.max_workload_hours {
+        if hours > l.value * (1.0 + CHECK_EPS) {
+            return Some(format!(
+                "{hours:.0} h > max_workload_hours {} of rule '{}'",
+                l.value, l.rule
+            ));
+        }
+    }
+    None
 }
 
 /// (load - target) / target; a zero target with zero load is no deviation,
@@ -130,6 +174,17 @@ pub fn rule_violations(ds: &Dataset, owner: &[usize]) -> Vec<Violation> {
         if a.locked && a.current_owner.as_deref() != Some(rep.id.as_str()) {
             out.push(Violation::Lock { account: i, rep: r });
         }
+        if let Some(Some((named_rep, _))) = ds.rules.named.get(i) {
+            if *named_rep != r {
+                out.push(Violation::Named { account: i, rep: r });
+            }
+        } else if let Some(rule) = ds.rules.excluding_rule(ds, i, r) {
+            out.push(Violation::Rule {
+                account: i,
+                rep: r,
+                rule: rule.to_string(),
+            });
+        }
     }
     out
 }
@@ -161,6 +216,24 @@ pub fn objective(ds: &Dataset, owner: &[usize]) -> f64 {
         .map(|(a, &r)| {
             let rep = &ds.reps[r];
             a.potential * haversine_km(a.lat, a.lon, rep.lat, rep.lon)
+        })
+        .sum()
+}
+
+/// `[[prefer]]` credit of a plan: potential x min(bonus_km, km) summed over
+/// accounts owned by a preferred rep (0 without preferences).
+pub fn preference_credit(ds: &Dataset, owner: &[usize]) -> f64 {
+    if ds.rules.preferences.is_empty() {
+        return 0.0;
+    }
+    ds.accounts
+        .iter()
+        .zip(owner)
+        .enumerate()
+        .filter_map(|(i, (a, &r))| {
+            let (bonus, _) = ds.rules.preference(i, r)?;
+            let rep = &ds.reps[r];
+            Some(a.potential * bonus.min(haversine_km(a.lat, a.lon, rep.lat, rep.lon)))
         })
         .sum()
 }

@@ -1,0 +1,650 @@
+//! Territory rules stated in `plan.toml`, and their resolution against the
+//! data into plain per-account and per-rep facts the planner applies.
+//!
+//! Four kinds, each a TOML array of tables with a `name` that reason codes
+//! (`named`, `rule:<name>`) and conflict messages use:
+//! - `[[named]]`: named-account lists pinned to one rep;
+//! - `[[restrict]]`: reps (by id, region or manager) may only cover accounts
+//!   whose column holds one of the listed values, and/or within a radius of
+//!   their home;
+//! - `[[prefer]]`: a soft preference (industry specialists as tie-breaker):
+//!   a matching account counts `bonus_km` closer to the rep;
+//! - `[[limits]]`: per-rep maxima on accounts, workload hours and distance.
+//!
+//! Resolution checks every name against the data and reports each problem
+//! with the rule and key it comes from; conflicts that leave an account
+//! without any possible owner name the account and every rule involved.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Account, Config, Dataset, Rep};
+use crate::distance::haversine_km;
+use crate::InputProblem;
+
+/// Which reps a rule is about: listed ids, plus every rep of a region or a
+/// manager. All three empty means every rep.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RepSelector {
+    pub reps: Vec<String>,
+    pub region: Option<String>,
+    pub manager: Option<String>,
+}
+
+/// `[[named]]`: accounts pinned to a rep, like `locked` in the data.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NamedList {
+    pub name: String,
+    pub rep: String,
+    pub accounts: Vec<String>,
+}
+
+/// `[[restrict]]`: the selected reps may only own accounts that match.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Restriction {
+    pub name: String,
+    pub reps: Vec<String>,
+    pub region: Option<String>,
+    pub manager: Option<String>,
+    /// An accounts.csv column (`segment`, `industry` or any extra column
+    /// such as `state`); the account's value must be one of `values`.
+    pub column: Option<String>,
+    pub values: Vec<String>,
+    /// Accounts within this many km of the rep's own home.
+    pub radius_km: Option<f64>,
+}
+
+/// `[[prefer]]`: matching accounts count `bonus_km` closer to these reps.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Preference {
+    pub name: String,
+    pub reps: Vec<String>,
+    pub region: Option<String>,
+    pub manager: Option<String>,
+    /// Account column to match; `industry` when absent.
+    pub column: Option<String>,
+    pub values: Vec<String>,
+    pub bonus_km: f64,
+}
+
+/// `[[limits]]`: maxima for the selected reps (the smallest applies when
+/// several entries select a rep).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    pub name: String,
+    pub reps: Vec<String>,
+    pub region: Option<String>,
+    pub manager: Option<String>,
+    pub max_accounts: Option<f64>,
+    pub max_workload_hours: Option<f64>,
+    pub max_distance_km: Option<f64>,
+}
+
+/// A per-rep maximum and the rule that set it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepLimit {
+    pub value: f64,
+    pub rule: String,
+}
+
+/// Limits in force for one rep.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RepLimits {
+    pub max_accounts: Option<RepLimit>,
+    pub max_workload_hours: Option<RepLimit>,
+    pub max_distance_km: Option<RepLimit>,
+}
+
+/// Rules resolved against a dataset: indices, not names.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RuleSet {
+    /// Per account: the rep it is pinned to and the named list's name.
+    pub named: Vec<Option<(usize, String)>>,
+    /// Restrictions with their reps and matching accounts resolved.
+    pub restrictions: Vec<ResolvedRestriction>,
+    /// Preferences with their reps and matching accounts resolved.
+    pub preferences: Vec<ResolvedPreference>,
+    /// Per rep (in `Dataset::reps` order).
+    pub limits: Vec<RepLimits>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedRestriction {
+    pub name: String,
+    /// Reps the restriction applies to, ascending.
+    pub reps: Vec<usize>,
+    /// Accounts whose column value is allowed (`None`: no column test).
+    pub allowed: Option<Vec<bool>>,
+    pub radius_km: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedPreference {
+    pub name: String,
+    pub reps: Vec<usize>,
+    pub matches: Vec<bool>,
+    pub bonus_km: f64,
+}
+
+impl RuleSet {
+    /// True when no rule of any kind is in force.
+    pub fn is_empty(&self) -> bool {
+        self.named.iter().all(Option::is_none)
+            && self.restrictions.is_empty()
+            && self.preferences.is_empty()
+            && self.limits.iter().all(|l| *l == RepLimits::default())
+    }
+
+    /// The first rule that forbids rep `r` for account `i` (restriction or
+    /// distance limit), by name; `None` when the rules allow the pair.
+    pub fn excluding_rule(&self, ds: &Dataset, i: usize, r: usize) -> Option<&str> {
+        let a = &ds.accounts[i];
+        let rep = &ds.reps[r];
+        for rule in &self.restrictions {
+            if rule.reps.binary_search(&r).is_err() {
+                continue;
+            }
+            if rule.allowed.as_ref().is_some_and(|ok| !ok[i]) {
+                return Some(&rule.name);
+            }
+            if let Some(radius) = rule.radius_km {
+                if haversine_km(a.lat, a.lon, rep.lat, rep.lon) > radius {
+                    return Some(&rule.name);
+                }
+            }
+        }
+        if let Some(limit) = self.limits.get(r).and_then(|l| l.max_distance_km.as_ref()) {
+            if haversine_km(a.lat, a.lon, rep.lat, rep.lon) > limit.value {
+                return Some(&limit.rule);
+            }
+        }
+        None
+    }
+
+    /// Preference credit (km) of rep `r` for account `i`, with the rule.
+    pub fn preference(&self, i: usize, r: usize) -> Option<(f64, &str)> {
+        let mut best: Option<(f64, &str)> = None;
+        for p in &self.preferences {
+            if p.matches[i]
+                && p.reps.binary_search(&r).is_ok()
+                && best.is_none_or(|b| p.bonus_km > b.0)
+            {
+                best = Some((p.bonus_km, &p.name));
+            }
+        }
+        best
+    }
+}
+
+/// Checks of the config's rules that need no data: names present and
+/// unique, numbers sane.
+pub fn validate_rules(config: &Config) -> Vec<InputProblem> {
+    {
+        let rules = config;
+        let mut problems = Vec::new();
+        let mut names: Vec<(&str, String)> = Vec::new();
+        let entries = rules
+            .named
+            .iter()
+            .enumerate()
+            .map(|(k, n)| ("named", k, n.name.as_str()))
+            .chain(
+                rules.restrict
+                    .iter()
+                    .enumerate()
+                    .map(|(k, n)| ("restrict", k, n.name.as_str())),
+            )
+            .chain(
+                rules.prefer
+                    .iter()
+                    .enumerate()
+                    .map(|(k, n)| ("prefer", k, n.name.as_str())),
+            )
+            .chain(
+                rules.limits
+                    .iter()
+                    .enumerate()
+                    .map(|(k, n)| ("limits", k, n.name.as_str())),
+            );
+        for (table, k, name) in entries {
+            let key = format!("{table}[{k}].name");
+            if name.trim().is_empty() {
+                problems.push(rule_problem(
+                    &key,
+                    String::new(),
+                    "expected a rule name (reason codes and messages use it)",
+                ));
+            } else if let Some((_, first)) = names.iter().find(|(n, _)| *n == name) {
+                problems.push(rule_problem(
+                    &key,
+                    name.to_string(),
+                    &format!("rule names must be unique: {first} already uses it"),
+                ));
+            } else {
+                names.push((name, key));
+            }
+        }
+        for (k, r) in rules.restrict.iter().enumerate() {
+            if r.column.is_none() && r.radius_km.is_none() {
+                problems.push(rule_problem(
+                    &format!("restrict[{k}]"),
+                    r.name.clone(),
+                    "expected `column` with `values`, or `radius_km` (or both)",
+                ));
+            }
+            if r.column.is_some() && r.values.is_empty() {
+                problems.push(rule_problem(
+                    &format!("restrict[{k}].values"),
+                    "[]".into(),
+                    "expected at least one allowed value",
+                ));
+            }
+            check_positive_km(&mut problems, &format!("restrict[{k}].radius_km"), r.radius_km);
+        }
+        for (k, p) in rules.prefer.iter().enumerate() {
+            if p.values.is_empty() {
+                problems.push(rule_problem(
+                    &format!("prefer[{k}].values"),
+                    "[]".into(),
+                    "expected at least one value to prefer (e.g. an industry)",
+                ));
+            }
+            if !(p.bonus_km.is_finite() && p.bonus_km > 0.0) {
+                problems.push(rule_problem(
+                    &format!("prefer[{k}].bonus_km"),
+                    p.bonus_km.to_string(),
+                    "expected km > 0: how much closer a matching account counts",
+                ));
+            }
+        }
+        for (k, l) in rules.limits.iter().enumerate() {
+            if l.max_accounts.is_none()
+                && l.max_workload_hours.is_none()
+                && l.max_distance_km.is_none()
+            {
+                problems.push(rule_problem(
+                    &format!("limits[{k}]"),
+                    l.name.clone(),
+                    "expected max_accounts, max_workload_hours or max_distance_km",
+                ));
+            }
+            if let Some(m) = l.max_accounts {
+                if !(m.is_finite() && m >= 1.0 && m.fract() == 0.0) {
+                    problems.push(rule_problem(
+                        &format!("limits[{k}].max_accounts"),
+                        m.to_string(),
+                        "expected a whole number of accounts >= 1",
+                    ));
+                }
+            }
+            if let Some(h) = l.max_workload_hours {
+                if !(h.is_finite() && h > 0.0) {
+                    problems.push(rule_problem(
+                        &format!("limits[{k}].max_workload_hours"),
+                        h.to_string(),
+                        "expected hours per year > 0",
+                    ));
+                }
+            }
+            check_positive_km(
+                &mut problems,
+                &format!("limits[{k}].max_distance_km"),
+                l.max_distance_km,
+            );
+        }
+        problems
+    }
+}
+
+fn check_positive_km(problems: &mut Vec<InputProblem>, key: &str, km: Option<f64>) {
+    if let Some(km) = km {
+        if !(km.is_finite() && km > 0.0) {
+            problems.push(rule_problem(key, km.to_string(), "expected a distance in km > 0"));
+        }
+    }
+}
+
+fn rule_problem(key: &str, value: String, message: &str) -> InputProblem {
+    InputProblem {
+        file: String::new(),
+        line: None,
+        column: Some(key.to_string()),
+        value: Some(value),
+        message: message.to_string(),
+    }
+}
+
+/// Resolve the config's rules against the data. Problems name the rule's
+/// key (`restrict[0].reps` ...) and the offending value; the caller fills
+/// in the file and line.
+pub fn resolve_rules(ds: &Dataset) -> std::result::Result<RuleSet, Vec<InputProblem>> {
+    let rules = &ds.config;
+    let mut problems = Vec::new();
+    let mut set = RuleSet {
+        named: vec![None; ds.accounts.len()],
+        limits: vec![RepLimits::default(); ds.reps.len()],
+        ..RuleSet::default()
+    };
+    resolve_named(ds, &mut set, &mut problems);
+    for (k, r) in rules.restrict.iter().enumerate() {
+        let sel = RepSelector {
+            reps: r.reps.clone(),
+            region: r.region.clone(),
+            manager: r.manager.clone(),
+        };
+        let reps = select_reps(ds, &sel, &format!("restrict[{k}]"), &mut problems);
+        let allowed = r.column.as_deref().and_then(|c| {
+            column_matches(ds, c, &r.values, &format!("restrict[{k}].column"), &mut problems)
+        });
+        set.restrictions.push(ResolvedRestriction {
+            name: r.name.clone(),
+            reps,
+            allowed,
+            radius_km: r.radius_km,
+        });
+    }
+    for (k, p) in rules.prefer.iter().enumerate() {
+        let sel = RepSelector {
+            reps: p.reps.clone(),
+            region: p.region.clone(),
+            manager: p.manager.clone(),
+        };
+        let reps = select_reps(ds, &sel, &format!("prefer[{k}]"), &mut problems);
+        let column = p.column.as_deref().unwrap_or("industry");
+        let matches = column_matches(
+            ds,
+            column,
+            &p.values,
+            &format!("prefer[{k}].column"),
+            &mut problems,
+        )
+        .unwrap_or_default();
+        set.preferences.push(ResolvedPreference {
+            name: p.name.clone(),
+            reps,
+            matches,
+            bonus_km: p.bonus_km,
+        });
+    }
+    for (k, l) in rules.limits.iter().enumerate() {
+        let sel = RepSelector {
+            reps: l.reps.clone(),
+            region: l.region.clone(),
+            manager: l.manager.clone(),
+        };
+        for r in select_reps(ds, &sel, &format!("limits[{k}]"), &mut problems) {
+            let lim = &mut set.limits[r];
+            tighten(&mut lim.max_accounts, l.max_accounts, &l.name);
+            tighten(&mut lim.max_workload_hours, l.max_workload_hours, &l.name);
+            tighten(&mut lim.max_distance_km, l.max_distance_km, &l.name);
+        }
+    }
+    if problems.is_empty() {
+        problems.extend(pinned_conflicts(ds, &set));
+        problems.extend(orphan_accounts(ds, &set));
+    }
+    if problems.is_empty() {
+        Ok(set)
+    } else {
+        Err(problems)
+    }
+}
+
+fn tighten(slot: &mut Option<RepLimit>, value: Option<f64>, rule: &str) {
+    if let Some(v) = value {
+        if slot.as_ref().is_none_or(|s| v < s.value) {
+            *slot = Some(RepLimit {
+                value: v,
+                rule: rule.to_string(),
+            });
+        }
+    }
+}
+
+fn resolve_named(ds: &Dataset, set: &mut RuleSet, problems: &mut Vec<InputProblem>) {
+    for (k, list) in ds.config.named.iter().enumerate() {
+        let Some(r) = ds.rep_index(&list.rep) else {
+            problems.push(rule_problem(
+                &format!("named[{k}].rep"),
+                list.rep.clone(),
+                "unknown rep: expected a rep_id from reps.csv",
+            ));
+            continue;
+        };
+        for id in &list.accounts {
+            let Some(i) = ds.accounts.iter().position(|a| &a.id == id) else {
+                problems.push(rule_problem(
+                    &format!("named[{k}].accounts"),
+                    id.clone(),
+                    "unknown account: expected an account_id from accounts.csv",
+                ));
+                continue;
+            };
+            if let Some((other, other_list)) = &set.named[i] {
+                if *other != r {
+                    problems.push(rule_problem(
+                        &format!("named[{k}].accounts"),
+                        id.clone(),
+                        &format!(
+                            "conflicting named lists: '{other_list}' pins it to {}, '{}' to {}",
+                            ds.reps[*other].id, list.name, list.rep
+                        ),
+                    ));
+                }
+                continue;
+            }
+            set.named[i] = Some((r, list.name.clone()));
+        }
+    }
+}
+
+/// Reps picked by a selector; unknown ids, regions or managers are
+/// problems (a typo must not silently select nobody).
+fn select_reps(
+    ds: &Dataset,
+    sel: &RepSelector,
+    key: &str,
+    problems: &mut Vec<InputProblem>,
+) -> Vec<usize> {
+    if sel.reps.is_empty() && sel.region.is_none() && sel.manager.is_none() {
+        return (0..ds.reps.len()).collect();
+    }
+    let mut out = Vec::new();
+    for id in &sel.reps {
+        match ds.rep_index(id) {
+            Some(r) => out.push(r),
+            None => problems.push(rule_problem(
+                &format!("{key}.reps"),
+                id.clone(),
+                "unknown rep: expected a rep_id from reps.csv",
+            )),
+        }
+    }
+    let by = |field: fn(&Rep) -> Option<&str>, value: &Option<String>, what: &str| {
+        let Some(v) = value else {
+            return (Vec::new(), None);
+        };
+        let found: Vec<usize> = (0..ds.reps.len())
+            .filter(|&r| field(&ds.reps[r]) == Some(v.as_str()))
+            .collect();
+        let problem = found.is_empty().then(|| {
+            rule_problem(
+                &format!("{key}.{what}"),
+                v.clone(),
+                &format!("no rep in reps.csv has this {what}"),
+            )
+        });
+        (found, problem)
+    };
+    for (found, problem) in [
+        by(|r| r.region.as_deref(), &sel.region, "region"),
+        by(|r| r.manager.as_deref(), &sel.manager, "manager"),
+    ] {
+        out.extend(found);
+        problems.extend(problem);
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Whether each account's `column` value is one of `values`; `None` (with a
+/// problem) when accounts.csv has no such column.
+fn column_matches(
+    ds: &Dataset,
+    column: &str,
+    values: &[String],
+    key: &str,
+    problems: &mut Vec<InputProblem>,
+) -> Option<Vec<bool>> {
+    let extra = ds.account_extra_columns.iter().position(|c| c == column);
+    let value_of = |a: &Account| -> Option<String> {
+        match column {
+            "segment" => a.segment.clone(),
+            "industry" => a.industry.clone(),
+            "account_id" => Some(a.id.clone()),
+            "current_owner" => a.current_owner.clone(),
+            _ => extra.and_then(|k| a.extra.get(k).cloned()),
+        }
+    };
+    if extra.is_none() && !matches!(column, "segment" | "industry" | "account_id" | "current_owner")
+    {
+        let mut known = vec!["segment", "industry", "account_id", "current_owner"];
+        known.extend(ds.account_extra_columns.iter().map(String::as_str));
+        problems.push(rule_problem(
+            key,
+            column.to_string(),
+            &format!(
+                "accounts.csv has no such column: expected one of {}",
+                known.join(", ")
+            ),
+        ));
+        return None;
+    }
+    Some(
+        ds.accounts
+            .iter()
+            .map(|a| value_of(a).is_some_and(|v| values.iter().any(|x| x == &v)))
+            .collect(),
+    )
+}
+
+/// Locked and named accounts whose rep the other rules forbid.
+fn pinned_conflicts(ds: &Dataset, set: &RuleSet) -> Vec<InputProblem> {
+    let mut out = Vec::new();
+    for (i, a) in ds.accounts.iter().enumerate() {
+        if !a.locked || set.named[i].is_some() {
+            continue;
+        }
+        let Some(r) = a.current_owner.as_deref().and_then(|o| ds.rep_index(o)) else {
+            continue;
+        };
+        if let Some(rule) = set.excluding_rule(ds, i, r) {
+            out.push(InputProblem {
+                file: String::new(),
+                line: None,
+                column: Some(format!("rule:{rule}")),
+                value: Some(a.id.clone()),
+                message: format!(
+                    "conflicting rules: accounts.csv locks it to {}, but rule '{rule}' forbids {} \
+                     for it; unlock it or narrow the rule",
+                    ds.reps[r].id, ds.reps[r].id
+                ),
+            });
+        }
+    }
+    for (i, pin) in set.named.iter().enumerate() {
+        let Some((r, list)) = pin else { continue };
+        let a = &ds.accounts[i];
+        let rep = &ds.reps[*r];
+        let why = if a.locked && a.current_owner.as_deref() != Some(rep.id.as_str()) {
+            Some(format!(
+                "is locked to {} in accounts.csv",
+                a.current_owner.as_deref().unwrap_or("?")
+            ))
+        } else if rep.capacity <= 0.0 {
+            Some(format!("{} has zero capacity", rep.id))
+        } else if !rep.covers(a.segment.as_deref()) {
+            Some(format!(
+                "{} does not cover segment {}",
+                rep.id,
+                a.segment.as_deref().unwrap_or("")
+            ))
+        } else {
+            set.excluding_rule(ds, i, *r)
+                .map(|rule| format!("rule '{rule}' forbids {} for it", rep.id))
+        };
+        if let Some(why) = why {
+            out.push(InputProblem {
+                file: String::new(),
+                line: None,
+                column: Some(format!("rule:{list}")),
+                value: Some(a.id.clone()),
+                message: format!("conflicting rules: named list '{list}' pins it to {}, but it {why}", rep.id),
+            });
+        }
+    }
+    out
+}
+
+/// Accounts that segments, capacity and the rules leave with no possible
+/// owner: the message names the rule that excluded each covering rep.
+fn orphan_accounts(ds: &Dataset, set: &RuleSet) -> Vec<InputProblem> {
+    if set.restrictions.is_empty() && set.limits.iter().all(|l| l.max_distance_km.is_none()) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (i, a) in ds.accounts.iter().enumerate() {
+        if a.locked || set.named[i].is_some() {
+            continue;
+        }
+        let covering: Vec<usize> = (0..ds.reps.len())
+            .filter(|&r| ds.reps[r].capacity > 0.0 && ds.reps[r].covers(a.segment.as_deref()))
+            .collect();
+        if covering.is_empty() {
+            continue; // reported by the segment coverage check
+        }
+        let mut excluded: Vec<(usize, &str)> = Vec::new();
+        for &r in &covering {
+            match set.excluding_rule(ds, i, r) {
+                Some(rule) => excluded.push((r, rule)),
+                None => break,
+            }
+        }
+        if excluded.len() == covering.len() {
+            let mut by_rule: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+            for (r, rule) in excluded {
+                by_rule.entry(rule).or_default().push(&ds.reps[r].id);
+            }
+            let first = by_rule.keys().next().map(|s| s.to_string()).unwrap_or_default();
+            let detail: Vec<String> = by_rule
+                .into_iter()
+                .map(|(rule, reps)| format!("rule '{rule}' excludes {}", short_list(&reps)))
+                .collect();
+            out.push(InputProblem {
+                file: String::new(),
+                line: None,
+                column: Some(format!("rule:{first}")),
+                value: Some(a.id.clone()),
+                message: format!(
+                    "conflicting rules: no rep may own this account (segment {}): {}",
+                    a.segment.as_deref().unwrap_or("none"),
+                    detail.join("; ")
+                ),
+            });
+        }
+    }
+    out
+}
+
+fn short_list(ids: &[&str]) -> String {
+    if ids.len() <= 6 {
+        ids.join(", ")
+    } else {
+        format!("{} and {} more", ids[..6].join(", "), ids.len() - 6)
+    }
+}
