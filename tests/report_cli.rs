@@ -234,6 +234,8 @@ fn check_folder(out: &Path, accounts: usize, reps: usize, group_maps: &[&str]) {
         expected.push(format!("{stem}.svg"));
     }
     expected.extend(EXPORTS.iter().map(|(f, _)| f.to_string()));
+    // Both instances have reps with regions and managers.
+    expected.extend(["comparison.csv".into(), "hierarchy.csv".into()]);
     expected.sort();
     assert_eq!(listed, expected);
 }
@@ -302,9 +304,16 @@ fn no_report_writes_only_the_plan_and_report_adds_the_rest() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
+    // The plan's own tables (comparison and roll-up included), no report.
     assert_eq!(
         names,
-        ["assignments.csv", "manifest.json", "territories.csv"]
+        [
+            "assignments.csv",
+            "comparison.csv",
+            "hierarchy.csv",
+            "manifest.json",
+            "territories.csv"
+        ]
     );
     ok(&tplan(&["report", out.to_str().unwrap()]));
     check_folder(&out, 12, 4, TINY_GROUPS);

@@ -136,6 +136,7 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
             out_dir: &out,
             timings: &written.timings,
             warnings: loaded.warnings.len(),
+            comparison: &written.comparison,
         })
     );
     if let Some(quotas) = &quotas {

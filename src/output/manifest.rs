@@ -138,6 +138,11 @@ pub struct Manifest<'a> {
     /// present when quotas were written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quota: Option<super::quotas::QuotaManifest>,
+    /// Status quo, nearest-rep and balanced plans side by side (the rows
+    /// of comparison.csv, unrounded), each with its `moved_accounts` and
+    /// `moved_potential`; present when comparison.csv was written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<Vec<super::comparison::PlanFigures>>,
     /// Files written next to the manifest.
     pub outputs: &'a [ManifestFile],
     pub warnings: &'a [String],
@@ -189,6 +194,7 @@ impl<'a> Manifest<'a> {
             },
             solve: outcome.stats.clone(),
             quota: None,
+            comparison: None,
             outputs,
             warnings: &run.warnings,
             timings,

@@ -7,7 +7,9 @@
 
 pub mod assignments;
 pub mod atomic;
+pub mod comparison;
 pub mod format;
+pub mod hierarchy;
 pub mod in_place;
 pub mod manifest;
 pub mod quotas;
@@ -29,6 +31,8 @@ use crate::{Error, Result};
 
 pub use assignments::{write_assignments, ASSIGNMENT_COLUMNS};
 pub use atomic::{check_target, default_output_dir, StagedDir, MANIFEST_FILE};
+pub use comparison::{PlanFigures, COMPARISON_FILE};
+pub use hierarchy::HIERARCHY_FILE;
 pub use manifest::{Manifest, ManifestFile, RunInfo, Timings};
 pub use summary::{render as render_summary, SummaryInput};
 pub use territories::{write_territories, TERRITORY_COLUMNS};
@@ -111,6 +115,8 @@ pub struct Written {
     pub outputs: Vec<ManifestFile>,
     /// The timings recorded in the manifest.
     pub timings: Timings,
+    /// The rows of comparison.csv (status quo, nearest, balanced).
+    pub comparison: Vec<PlanFigures>,
 }
 
 /// Stage timings measured before the write.
@@ -177,6 +183,15 @@ pub fn write_plan_folder_with(
             outputs.push(write_file(&dir, name, &bytes)?);
         }
     }
+    let comparison = comparison::compare(dataset, &outcome.plan);
+    outputs.push(write_file(
+        &dir,
+        COMPARISON_FILE,
+        &comparison::comparison_csv(&comparison),
+    )?);
+    if let Some(bytes) = hierarchy::hierarchy_csv(dataset, &outcome.plan) {
+        outputs.push(write_file(&dir, HIERARCHY_FILE, &bytes)?);
+    }
     let quota_manifest = || quotas.map(|plan| quotas::QuotaManifest::new(plan, None));
     // Keep the report last among the outputs: it reads the staged folder,
     // so files written after it would be missing from it.
@@ -186,6 +201,7 @@ pub fn write_plan_folder_with(
         // with every output and the timings below.
         let mut provisional = Manifest::new(run, dataset, outcome, &outputs, Timings::default());
         provisional.quota = quota_manifest();
+        provisional.comparison = Some(comparison.clone());
         write_file(&dir, MANIFEST_FILE, provisional.to_json().as_bytes())?;
         for (name, bytes) in crate::report::build_from_dir(&dir)? {
             outputs.push(write_file(&dir, &name, &bytes)?);
@@ -200,12 +216,14 @@ pub fn write_plan_folder_with(
     );
     let mut manifest = Manifest::new(run, dataset, outcome, &outputs, timings.clone());
     manifest.quota = quota_manifest();
+    manifest.comparison = Some(comparison.clone());
     write_file(&dir, MANIFEST_FILE, manifest.to_json().as_bytes())?;
     let dir = staged.commit()?;
     Ok(Written {
         dir,
         outputs,
         timings,
+        comparison,
     })
 }
 

@@ -20,6 +20,9 @@ use super::manifest::Timings;
 /// How many reps the summary lists by deviation.
 pub const WORST_REPS_LISTED: usize = 5;
 
+/// How many regions the summary names on its potential-index line.
+pub const REGIONS_LISTED: usize = 6;
+
 /// Headline balance figures of a set of territories.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BalanceFigures {
@@ -115,10 +118,6 @@ pub fn reps_by_deviation<'a>(
     reps
 }
 
-fn pct(x: f64) -> String {
-    format!("{} %", super::format::fixed(x, 2))
-}
-
 fn tol_pct(t: f64) -> String {
     format!("±{} %", super::format::fixed(t * 100.0, 1))
 }
@@ -177,6 +176,8 @@ pub struct SummaryInput<'a> {
     pub timings: &'a Timings,
     /// Input warnings printed on stderr.
     pub warnings: usize,
+    /// The rows of comparison.csv; the table is left out when empty.
+    pub comparison: &'a [super::comparison::PlanFigures],
 }
 
 /// The one-screen stdout summary of a planning run.
@@ -247,65 +248,42 @@ pub fn render(input: &SummaryInput) -> String {
     }
     s.push('\n');
 
-    // Before / after table.
-    let before = input.outcome.status_quo.as_deref().map(BalanceFigures::of);
-    let before_objective = status_quo_objective(dataset, plan);
-    let row = |s: &mut String, label: &str, b: String, a: String, note: String| {
-        let _ = writeln!(s, "  {label:<26}{b:>22}{a:>20}{note}");
+    // Status quo vs distance-only vs the plan.
+    s.push_str(&super::comparison::render(
+        input.comparison,
+        dataset.reps.len(),
+    ));
+    let find = |name: &str| input.comparison.iter().find(|f| f.plan == name);
+    let balanced = find(super::comparison::BALANCED);
+    let change = |base: Option<&super::comparison::PlanFigures>, label: &str| {
+        let (b, p) = (base?, balanced?);
+        (b.weighted_distance > 0.0).then(|| {
+            format!(
+                "{} % vs {label}",
+                signed(
+                    (p.weighted_distance - b.weighted_distance) / b.weighted_distance * 100.0,
+                    1
+                )
+            )
+        })
     };
-    row(
-        &mut s,
-        "",
-        "before (current)".into(),
-        "after (plan)".into(),
-        String::new(),
-    );
-    let or_dash = |x: Option<String>| x.unwrap_or_else(|| "-".to_string());
-    row(
-        &mut s,
-        "max |potential deviation|",
-        or_dash(before.as_ref().map(|b| pct(b.max_abs_potential_dev_pct))),
-        pct(after.max_abs_potential_dev_pct),
-        String::new(),
-    );
-    row(
-        &mut s,
-        "max |workload deviation|",
-        or_dash(before.as_ref().map(|b| pct(b.max_abs_workload_dev_pct))),
-        pct(after.max_abs_workload_dev_pct),
-        String::new(),
-    );
-    row(
-        &mut s,
-        "reps outside tolerance",
-        or_dash(
-            before
-                .as_ref()
-                .map(|b| format!("{} of {}", b.reps_outside_tolerance, b.reps)),
-        ),
-        format!("{} of {}", after.reps_outside_tolerance, after.reps),
-        String::new(),
-    );
-    // Distance alone: with `[continuity]` on, plan.objective also holds
-    // the move charge, which the status quo never pays.
-    let owner: Vec<usize> = plan.assignments.iter().map(|a| a.rep).collect();
-    let distance = plan.objective - crate::territory::verify::continuity_cost(dataset, &owner);
-    let change = match before_objective {
-        Some(b) if b > 0.0 => format!("  ({} %)", signed((distance - b) / b * 100.0, 1)),
-        _ => String::new(),
-    };
-    row(
-        &mut s,
-        "potential x km",
-        or_dash(before_objective.map(thousands)),
-        thousands(distance),
-        change,
-    );
-    if before.is_some() && before_objective.is_none() {
+    let status_quo = find(super::comparison::STATUS_QUO);
+    let complete = status_quo.filter(|f| f.accounts_assigned == accounts);
+    let changes: Vec<String> = [
+        change(complete, "status quo"),
+        change(find(super::comparison::NEAREST), "nearest rep"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !changes.is_empty() {
+        let _ = writeln!(s, "  plan's potential x km: {}", changes.join(", "));
+    }
+    if let Some(f) = status_quo.filter(|f| f.accounts_assigned < accounts) {
         let _ = writeln!(
             s,
-            "  (before: balance of the {} owned accounts only; distance needs every account owned)",
-            thousands(owned as f64)
+            "  (status quo: the {} accounts with a current owner only)",
+            thousands(f.accounts_assigned as f64)
         );
     }
     s.push('\n');
@@ -347,6 +325,12 @@ pub fn render(input: &SummaryInput) -> String {
             super::format::fixed(move_km, 0),
             thousands(kept as f64),
         );
+    }
+    if super::hierarchy::has_hierarchy(dataset) {
+        let rows = super::hierarchy::roll_up(&super::hierarchy::rep_figures(dataset, plan));
+        if let Some(line) = super::hierarchy::render_regions(&rows, REGIONS_LISTED) {
+            let _ = writeln!(s, "{line}");
+        }
     }
     let outliers: usize = plan.compactness.iter().map(|c| c.outliers).sum();
     let _ = writeln!(

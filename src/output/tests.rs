@@ -301,12 +301,14 @@ fn manifest_differs_only_in_timings() {
 fn summary(with_status_quo: bool, ds: &Dataset) -> String {
     let oc = outcome(with_status_quo);
     let t = timings(0.1);
+    let rows = comparison::compare(ds, &oc.plan);
     render_summary(&SummaryInput {
         dataset: ds,
         outcome: &oc,
         out_dir: Path::new("reports/data"),
         timings: &t,
         warnings: 1,
+        comparison: &rows,
     })
 }
 
@@ -329,18 +331,27 @@ fn summary_shows_before_and_after() {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    // Before: R1 -24.93 % / +28.57 %, R2 -6.29 % / -57.14 %.
+    // Status quo (3 owned accounts): R2 1249.5 of a 1166.67 fair share
+    // (+7.1 %), R1 500.5 of 583.33 (-14.2 %); workload R1 60 of 33.33
+    // (+80 %). Only 002 is away from its owner: 500.5 x 55.6 km.
     assert_eq!(
-        line("max |potential"),
-        "max |potential deviation| 24.93 % 50.00 %"
+        line("status quo"),
+        "status quo 3 14.2 % 80.0 % 2/2 27,827 18.5 0"
+    );
+    // Nearest: 1 goes to R2 (0 km), so only 002 travels again.
+    assert_eq!(
+        line("nearest rep"),
+        "nearest rep 4 24.9 % 28.6 % 2/2 27,827 13.9 0"
     );
     assert_eq!(
-        line("max |workload"),
-        "max |workload deviation| 57.14 % 157.14 %"
+        line("balanced"),
+        "balanced 4 50.0 % 157.1 % 2/2 55,598 41.7 1"
     );
-    assert_eq!(line("reps outside"), "reps outside tolerance 2 of 2 2 of 2");
-    // Not every account has an owner: no distance before.
-    assert_eq!(line("potential x km"), "potential x km - 55,598");
+    assert_eq!(
+        line("plan's potential x km"),
+        "plan's potential x km: +99.8 % vs nearest rep"
+    );
+    assert!(text.contains("(status quo: the 3 accounts with a current owner only)"));
     assert!(text.contains("LP bound 50,000, gap 11.20 % above the bound"));
     assert!(text.contains("moved 1 of 4 accounts, potential 250 of 2,000 (12.5 %)"));
     assert!(text.contains("time 0.70 s (load 0.10 s, solve 0.50 s, write 0.01 s)"));
@@ -354,12 +365,13 @@ fn summary_shows_before_and_after() {
 
 #[test]
 fn summary_without_status_quo_and_with_complete_owners() {
-    let text = summary(false, &dataset());
-    assert!(text.contains("reps outside tolerance"));
-    assert!(text
-        .lines()
-        .any(|l| l.split_whitespace().collect::<Vec<_>>()
-            == ["max", "|potential", "deviation|", "-", "50.00", "%"]));
+    let mut ds = dataset();
+    for a in &mut ds.accounts {
+        a.current_owner = None;
+    }
+    let text = summary(false, &ds);
+    assert!(text.contains("\n  balanced "), "{text}");
+    assert!(!text.contains("status quo"), "{text}");
 
     // Every account owned: the distance before is known.
     let mut ds = dataset();
@@ -377,14 +389,21 @@ fn summary_without_status_quo_and_with_complete_owners() {
         out_dir: Path::new("out"),
         timings: &t,
         warnings: 0,
+        comparison: &comparison::compare(&ds, &oc.plan),
     });
     assert!(!text.contains("input warning"));
-    let line = text
-        .lines()
-        .find(|l| l.trim_start().starts_with("potential x km"))
-        .unwrap();
-    assert!(line.contains("41,726"), "{line}");
-    assert!(line.contains("(+33.2 %)"), "{line}");
+    let line = |label: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .unwrap_or_else(|| panic!("no line {label} in\n{text}"))
+            .to_string()
+    };
+    assert!(line("status quo").contains(" 41,726 "), "{text}");
+    assert_eq!(
+        line("plan's potential x km").trim(),
+        "plan's potential x km: +33.2 % vs status quo, +99.8 % vs nearest rep"
+    );
+    assert!(!text.contains("(status quo: the"), "{text}");
 }
 
 #[test]
@@ -440,5 +459,18 @@ fn write_plan_folder_is_complete_and_reproducible() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, [ASSIGNMENTS_FILE, MANIFEST_FILE, TERRITORIES_FILE]);
+    // No rep has a region or manager: no hierarchy.csv.
+    assert_eq!(
+        names,
+        [
+            ASSIGNMENTS_FILE,
+            COMPARISON_FILE,
+            MANIFEST_FILE,
+            TERRITORIES_FILE
+        ]
+    );
+    assert_eq!(
+        first.comparison.iter().map(|r| r.plan).collect::<Vec<_>>(),
+        ["status_quo", "nearest", "balanced"]
+    );
 }

@@ -7,13 +7,17 @@
 //! place, one atomic rename per file. Both go through the same reader, so
 //! the page can never show something the CSV files do not say.
 //!
-//! Sections of the page and their charts come in a fixed order. Optional
+//! Sections of the page and their charts come in a fixed order (the
+//! comparison of status quo, distance-only and balanced plans after the
+//! summary, the region and manager roll-up after the territories, each
+//! when its CSV file is in the folder). Optional
 //! sections plug in through [`OPTIONAL_SECTIONS`]: one function each,
 //! returning `None` when its input file (e.g. `quotas.csv`,
 //! `scenarios.csv`) is not in the folder.
 
 pub mod balance;
 pub mod basemap;
+pub mod evidence;
 pub mod folder;
 pub mod geojson;
 pub mod html;
@@ -172,6 +176,9 @@ pub fn build(folder: &PlanFolder) -> Result<Vec<(String, Vec<u8>)>, ReportError>
     chart_files(&balance, &balance_r, &mut files);
 
     let mut sections = vec![html::summary_section(folder)];
+    if let Some(section) = evidence::comparison_section(folder)? {
+        sections.push(section);
+    }
     let mut map_html = html::figure(&map_r.svg, "map", "Territory map.");
     for (chart, r) in groups.iter().zip(&group_r) {
         map_html.push_str(&html::figure(
@@ -195,6 +202,9 @@ pub fn build(folder: &PlanFolder) -> Result<Vec<(String, Vec<u8>)>, ReportError>
         ),
     });
     sections.push(html::territories_section(folder));
+    if let Some(section) = evidence::hierarchy_section(folder)? {
+        sections.push(section);
+    }
     sections.push(html::moves_section(folder));
     for builder in OPTIONAL_SECTIONS {
         if let Some(out) = builder(folder)? {
@@ -217,6 +227,15 @@ pub fn build(folder: &PlanFolder) -> Result<Vec<(String, Vec<u8>)>, ReportError>
             crate::output::TERRITORIES_FILE,
             crate::output::MANIFEST_FILE,
         ]
+        .map(str::to_string),
+    );
+    listed.extend(
+        [
+            crate::output::COMPARISON_FILE,
+            crate::output::HIERARCHY_FILE,
+        ]
+        .into_iter()
+        .filter(|f| folder.dir.join(f).is_file())
         .map(str::to_string),
     );
     listed.sort();

@@ -343,3 +343,9 @@ impl Progress {
         }
     }
 }
+
+/// Each account to its nearest eligible rep (locks and rules kept): the distance-only plan.
+pub fn nearest_owners(ds: &Dataset) -> Vec<usize> {
+    let p = Problem::new(ds);
+    (0..p.num_accounts).map(|i| p.nearest_eligible(i)).collect()
+}
