@@ -55,7 +55,12 @@ pub fn explain_text(options: &ExplainOptions) -> Result<String> {
     let plan = read_assignments(out, dataset)?;
 
     let account = explain::find_account(dataset, &options.account)?;
-    let explanation = explain::explain(dataset, &plan.owners, account, plan.reasons[account].clone())?;
+    let explanation = explain::explain(
+        dataset,
+        &plan.owners,
+        account,
+        plan.reasons[account].clone(),
+    )?;
     let mut text = explain::render(dataset, &explanation);
 
     if let Some(to) = &options.to {

@@ -233,7 +233,10 @@ impl Config {
         if self.balance.region_tolerance.is_some() && self.balance.groups != BalanceGroups::Region {
             problems.push(config_problem(
                 "balance.region_tolerance",
-                self.balance.region_tolerance.unwrap_or_default().to_string(),
+                self.balance
+                    .region_tolerance
+                    .unwrap_or_default()
+                    .to_string(),
                 "only applies with groups = \"region\" (regions first, territories within regions)",
             ));
         }

@@ -84,8 +84,9 @@ pub struct RepBalance {
     /// Account-count deviation (checked only with `[balance]
     /// account_tolerance`).
     pub accounts_deviation: f64,
-    /// A `[[limits]]` maximum the rep exceeds, described.
-    pub limit_exceeded: Option<String>,
+    /// What else puts the rep outside, described: a `[[limits]]` maximum
+    /// it exceeds, or its region outside `[balance] region_tolerance`.
+    pub breach: Option<String>,
     /// Every balanced deviation within its tolerance and no limit exceeded.
     pub within_tolerance: bool,
     /// Potential-weighted mean km from accounts to the rep's home.

@@ -193,19 +193,22 @@ pub fn validate_rules(config: &Config) -> Vec<InputProblem> {
             .enumerate()
             .map(|(k, n)| ("named", k, n.name.as_str()))
             .chain(
-                rules.restrict
+                rules
+                    .restrict
                     .iter()
                     .enumerate()
                     .map(|(k, n)| ("restrict", k, n.name.as_str())),
             )
             .chain(
-                rules.prefer
+                rules
+                    .prefer
                     .iter()
                     .enumerate()
                     .map(|(k, n)| ("prefer", k, n.name.as_str())),
             )
             .chain(
-                rules.limits
+                rules
+                    .limits
                     .iter()
                     .enumerate()
                     .map(|(k, n)| ("limits", k, n.name.as_str())),
@@ -243,7 +246,11 @@ pub fn validate_rules(config: &Config) -> Vec<InputProblem> {
                     "expected at least one allowed value",
                 ));
             }
-            check_positive_km(&mut problems, &format!("restrict[{k}].radius_km"), r.radius_km);
+            check_positive_km(
+                &mut problems,
+                &format!("restrict[{k}].radius_km"),
+                r.radius_km,
+            );
         }
         for (k, p) in rules.prefer.iter().enumerate() {
             if p.values.is_empty() {
@@ -303,7 +310,11 @@ pub fn validate_rules(config: &Config) -> Vec<InputProblem> {
 fn check_positive_km(problems: &mut Vec<InputProblem>, key: &str, km: Option<f64>) {
     if let Some(km) = km {
         if !(km.is_finite() && km > 0.0) {
-            problems.push(rule_problem(key, km.to_string(), "expected a distance in km > 0"));
+            problems.push(rule_problem(
+                key,
+                km.to_string(),
+                "expected a distance in km > 0",
+            ));
         }
     }
 }
@@ -338,7 +349,13 @@ pub fn resolve_rules(ds: &Dataset) -> std::result::Result<RuleSet, Vec<InputProb
         };
         let reps = select_reps(ds, &sel, &format!("restrict[{k}]"), &mut problems);
         let allowed = r.column.as_deref().and_then(|c| {
-            column_matches(ds, c, &r.values, &format!("restrict[{k}].column"), &mut problems)
+            column_matches(
+                ds,
+                c,
+                &r.values,
+                &format!("restrict[{k}].column"),
+                &mut problems,
+            )
         });
         set.restrictions.push(ResolvedRestriction {
             name: r.name.clone(),
@@ -511,7 +528,11 @@ fn column_matches(
             _ => extra.and_then(|k| a.extra.get(k).cloned()),
         }
     };
-    if extra.is_none() && !matches!(column, "segment" | "industry" | "account_id" | "current_owner")
+    if extra.is_none()
+        && !matches!(
+            column,
+            "segment" | "industry" | "account_id" | "current_owner"
+        )
     {
         let mut known = vec!["segment", "industry", "account_id", "current_owner"];
         known.extend(ds.account_extra_columns.iter().map(String::as_str));
@@ -584,7 +605,10 @@ fn pinned_conflicts(ds: &Dataset, set: &RuleSet) -> Vec<InputProblem> {
                 line: None,
                 column: Some(format!("rule:{list}")),
                 value: Some(a.id.clone()),
-                message: format!("conflicting rules: named list '{list}' pins it to {}, but it {why}", rep.id),
+                message: format!(
+                    "conflicting rules: named list '{list}' pins it to {}, but it {why}",
+                    rep.id
+                ),
             });
         }
     }
@@ -620,7 +644,11 @@ fn orphan_accounts(ds: &Dataset, set: &RuleSet) -> Vec<InputProblem> {
             for (r, rule) in excluded {
                 by_rule.entry(rule).or_default().push(&ds.reps[r].id);
             }
-            let first = by_rule.keys().next().map(|s| s.to_string()).unwrap_or_default();
+            let first = by_rule
+                .keys()
+                .next()
+                .map(|s| s.to_string())
+                .unwrap_or_default();
             let detail: Vec<String> = by_rule
                 .into_iter()
                 .map(|(rule, reps)| format!("rule '{rule}' excludes {}", short_list(&reps)))

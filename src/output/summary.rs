@@ -91,7 +91,7 @@ fn worst_use(b: &RepBalance, tol: &BalanceConfig) -> f64 {
     let accounts = tol
         .account_tolerance
         .map_or(0.0, |t| tolerance_use(b.accounts_deviation, t));
-    let limit = if b.limit_exceeded.is_some() {
+    let limit = if b.breach.is_some() {
         f64::INFINITY
     } else {
         0.0
@@ -152,8 +152,8 @@ pub fn outside_tolerance_report(dataset: &Dataset, plan: &Plan) -> String {
         if let Some(t) = tol.account_tolerance {
             parts.push(part("accounts", b.accounts_deviation, t));
         }
-        if let Some(limit) = &b.limit_exceeded {
-            parts.push(format!("over its limit: {limit}"));
+        if let Some(limit) = &b.breach {
+            parts.push(limit.clone());
         }
         let _ = writeln!(
             s,
@@ -223,13 +223,22 @@ pub fn render(input: &SummaryInput) -> String {
         .account_tolerance
         .map(|t| format!(" and {} accounts", tol_pct(t)))
         .unwrap_or_default();
-    let rule_limits = if dataset.rules.limits.iter().any(|l| *l != Default::default()) {
+    let rule_limits = if dataset
+        .rules
+        .limits
+        .iter()
+        .any(|l| *l != Default::default())
+    {
         " and its [[limits]]"
     } else {
         ""
     };
+    let regions = tol
+        .region_tolerance
+        .map(|t| format!(", each region within {} of its segment peers", tol_pct(t)))
+        .unwrap_or_default();
     let limits = format!(
-        "{} potential{} {} workload{count_tol} of the group's fair share{rule_limits}",
+        "{} potential{} {} workload{count_tol} of the group's fair share{rule_limits}{regions}",
         tol_pct(tol.potential_tolerance),
         if count_tol.is_empty() { " and" } else { "," },
         tol_pct(tol.workload_tolerance)

@@ -2,8 +2,9 @@
 //!
 //! Columns: `rep_id, name, group, capacity, accounts, potential, workload,
 //! potential_target, workload_target, potential_dev_pct, workload_dev_pct,
-//! accounts_target, accounts_dev_pct, within_tolerance, limit_exceeded
-//! (the `[[limits]]` maximum a rep exceeds, empty when none), mean_distance_km, max_distance_km, hull_area_km2,
+//! accounts_target, accounts_dev_pct, within_tolerance, breach
+//! (a `[[limits]]` maximum the rep exceeds or its region's balance
+//! breach, empty when none), mean_distance_km, max_distance_km, hull_area_km2,
 //! outliers, region, lat, lon`, then the input's extra rep columns carried
 //! through untouched. `outliers` counts accounts whose rep is more than
 //! `[compactness] outlier_margin_km` farther than another eligible rep;
@@ -36,7 +37,7 @@ pub const TERRITORY_COLUMNS: [&str; 22] = [
     "accounts_target",
     "accounts_dev_pct",
     "within_tolerance",
-    "limit_exceeded",
+    "breach",
     "mean_distance_km",
     "max_distance_km",
     "hull_area_km2",
@@ -77,7 +78,7 @@ pub fn write_territories<W: Write>(out: W, dataset: &Dataset, plan: &Plan) -> st
             fixed(b.accounts_target, 2),
             signed_pct(b.accounts_deviation, 2),
             boolean(b.within_tolerance).to_string(),
-            b.limit_exceeded.clone().unwrap_or_default(),
+            b.breach.clone().unwrap_or_default(),
             fixed(b.mean_distance_km, 3),
             fixed(b.max_distance_km, 3),
             fixed(plan.compactness[b.rep].hull_area_km2, 1),

@@ -192,7 +192,12 @@ fn rules_on(ds: &Dataset, r: usize) -> Vec<String> {
         .filter(|x| x.reps.binary_search(&r).is_ok())
         .map(|x| format!("'{}'", x.name))
         .collect();
-    if let Some(l) = ds.rules.limits.get(r).and_then(|l| l.max_distance_km.as_ref()) {
+    if let Some(l) = ds
+        .rules
+        .limits
+        .get(r)
+        .and_then(|l| l.max_distance_km.as_ref())
+    {
         out.push(format!("'{}'", l.rule));
     }
     out

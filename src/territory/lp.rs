@@ -47,6 +47,9 @@ pub struct SlackUse {
     pub above: bool,
     /// True for a `[[limits]]` maximum rather than the balance band.
     pub limit: bool,
+    /// For a region row (`[balance] region_tolerance`): the balance group
+    /// whose per-FTE mean is outside its tier's band; `rep` is its first rep.
+    pub region_group: Option<usize>,
     /// Scaled amount outside the band.
     pub amount: f64,
 }
@@ -175,14 +178,14 @@ pub fn solve_restricted(
     // Balance rows with slacks: L_r - (1 -/+ tol) cap_r T_g (>= / <=) 0;
     // limit rows: L_r - s <= limit.
     let slack_cost = phase.slack_cost();
-    let mut slack_vars: Vec<(usize, usize, Metric, bool, bool)> = Vec::new();
+    let mut slack_vars: Vec<(usize, usize, Metric, bool, bool, Option<usize>)> = Vec::new();
     for r in 0..p.num_reps {
         let Some(g) = p.rep_group[r] else { continue };
         for &k in &balanced {
             let (load, t, tol) = (load_var[r][k], mean[g][k], p.tol[k]);
             for above in [false, true] {
                 let s = m.add_var(0.0, f64::INFINITY, slack_cost);
-                slack_vars.push((s, r, Metric::from_index(k), above, false));
+                slack_vars.push((s, r, Metric::from_index(k), above, false, None));
                 let factor = if above { 1.0 + tol } else { 1.0 - tol };
                 let mut terms = vec![(load, 1.0), (t, -factor * p.cap[r])];
                 if above {
@@ -197,12 +200,49 @@ pub fn solve_restricted(
         for &k in &p.metrics {
             if p.limit[r][k].is_finite() {
                 let s = m.add_var(0.0, f64::INFINITY, slack_cost);
-                slack_vars.push((s, r, Metric::from_index(k), true, true));
+                slack_vars.push((s, r, Metric::from_index(k), true, true, None));
                 m.add_row(
                     vec![(load_var[r][k], 1.0), (s, -1.0)],
                     Sense::Le,
                     p.limit[r][k],
                 );
+            }
+        }
+    }
+
+    // Regions first: each group's mean within the region tolerance of its
+    // tier's mean, C_t M_t = sum of C_g T_g, and
+    // C_g T_g - (1 -/+ tol) C_g M_t (>= / <=) 0 with slacks in load units.
+    for tier in &p.tiers {
+        for &k in &balanced {
+            let mt = m.add_var(0.0, f64::INFINITY, 0.0);
+            let mut terms = vec![(mt, tier.capacity)];
+            terms.extend(
+                tier.groups
+                    .iter()
+                    .map(|&g| (mean[g][k], -p.groups[g].capacity)),
+            );
+            m.add_row(terms, Sense::Eq, 0.0);
+            for &g in &tier.groups {
+                let cg = p.groups[g].capacity;
+                for above in [false, true] {
+                    let s = m.add_var(0.0, f64::INFINITY, slack_cost);
+                    let first = p.groups[g].reps[0];
+                    slack_vars.push((s, first, Metric::from_index(k), above, false, Some(g)));
+                    let factor = if above {
+                        1.0 + p.region_tol
+                    } else {
+                        1.0 - p.region_tol
+                    };
+                    let mut terms = vec![(mean[g][k], cg), (mt, -factor * cg)];
+                    if above {
+                        terms.push((s, -1.0));
+                        m.add_row(terms, Sense::Le, 0.0);
+                    } else {
+                        terms.push((s, 1.0));
+                        m.add_row(terms, Sense::Ge, 0.0);
+                    }
+                }
             }
         }
     }
@@ -249,7 +289,7 @@ pub fn solve_restricted(
 
     let mut slack = 0.0;
     let mut slack_uses = Vec::new();
-    for &(s, rep, metric, above, limit) in &slack_vars {
+    for &(s, rep, metric, above, limit, region_group) in &slack_vars {
         let amount = sol.values[s];
         if amount > 1e-7 {
             slack += amount;
@@ -258,6 +298,7 @@ pub fn solve_restricted(
                 metric,
                 above,
                 limit,
+                region_group,
                 amount,
             });
         }

@@ -28,6 +28,17 @@ pub struct Group {
     pub capacity: f64,
 }
 
+/// Balance groups of one segment coverage across regions (`[balance]
+/// groups = "region"` with `region_tolerance`): each group's per-FTE mean
+/// must lie within the region tolerance of the tier's.
+#[derive(Debug, Clone)]
+pub struct Tier {
+    /// Group indices, ascending.
+    pub groups: Vec<usize>,
+    /// Total FTE of the tier.
+    pub capacity: f64,
+}
+
 /// Which reps may own an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Eligibility {
@@ -61,6 +72,12 @@ pub struct Problem {
     /// FTE per rep; 0 for reps that take no accounts.
     pub cap: Vec<f64>,
     pub groups: Vec<Group>,
+    /// Region tiers (empty unless `[balance] region_tolerance` is set).
+    pub tiers: Vec<Tier>,
+    /// Tier index per group.
+    pub group_tier: Vec<Option<usize>>,
+    /// `[balance] region_tolerance`; infinite when off.
+    pub region_tol: f64,
     /// Group index per rep, `None` for reps with zero capacity.
     pub rep_group: Vec<Option<usize>>,
     pub eligibility: Vec<Eligibility>,
@@ -107,6 +124,12 @@ impl Problem {
         let count_unit = positive_or_one(ds.accounts.len() as f64 / total_cap);
 
         let (groups, rep_group) = balance_groups(ds, &cap);
+        let region_tol = ds.config.balance.region_tolerance.unwrap_or(f64::INFINITY);
+        let (tiers, group_tier) = if region_tol.is_finite() {
+            region_tiers(ds, &groups)
+        } else {
+            (Vec::new(), vec![None; groups.len()])
+        };
         let (eligibility, segment_reps) = eligibility(ds, &cap);
         let limit = rep_limits(ds, work_unit, count_unit);
         let tol = [
@@ -145,6 +168,9 @@ impl Problem {
                 .collect(),
             cap,
             groups,
+            tiers,
+            group_tier,
+            region_tol,
             rep_group,
             eligibility,
             segment_reps,
@@ -293,12 +319,39 @@ fn balance_groups(ds: &Dataset, cap: &[f64]) -> (Vec<Group>, Vec<Option<usize>>)
     (groups, rep_group)
 }
 
+/// Tiers of groups with the same segment coverage (one per coverage).
+fn region_tiers(ds: &Dataset, groups: &[Group]) -> (Vec<Tier>, Vec<Option<usize>>) {
+    let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (g, group) in groups.iter().enumerate() {
+        by_key
+            .entry(ds.reps[group.reps[0]].coverage_key())
+            .or_default()
+            .push(g);
+    }
+    let mut group_tier = vec![None; groups.len()];
+    let tiers = by_key
+        .into_values()
+        .enumerate()
+        .map(|(t, members)| {
+            for &g in &members {
+                group_tier[g] = Some(t);
+            }
+            let capacity = members.iter().map(|&g| groups[g].capacity).sum();
+            Tier {
+                groups: members,
+                capacity,
+            }
+        })
+        .collect();
+    (tiers, group_tier)
+}
+
 /// Eligible reps of every account: by segment, narrowed by the rules, or
 /// the lock (a named list pins like a lock).
 fn eligibility(ds: &Dataset, cap: &[f64]) -> (Vec<Eligibility>, Vec<Vec<usize>>) {
     let rules = &ds.rules;
-    let narrowing = !rules.restrictions.is_empty()
-        || rules.limits.iter().any(|l| l.max_distance_km.is_some());
+    let narrowing =
+        !rules.restrictions.is_empty() || rules.limits.iter().any(|l| l.max_distance_km.is_some());
     if narrowing {
         return eligibility_by_rules(ds, cap);
     }

@@ -48,6 +48,8 @@ pub struct LocalSearch<'a> {
     pub owner: Vec<usize>,
     load: Vec<Load>,
     group_load: Vec<Load>,
+    /// Loads per region tier (`[balance] region_tolerance`).
+    tier_load: Vec<Load>,
     members: Vec<Vec<usize>>,
     position: Vec<usize>,
     /// Accounts (not fixed) that list each rep as a candidate.
@@ -80,6 +82,7 @@ impl<'a> LocalSearch<'a> {
             cand_cost,
             load: vec![[0.0; NUM_METRICS]; p.num_reps],
             group_load: vec![[0.0; NUM_METRICS]; p.groups.len()],
+            tier_load: vec![[0.0; NUM_METRICS]; p.tiers.len()],
             members: vec![Vec::new(); p.num_reps],
             position: vec![0; p.num_accounts],
             incoming: vec![Vec::new(); p.num_reps],
@@ -102,10 +105,7 @@ impl<'a> LocalSearch<'a> {
 
     fn add(&mut self, i: usize, r: usize) {
         let l = self.p.loads(i);
-        self.load[r] = add_load(&self.load[r], &l);
-        if let Some(g) = self.p.rep_group[r] {
-            self.group_load[g] = add_load(&self.group_load[g], &l);
-        }
+        self.shift_loads(r, &l);
         self.position[i] = self.members[r].len();
         self.members[r].push(i);
         self.owner[i] = r;
@@ -122,10 +122,7 @@ impl<'a> LocalSearch<'a> {
     fn remove(&mut self, i: usize) {
         let r = self.owner[i];
         let l = neg_load(&self.p.loads(i));
-        self.load[r] = add_load(&self.load[r], &l);
-        if let Some(g) = self.p.rep_group[r] {
-            self.group_load[g] = add_load(&self.group_load[g], &l);
-        }
+        self.shift_loads(r, &l);
         let pos = self.position[i];
         self.members[r].swap_remove(pos);
         if let Some(&moved) = self.members[r].get(pos) {
@@ -145,6 +142,36 @@ impl<'a> LocalSearch<'a> {
         }
     }
 
+    /// Add `l` to rep `r`'s load and to its group's and tier's totals.
+    fn shift_loads(&mut self, r: usize, l: &Load) {
+        self.load[r] = add_load(&self.load[r], l);
+        if let Some(g) = self.p.rep_group[r] {
+            self.group_load[g] = add_load(&self.group_load[g], l);
+            if let Some(t) = self.p.group_tier[g] {
+                self.tier_load[t] = add_load(&self.tier_load[t], l);
+            }
+        }
+    }
+
+    /// Tier totals of group `g` (zeros when regions are not balanced).
+    fn tier_of(&self, g: usize) -> Load {
+        self.p.group_tier[g].map_or([0.0; NUM_METRICS], |t| self.tier_load[t])
+    }
+
+    /// Load of group `g` outside its region band around the tier's mean.
+    fn region_violation(&self, g: usize, gload: &Load, tload: &Load) -> f64 {
+        let Some(t) = self.p.group_tier[g] else {
+            return 0.0;
+        };
+        let share = self.p.groups[g].capacity / self.p.tiers[t].capacity;
+        self.p
+            .metrics
+            .iter()
+            .filter(|&&m| self.p.tol[m].is_finite())
+            .map(|&m| outside_band(gload[m], share * tload[m], self.p.region_tol))
+            .sum()
+    }
+
     /// Accounts owned by `s` that list `r` as a candidate.
     fn border_accounts(&self, s: usize, r: usize) -> &[usize] {
         self.border.get(&(s, r)).map_or(&[], Vec::as_slice)
@@ -155,14 +182,15 @@ impl<'a> LocalSearch<'a> {
         self.add(i, to);
     }
 
-    /// Violation of rep `r` for given loads and group totals (scaled
-    /// units): load outside the balance bands plus load over its limits.
-    fn rep_violation(&self, r: usize, load: &Load, gload: &Load) -> f64 {
+    /// Violation of rep `r` for given loads and group and tier totals
+    /// (scaled units): load outside the balance bands, load over its
+    /// limits, and its capacity share of its group's region violation.
+    fn rep_violation(&self, r: usize, load: &Load, gload: &Load, tload: &Load) -> f64 {
         let Some(g) = self.p.rep_group[r] else {
             return 0.0;
         };
         let share = self.p.cap[r] / self.p.groups[g].capacity;
-        let mut v = 0.0;
+        let mut v = share * self.region_violation(g, gload, tload);
         for &m in &self.p.metrics {
             if self.p.tol[m].is_finite() {
                 v += outside_band(load[m], share * gload[m], self.p.tol[m]);
@@ -174,7 +202,7 @@ impl<'a> LocalSearch<'a> {
 
     fn current_violation(&self, r: usize) -> f64 {
         match self.p.rep_group[r] {
-            Some(g) => self.rep_violation(r, &self.load[r], &self.group_load[g]),
+            Some(g) => self.rep_violation(r, &self.load[r], &self.group_load[g], &self.tier_of(g)),
             None => 0.0,
         }
     }
@@ -214,8 +242,8 @@ impl<'a> LocalSearch<'a> {
                 lb = add_load(&lb, d);
             }
         }
-        let gl = &self.group_load[g];
-        let after = self.rep_violation(a, &la, gl) + self.rep_violation(b, &lb, gl);
+        let (gl, tl) = (&self.group_load[g], &self.tier_of(g));
+        let after = self.rep_violation(a, &la, gl, tl) + self.rep_violation(b, &lb, gl, tl);
         Some(after - self.current_violation(a) - self.current_violation(b))
     }
 
@@ -238,10 +266,38 @@ impl<'a> LocalSearch<'a> {
                 .filter(|d| d.0 == r)
                 .fold([0.0; NUM_METRICS], |acc, d| add_load(&acc, &d.1))
         };
+        let tier_shift = |t: usize| -> Load {
+            delta
+                .iter()
+                .filter(|d| self.p.rep_group[d.0].and_then(|g| self.p.group_tier[g]) == Some(t))
+                .fold([0.0; NUM_METRICS], |acc, d| add_load(&acc, &d.1))
+        };
+        // A tier whose total moves shifts the region band of every group in
+        // it: those groups are affected too.
+        let mut groups = groups;
+        let mut tiers: Vec<usize> = groups
+            .iter()
+            .filter_map(|&g| self.p.group_tier[g])
+            .collect();
+        tiers.sort_unstable();
+        tiers.dedup();
+        let moving_tiers: Vec<(usize, Load)> = tiers
+            .into_iter()
+            .map(|t| (t, tier_shift(t)))
+            .filter(|(_, sh)| sh.iter().any(|x| x.abs() > 0.0))
+            .collect();
+        for (t, _) in &moving_tiers {
+            groups.extend(&self.p.tiers[*t].groups);
+        }
+        groups.sort_unstable();
+        groups.dedup();
         let mut change = 0.0;
         for g in groups {
             let gshift = group_shift(g);
-            let group_total_moves = gshift.iter().any(|x| x.abs() > 0.0);
+            let tshift = self.p.group_tier[g]
+                .and_then(|t| moving_tiers.iter().find(|x| x.0 == t))
+                .map_or([0.0; NUM_METRICS], |x| x.1);
+            let group_total_moves = gshift.iter().chain(&tshift).any(|x| x.abs() > 0.0);
             let affected: Vec<usize> = if group_total_moves {
                 self.p.groups[g].reps.clone()
             } else {
@@ -255,10 +311,11 @@ impl<'a> LocalSearch<'a> {
                 r
             };
             let gload = add_load(&self.group_load[g], &gshift);
+            let tload = add_load(&self.tier_of(g), &tshift);
             for r in affected {
                 let before = self.current_violation(r);
                 let after =
-                    self.rep_violation(r, &add_load(&self.load[r], &rep_shift(r)), &gload);
+                    self.rep_violation(r, &add_load(&self.load[r], &rep_shift(r)), &gload, &tload);
                 change += after - before;
             }
         }
@@ -274,12 +331,7 @@ impl<'a> LocalSearch<'a> {
     fn swap_delta(&self, i: usize, j: usize) -> [(usize, Load); 4] {
         let (ri, rj) = (self.owner[i], self.owner[j]);
         let (li, lj) = (self.p.loads(i), self.p.loads(j));
-        [
-            (ri, neg_load(&li)),
-            (rj, li),
-            (rj, neg_load(&lj)),
-            (ri, lj),
-        ]
+        [(ri, neg_load(&li)), (rj, li), (rj, neg_load(&lj)), (ri, lj)]
     }
 
     /// Cost of pair (i, r) net of the LP balance prices.
@@ -428,6 +480,14 @@ impl<'a> LocalSearch<'a> {
                 under |= load < lo;
             }
             over |= over_limit(load, self.p.limit[r][m]) > 0.0;
+            if let Some(t) = self.p.group_tier[g] {
+                if self.p.tol[m].is_finite() {
+                    let tier_share = self.p.groups[g].capacity / self.p.tiers[t].capacity;
+                    let (lo, hi) = band(tier_share * self.tier_load[t][m], self.p.region_tol);
+                    over |= self.group_load[g][m] > hi;
+                    under |= self.group_load[g][m] < lo;
+                }
+            }
         }
         (over, under)
     }

@@ -53,14 +53,20 @@ pub fn rep_balances(ds: &Dataset, owner: &[Option<usize>]) -> Vec<RepBalance> {
     }
     // Groups: reps with capacity and the same balance key.
     let balance = &ds.config.balance;
+    // Tiers (region_tolerance): reps with the same coverage, all regions.
     let mut groups: BTreeMap<String, (f64, f64, f64, f64)> = BTreeMap::new();
+    let mut tiers: BTreeMap<String, (f64, f64, f64, f64)> = BTreeMap::new();
     for (r, rep) in ds.reps.iter().enumerate() {
         if rep.capacity > 0.0 {
-            let e = groups.entry(balance.group_key(rep)).or_default();
-            e.0 += rep.capacity;
-            e.1 += pot[r];
-            e.2 += work[r];
-            e.3 += count[r] as f64;
+            for e in [
+                groups.entry(balance.group_key(rep)).or_default(),
+                tiers.entry(rep.coverage_key()).or_default(),
+            ] {
+                e.0 += rep.capacity;
+                e.1 += pot[r];
+                e.2 += work[r];
+                e.3 += count[r] as f64;
+            }
         }
     }
     let tol_p = balance.potential_tolerance;
@@ -82,14 +88,15 @@ pub fn rep_balances(ds: &Dataset, owner: &[Option<usize>]) -> Vec<RepBalance> {
             let potential_deviation = deviation(pot[r], potential_target);
             let workload_deviation = deviation(work[r], workload_target);
             let accounts_deviation = deviation(count[r] as f64, accounts_target);
-            let limit_exceeded = exceeded_limit(ds, r, count[r], work[r]);
+            let breach = exceeded_limit(ds, r, count[r], work[r])
+                .or_else(|| region_breach(ds, rep, &groups, &tiers));
             let within_tolerance = if rep.capacity > 0.0 {
                 within(potential_deviation, tol_p)
                     && within(workload_deviation, tol_w)
                     && balance
                         .account_tolerance
                         .is_none_or(|t| within(accounts_deviation, t))
-                    && limit_exceeded.is_none()
+                    && breach.is_none()
             } else {
                 count[r] == 0
             };
@@ -105,7 +112,7 @@ pub fn rep_balances(ds: &Dataset, owner: &[Option<usize>]) -> Vec<RepBalance> {
                 potential_deviation,
                 workload_deviation,
                 accounts_deviation,
-                limit_exceeded,
+                breach,
                 within_tolerance,
                 mean_distance_km: if pot[r] > 0.0 {
                     dist_weighted[r] / pot[r]
@@ -116,6 +123,40 @@ pub fn rep_balances(ds: &Dataset, owner: &[Option<usize>]) -> Vec<RepBalance> {
             }
         })
         .collect()
+}
+
+/// With `[balance] region_tolerance`: how the rep's region group sits
+/// outside the band around the per-FTE mean of all reps of its coverage.
+fn region_breach(
+    ds: &Dataset,
+    rep: &crate::model::Rep,
+    groups: &BTreeMap<String, (f64, f64, f64, f64)>,
+    tiers: &BTreeMap<String, (f64, f64, f64, f64)>,
+) -> Option<String> {
+    let tol = ds.config.balance.region_tolerance?;
+    if rep.capacity <= 0.0 {
+        return None;
+    }
+    let balance = &ds.config.balance;
+    let cover = rep.coverage_key();
+    let tier = *tiers.get(&cover)?;
+    let own = groups.get(&balance.group_key(rep))?;
+    let mut metrics = vec![("potential", own.1, tier.1), ("workload", own.2, tier.2)];
+    if balance.account_tolerance.is_some() {
+        metrics.push(("accounts", own.3, tier.3));
+    }
+    for (name, load, total) in metrics {
+        let dev = deviation(load, own.0 / tier.0 * total);
+        if dev.abs() > tol * (1.0 + CHECK_EPS) + CHECK_EPS {
+            return Some(format!(
+                "region {} {name} per FTE {:+.2} % vs all {cover} reps (region_tolerance ±{} %)",
+                rep.region.as_deref().unwrap_or(""),
+                dev * 100.0,
+                tol * 100.0
+            ));
+        }
+    }
+    None
 }
 
 /// The `[[limits]]` maximum rep `r` exceeds, described, if any.

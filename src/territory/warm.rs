@@ -106,8 +106,18 @@ pub fn estimate_prices(p: &Problem, pool: &[Vec<usize>]) -> Prices {
             if p.rep_group[r].is_none() {
                 continue;
             }
-            let da = direction(pot[r], tp[r], p.tol[super::problem::POTENTIAL], prices.alpha[r]);
-            let db = direction(work[r], tw[r], p.tol[super::problem::WORKLOAD], prices.beta[r]);
+            let da = direction(
+                pot[r],
+                tp[r],
+                p.tol[super::problem::POTENTIAL],
+                prices.alpha[r],
+            );
+            let db = direction(
+                work[r],
+                tw[r],
+                p.tol[super::problem::WORKLOAD],
+                prices.beta[r],
+            );
             adjust(&mut prices.alpha[r], &mut step_a[r], &mut last_a[r], da);
             adjust(&mut prices.beta[r], &mut step_b[r], &mut last_b[r], db);
         }
