@@ -233,7 +233,7 @@ fn bad_config_values_name_key_line_and_value() {
 fn unknown_config_key_lists_the_known_keys() {
     assert_rejected(
         "bad_config_key",
-        &["plan.toml:2: column 'balance.potential_tolerence': value '0.05': unknown key (unknown field `potential_tolerence`, expected `potential_tolerance` or `workload_tolerance`)"],
+        &["plan.toml:2: column 'balance.potential_tolerence': value '0.05': unknown key (unknown field `potential_tolerence`, expected one of `potential_tolerance`, `workload_tolerance`, `account_tolerance`, `groups`, `region_tolerance`)"],
     );
 }
 

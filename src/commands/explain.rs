@@ -169,12 +169,12 @@ fn input_files(out: &Path, manifest: &Value, data: Option<&Path>) -> Result<Inpu
 
     let (dir, config) = match data {
         Some(dir) => {
+            // The config the plan was made with (it may be a --config file
+            // outside DIR) when it is still there, else DIR's own.
             let own = dir.join(CONFIG_FILE);
-            let config = if own.is_file() {
-                Some(own)
-            } else {
-                config_recorded.filter(|p| p.is_file())
-            };
+            let config = config_recorded
+                .filter(|p| p.is_file())
+                .or_else(|| own.is_file().then_some(own));
             (dir.to_path_buf(), config)
         }
         None => {
@@ -235,8 +235,15 @@ fn check_config(out: &Path, manifest: &Value, dataset: &Dataset) -> Result<()> {
     };
     let current = serde_json::to_value(&dataset.config)
         .map_err(|e| Error::Usage(format!("cannot compare the plan config: {e}")))?;
-    for key in ["balance", "workload"] {
-        if recorded.get(key) != current.get(key) {
+    for key in [
+        "balance", "workload", "named", "restrict", "prefer", "limits",
+    ] {
+        // Manifests from before rules existed have no rule keys: no rules.
+        let empty = Value::Array(Vec::new());
+        let was = recorded
+            .get(key)
+            .or_else(|| (key != "balance" && key != "workload").then_some(&empty));
+        if was != current.get(key) {
             return Err(Error::Usage(format!(
                 "the plan config's [{key}] settings differ from those the plan in {} was made \
                  with (see the config in its {MANIFEST_FILE}): {REMEDY}",

@@ -184,15 +184,17 @@ fn km(ds: &Dataset, i: usize, r: usize) -> f64 {
     haversine_km(a.lat, a.lon, rep.lat, rep.lon)
 }
 
-/// Reps with capacity covering account `i`'s segment, nearest first (ties
-/// to the lower index), with their km.
+/// Reps with capacity covering account `i`'s segment that no rule
+/// forbids, nearest first (ties to the lower index), with their km.
 fn eligible_by_km(ds: &Dataset, i: usize) -> Vec<(usize, f64)> {
     let segment = ds.accounts[i].segment.as_deref();
     let mut reps: Vec<(usize, f64)> = ds
         .reps
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.capacity > 0.0 && r.covers(segment))
+        .filter(|(k, r)| {
+            r.capacity > 0.0 && r.covers(segment) && ds.rules.excluding_rule(ds, i, *k).is_none()
+        })
         .map(|(r, _)| (r, km(ds, i, r)))
         .collect();
     reps.sort_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)));
@@ -224,7 +226,9 @@ pub fn explain(
     }
     let mut groups: BTreeMap<String, usize> = BTreeMap::new();
     for &(r, _) in &eligible {
-        *groups.entry(ds.reps[r].coverage_key()).or_default() += 1;
+        *groups
+            .entry(ds.config.balance.group_key(&ds.reps[r]))
+            .or_default() += 1;
     }
     let (nearest, nearest_km) = eligible[0];
     let owner_km = km(ds, account, owner);
@@ -449,9 +453,20 @@ pub fn resolve_with(
             covering.join(", ")
         )));
     }
+    if let Some(rule) = ds.rules.excluding_rule(ds, account, rep) {
+        return Err(Error::Usage(format!(
+            "rule '{rule}' forbids rep {} for account {}: change the rule in the plan config to \
+             allow it",
+            r.id, a.id
+        )));
+    }
     let mut locked = ds.clone();
     locked.accounts[account].current_owner = Some(r.id.clone());
     locked.accounts[account].locked = true;
+    // The lock replaces any named-list pin of this account.
+    if let Some(pin) = locked.rules.named.get_mut(account) {
+        *pin = None;
+    }
     let outcome = territory::plan_territories(
         &locked,
         &territory::PlanOptions {

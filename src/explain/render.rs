@@ -226,8 +226,8 @@ fn balance_why(s: &mut String, ds: &Dataset, x: &Explanation, m: &MoveEffect) {
             s,
             "    the move crosses balance groups ({} -> {}): both groups' targets move,\n    \
              so every rep of both groups is counted",
-            ds.reps[x.owner].coverage_key(),
-            ds.reps[x.nearest].coverage_key()
+            ds.config.balance.group_key(&ds.reps[x.owner]),
+            ds.config.balance.group_key(&ds.reps[x.nearest])
         );
     }
     let saving = a.potential * (x.owner_km - x.nearest_km);
@@ -279,7 +279,13 @@ fn alternatives_table(s: &mut String, ds: &Dataset, x: &Explanation) {
     let group_w = x
         .alternatives
         .iter()
-        .map(|alt| ds.reps[alt.rep].coverage_key().chars().count())
+        .map(|alt| {
+            ds.config
+                .balance
+                .group_key(&ds.reps[alt.rep])
+                .chars()
+                .count()
+        })
         .max()
         .unwrap_or(5)
         .max(5);
@@ -308,7 +314,7 @@ fn alternatives_table(s: &mut String, ds: &Dataset, x: &Explanation) {
         let row = format!(
             "  {:<rep_w$}  {:<group_w$}  {:>10}  {:>20}  {:<13}  {}",
             label(alt),
-            ds.reps[alt.rep].coverage_key(),
+            ds.config.balance.group_key(&ds.reps[alt.rep]),
             fixed(alt.km, 1),
             thousands(alt.extra_cost),
             ok,

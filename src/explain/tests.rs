@@ -51,6 +51,7 @@ fn four() -> Dataset {
         config: Config::default(),
         account_extra_columns: Vec::new(),
         rep_extra_columns: Vec::new(),
+        rules: Default::default(),
     }
 }
 

@@ -390,6 +390,7 @@ fn sample_dataset() -> Dataset {
         config: Config::default(),
         account_extra_columns: vec!["note".to_string(), "tag".to_string()],
         rep_extra_columns: vec!["team".to_string()],
+        rules: Default::default(),
     }
 }
 

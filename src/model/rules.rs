@@ -584,7 +584,7 @@ fn pinned_conflicts(ds: &Dataset, set: &RuleSet) -> Vec<InputProblem> {
         let rep = &ds.reps[*r];
         let why = if a.locked && a.current_owner.as_deref() != Some(rep.id.as_str()) {
             Some(format!(
-                "is locked to {} in accounts.csv",
+                "accounts.csv locks it to {}",
                 a.current_owner.as_deref().unwrap_or("?")
             ))
         } else if rep.capacity <= 0.0 {
@@ -606,7 +606,7 @@ fn pinned_conflicts(ds: &Dataset, set: &RuleSet) -> Vec<InputProblem> {
                 column: Some(format!("rule:{list}")),
                 value: Some(a.id.clone()),
                 message: format!(
-                    "conflicting rules: named list '{list}' pins it to {}, but it {why}",
+                    "conflicting rules: named list '{list}' pins it to {}, but {why}",
                     rep.id
                 ),
             });

@@ -250,6 +250,7 @@ mod tests {
             config: Config::default(),
             account_extra_columns: vec![],
             rep_extra_columns: vec![],
+            rules: Default::default(),
         }
     }
 

@@ -66,6 +66,9 @@ fn balance(
         workload_target,
         potential_deviation: (potential - potential_target) / potential_target,
         workload_deviation: (workload - workload_target) / workload_target,
+        accounts_target: 0.0,
+        accounts_deviation: 0.0,
+        breach: None,
         within_tolerance,
         mean_distance_km: mean,
         max_distance_km: max,
@@ -103,6 +106,7 @@ fn dataset() -> Dataset {
         config: Config::default(),
         account_extra_columns: vec!["territory".into()],
         rep_extra_columns: vec!["group".into()],
+        rules: Default::default(),
     }
 }
 
@@ -214,9 +218,9 @@ account_id,rep_id,distance_km,previous_owner,moved,reason,extra_km,account_name,
 fn territories_csv_is_sorted_signed_and_renames_clashing_extras() {
     let text = String::from_utf8(territories_csv(&dataset(), &outcome(true))).unwrap();
     let expected = "\
-rep_id,name,group,capacity,accounts,potential,workload,potential_target,workload_target,potential_dev_pct,workload_dev_pct,within_tolerance,mean_distance_km,max_distance_km,hull_area_km2,outliers,region,lat,lon,input_group
-R1,,*,0.500,3,1000.00,120.00,666.67,46.67,+50.00,+157.14,false,41.700,55.598,1234.6,1,,40.500000,-74.000000,West
-R2,Rita Two,*,1.000,1,1000.00,20.00,1333.33,93.33,-25.00,-78.57,false,0.000,0.000,0.0,0,,40.000000,-74.000000,East
+rep_id,name,group,capacity,accounts,potential,workload,potential_target,workload_target,potential_dev_pct,workload_dev_pct,accounts_target,accounts_dev_pct,within_tolerance,breach,mean_distance_km,max_distance_km,hull_area_km2,outliers,region,lat,lon,input_group
+R1,,*,0.500,3,1000.00,120.00,666.67,46.67,+50.00,+157.14,0.00,0.00,false,,41.700,55.598,1234.6,1,,40.500000,-74.000000,West
+R2,Rita Two,*,1.000,1,1000.00,20.00,1333.33,93.33,-25.00,-78.57,0.00,0.00,false,,0.000,0.000,0.0,0,,40.000000,-74.000000,East
 ";
     assert_eq!(text, expected);
 }

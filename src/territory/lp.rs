@@ -179,10 +179,10 @@ pub fn solve_restricted(
     // limit rows: L_r - s <= limit.
     let slack_cost = phase.slack_cost();
     let mut slack_vars: Vec<(usize, usize, Metric, bool, bool, Option<usize>)> = Vec::new();
-    for r in 0..p.num_reps {
+    for (r, loads) in load_var.iter().enumerate() {
         let Some(g) = p.rep_group[r] else { continue };
         for &k in &balanced {
-            let (load, t, tol) = (load_var[r][k], mean[g][k], p.tol[k]);
+            let (load, t, tol) = (loads[k], mean[g][k], p.tol[k]);
             for above in [false, true] {
                 let s = m.add_var(0.0, f64::INFINITY, slack_cost);
                 slack_vars.push((s, r, Metric::from_index(k), above, false, None));
@@ -201,11 +201,7 @@ pub fn solve_restricted(
             if p.limit[r][k].is_finite() {
                 let s = m.add_var(0.0, f64::INFINITY, slack_cost);
                 slack_vars.push((s, r, Metric::from_index(k), true, true, None));
-                m.add_row(
-                    vec![(load_var[r][k], 1.0), (s, -1.0)],
-                    Sense::Le,
-                    p.limit[r][k],
-                );
+                m.add_row(vec![(loads[k], 1.0), (s, -1.0)], Sense::Le, p.limit[r][k]);
             }
         }
     }

@@ -132,8 +132,8 @@ impl<'a> State<'a> {
         let mut at_rep = vec![Vec::new(); p.num_reps];
         for (i, s) in shares.iter().enumerate() {
             for &(r, x) in s {
-                for m in 0..NUM_METRICS {
-                    load[r][m] += x * p.load(m, i);
+                for (m, l) in load[r].iter_mut().enumerate() {
+                    *l += x * p.load(m, i);
                 }
                 if s.len() > 1 {
                     at_rep[r].push(i);
@@ -363,8 +363,8 @@ impl<'a> State<'a> {
             let change: [f64; NUM_METRICS] = std::array::from_fn(|m| d * self.p.load(m, i));
             match dload.iter_mut().find(|x| x.0 == r) {
                 Some(x) => {
-                    for m in 0..NUM_METRICS {
-                        x.1[m] += change[m];
+                    for (l, c) in x.1.iter_mut().zip(&change) {
+                        *l += c;
                     }
                 }
                 None => dload.push((r, change)),
@@ -403,8 +403,8 @@ impl<'a> State<'a> {
             self.set_share(i, r, self.share(i, r) + t * d);
         }
         for &(r, change) in &dload {
-            for m in 0..NUM_METRICS {
-                self.load[r][m] += t * change[m];
+            for (l, c) in self.load[r].iter_mut().zip(&change) {
+                *l += t * c;
             }
         }
         let mut touched: Vec<usize> = delta.iter().map(|x| x.0).collect();

@@ -116,7 +116,7 @@ fn is_true(s: &str) -> bool {
 }
 
 /// A CSV file as rows of column name -> cell.
-fn read_table(path: &Path) -> Vec<HashMap<String, String>> {
+pub fn read_table(path: &Path) -> Vec<HashMap<String, String>> {
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("checker: cannot read {}: {e}", path.display()));
     let text = text.trim_start_matches('\u{feff}');
