@@ -207,6 +207,13 @@ impl<'a> LocalSearch<'a> {
         }
     }
 
+    /// Cost of the current plan (scaled units).
+    pub fn total_cost(&self) -> f64 {
+        (0..self.p.num_accounts)
+            .map(|i| self.cost(i, self.owner[i]))
+            .sum()
+    }
+
     /// Total violation over all reps.
     pub fn total_violation(&self) -> f64 {
         (0..self.p.num_reps)
@@ -392,6 +399,7 @@ impl<'a> LocalSearch<'a> {
                 .or_else(|| self.best_repair_move(&all, true))
                 .or_else(|| self.best_repair_move(&[worst], false))
                 .or_else(|| self.best_repair_swap(worst))
+                .or_else(|| self.best_wide_step(worst))
             else {
                 stuck[worst] = true;
                 continue;
@@ -516,6 +524,71 @@ impl<'a> LocalSearch<'a> {
                             best = Some((score, Step::Swap(i, j)));
                         }
                     }
+                }
+            }
+        }
+        best.map(|b| b.1)
+    }
+
+    /// Last resort for a rep nothing in the candidate sets helps: moves
+    /// and swaps over every eligible pair, not only the LP's candidates.
+    /// Lumpy accounts can leave a rep a hair outside its band where only a
+    /// pair the LP priced out (too far to be worth it in the relaxation)
+    /// closes the gap; feasibility comes before distance.
+    fn best_wide_step(&self, r: usize) -> Option<Step> {
+        let (over, under) = self.band_side(r);
+        let incoming: Vec<usize> = (0..self.p.num_accounts)
+            .filter(|&i| {
+                self.owner[i] != r
+                    && !self.p.is_fixed(i)
+                    && self.p.eligible(i).binary_search(&r).is_ok()
+            })
+            .collect();
+        let mut best: Option<(f64, Step)> = None;
+        let consider = |best: &mut Option<(f64, Step)>, dv: f64, dc: f64, step: Step| {
+            if dv < -EPS {
+                let score = dc / -dv;
+                if best.as_ref().is_none_or(|(b, _)| score < *b) {
+                    *best = Some((score, step));
+                }
+            }
+        };
+        let members: Vec<usize> = self.members[r]
+            .iter()
+            .copied()
+            .filter(|&i| !self.p.is_fixed(i))
+            .collect();
+        if over {
+            for &i in &members {
+                for &to in self.p.eligible(i) {
+                    if to != r {
+                        let dv = self.violation_change(&self.move_delta(i, to));
+                        let dc = self.priced(i, to) - self.priced(i, r);
+                        consider(&mut best, dv, dc, Step::Move(i, to));
+                    }
+                }
+            }
+        }
+        if under {
+            for &j in &incoming {
+                let from = self.owner[j];
+                let dv = self.violation_change(&self.move_delta(j, r));
+                let dc = self.priced(j, r) - self.priced(j, from);
+                consider(&mut best, dv, dc, Step::Move(j, r));
+            }
+        }
+        if best.is_none() {
+            for &i in &members {
+                for &j in &incoming {
+                    let s = self.owner[j];
+                    if self.p.eligible(i).binary_search(&s).is_err() {
+                        continue;
+                    }
+                    let dv = self.violation_change(&self.swap_delta(i, j));
+                    let dc = self.priced(i, s) + self.priced(j, r)
+                        - self.priced(i, r)
+                        - self.priced(j, s);
+                    consider(&mut best, dv, dc, Step::Swap(i, j));
                 }
             }
         }
