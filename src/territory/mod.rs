@@ -176,9 +176,10 @@ pub fn plan_territories(dataset: &Dataset, options: &PlanOptions) -> Result<Plan
         || search(by_share, "largest-share rounding"),
         || search(by_band, "band-aware rounding"),
     );
-    let score = |s: &LocalSearch| (s.total_violation() > 0.0, s.total_cost());
+    // (violation left, cost): a plan within tolerance beats any that is not.
+    let score = |s: &LocalSearch| (u8::from(s.total_violation() > 0.0), s.total_cost());
     let (sa, sb) = (score(&a), score(&b));
-    let best = if sb.0 < sa.0 || (sb.0 == sa.0 && sb.1 < sa.1) {
+    let best = if sb.0.cmp(&sa.0).then(sb.1.total_cmp(&sa.1)).is_lt() {
         b
     } else {
         a
