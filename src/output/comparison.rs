@@ -178,13 +178,13 @@ pub fn render(rows: &[PlanFigures], reps: usize) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "  {:<12}{:>7}{:>9}{:>9}{:>8}{:>17}{:>8}{:>8}",
+        "  {:<12}{:>7} {:>8} {:>8} {:>8} {:>18} {:>7} {:>7}",
         "plan", "accts", "pot dev", "wl dev", "outside", "potential x km", "km/acct", "moved"
     );
     for f in rows {
         let _ = writeln!(
             s,
-            "  {:<12}{:>7}{:>9}{:>9}{:>8}{:>17}{:>8}{:>8}",
+            "  {:<12}{:>7} {:>8} {:>8} {:>8} {:>18} {:>7} {:>7}",
             label(f.plan),
             thousands(f.accounts_assigned as f64),
             format!("{} %", fixed(f.max_potential_deviation_pct, 1)),
