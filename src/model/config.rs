@@ -293,7 +293,8 @@ fn is_hours(h: f64) -> bool {
     h.is_finite() && h >= 0.0
 }
 
-fn config_problem(key: &str, value: String, message: &str) -> InputProblem {
+/// A config problem about `key`; the loader fills in file and line.
+pub(super) fn config_problem(key: &str, value: String, message: &str) -> InputProblem {
     InputProblem {
         file: String::new(),
         line: None,

@@ -17,6 +17,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::config::config_problem;
 use super::{Account, Config, Dataset, Rep};
 use crate::distance::haversine_km;
 use crate::InputProblem;
@@ -216,13 +217,13 @@ pub fn validate_rules(config: &Config) -> Vec<InputProblem> {
         for (table, k, name) in entries {
             let key = format!("{table}[{k}].name");
             if name.trim().is_empty() {
-                problems.push(rule_problem(
+                problems.push(config_problem(
                     &key,
                     String::new(),
                     "expected a rule name (reason codes and messages use it)",
                 ));
             } else if let Some((_, first)) = names.iter().find(|(n, _)| *n == name) {
-                problems.push(rule_problem(
+                problems.push(config_problem(
                     &key,
                     name.to_string(),
                     &format!("rule names must be unique: {first} already uses it"),
@@ -233,14 +234,14 @@ pub fn validate_rules(config: &Config) -> Vec<InputProblem> {
         }
         for (k, r) in rules.restrict.iter().enumerate() {
             if r.column.is_none() && r.radius_km.is_none() {
-                problems.push(rule_problem(
+                problems.push(config_problem(
                     &format!("restrict[{k}]"),
                     r.name.clone(),
                     "expected `column` with `values`, or `radius_km` (or both)",
                 ));
             }
             if r.column.is_some() && r.values.is_empty() {
-                problems.push(rule_problem(
+                problems.push(config_problem(
                     &format!("restrict[{k}].values"),
                     "[]".into(),
                     "expected at least one allowed value",
@@ -254,14 +255,14 @@ pub fn validate_rules(config: &Config) -> Vec<InputProblem> {
         }
         for (k, p) in rules.prefer.iter().enumerate() {
             if p.values.is_empty() {
-                problems.push(rule_problem(
+                problems.push(config_problem(
                     &format!("prefer[{k}].values"),
                     "[]".into(),
                     "expected at least one value to prefer (e.g. an industry)",
                 ));
             }
             if !(p.bonus_km.is_finite() && p.bonus_km > 0.0) {
-                problems.push(rule_problem(
+                problems.push(config_problem(
                     &format!("prefer[{k}].bonus_km"),
                     p.bonus_km.to_string(),
                     "expected km > 0: how much closer a matching account counts",
@@ -273,7 +274,7 @@ pub fn validate_rules(config: &Config) -> Vec<InputProblem> {
                 && l.max_workload_hours.is_none()
                 && l.max_distance_km.is_none()
             {
-                problems.push(rule_problem(
+                problems.push(config_problem(
                     &format!("limits[{k}]"),
                     l.name.clone(),
                     "expected max_accounts, max_workload_hours or max_distance_km",
@@ -281,7 +282,7 @@ pub fn validate_rules(config: &Config) -> Vec<InputProblem> {
             }
             if let Some(m) = l.max_accounts {
                 if !(m.is_finite() && m >= 1.0 && m.fract() == 0.0) {
-                    problems.push(rule_problem(
+                    problems.push(config_problem(
                         &format!("limits[{k}].max_accounts"),
                         m.to_string(),
                         "expected a whole number of accounts >= 1",
@@ -290,7 +291,7 @@ pub fn validate_rules(config: &Config) -> Vec<InputProblem> {
             }
             if let Some(h) = l.max_workload_hours {
                 if !(h.is_finite() && h > 0.0) {
-                    problems.push(rule_problem(
+                    problems.push(config_problem(
                         &format!("limits[{k}].max_workload_hours"),
                         h.to_string(),
                         "expected hours per year > 0",
@@ -310,7 +311,7 @@ pub fn validate_rules(config: &Config) -> Vec<InputProblem> {
 fn check_positive_km(problems: &mut Vec<InputProblem>, key: &str, km: Option<f64>) {
     if let Some(km) = km {
         if !(km.is_finite() && km > 0.0) {
-            problems.push(rule_problem(
+            problems.push(config_problem(
                 key,
                 km.to_string(),
                 "expected a distance in km > 0",
@@ -319,15 +320,6 @@ fn check_positive_km(problems: &mut Vec<InputProblem>, key: &str, km: Option<f64
     }
 }
 
-fn rule_problem(key: &str, value: String, message: &str) -> InputProblem {
-    InputProblem {
-        file: String::new(),
-        line: None,
-        column: Some(key.to_string()),
-        value: Some(value),
-        message: message.to_string(),
-    }
-}
 
 /// Resolve the config's rules against the data. Problems name the rule's
 /// key (`restrict[0].reps` ...) and the offending value; the caller fills
@@ -425,7 +417,7 @@ fn tighten(slot: &mut Option<RepLimit>, value: Option<f64>, rule: &str) {
 fn resolve_named(ds: &Dataset, set: &mut RuleSet, problems: &mut Vec<InputProblem>) {
     for (k, list) in ds.config.named.iter().enumerate() {
         let Some(r) = ds.rep_index(&list.rep) else {
-            problems.push(rule_problem(
+            problems.push(config_problem(
                 &format!("named[{k}].rep"),
                 list.rep.clone(),
                 "unknown rep: expected a rep_id from reps.csv",
@@ -434,7 +426,7 @@ fn resolve_named(ds: &Dataset, set: &mut RuleSet, problems: &mut Vec<InputProble
         };
         for id in &list.accounts {
             let Some(i) = ds.accounts.iter().position(|a| &a.id == id) else {
-                problems.push(rule_problem(
+                problems.push(config_problem(
                     &format!("named[{k}].accounts"),
                     id.clone(),
                     "unknown account: expected an account_id from accounts.csv",
@@ -443,7 +435,7 @@ fn resolve_named(ds: &Dataset, set: &mut RuleSet, problems: &mut Vec<InputProble
             };
             if let Some((other, other_list)) = &set.named[i] {
                 if *other != r {
-                    problems.push(rule_problem(
+                    problems.push(config_problem(
                         &format!("named[{k}].accounts"),
                         id.clone(),
                         &format!(
@@ -474,7 +466,7 @@ fn select_reps(
     for id in &sel.reps {
         match ds.rep_index(id) {
             Some(r) => out.push(r),
-            None => problems.push(rule_problem(
+            None => problems.push(config_problem(
                 &format!("{key}.reps"),
                 id.clone(),
                 "unknown rep: expected a rep_id from reps.csv",
@@ -489,7 +481,7 @@ fn select_reps(
             .filter(|&r| field(&ds.reps[r]) == Some(v.as_str()))
             .collect();
         let problem = found.is_empty().then(|| {
-            rule_problem(
+            config_problem(
                 &format!("{key}.{what}"),
                 v.clone(),
                 &format!("no rep in reps.csv has this {what}"),
@@ -536,7 +528,7 @@ fn column_matches(
     {
         let mut known = vec!["segment", "industry", "account_id", "current_owner"];
         known.extend(ds.account_extra_columns.iter().map(String::as_str));
-        problems.push(rule_problem(
+        problems.push(config_problem(
             key,
             column.to_string(),
             &format!(

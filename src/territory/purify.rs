@@ -140,32 +140,7 @@ impl<'a> State<'a> {
                 }
             }
         }
-        let mut group_load = vec![[0.0; NUM_METRICS]; p.groups.len()];
-        for (l, g) in load.iter().zip(&p.rep_group) {
-            if let Some(g) = *g {
-                for m in 0..NUM_METRICS {
-                    group_load[g][m] += l[m];
-                }
-            }
-        }
-        let band = (0..p.num_reps)
-            .map(|r| match p.rep_group[r] {
-                Some(g) => {
-                    let share = p.cap[r] / p.groups[g].capacity;
-                    std::array::from_fn(|m| {
-                        let tol = p.tol[m];
-                        let (lo, hi) = if tol.is_finite() {
-                            let target = share * group_load[g][m];
-                            ((1.0 - tol) * target, (1.0 + tol) * target)
-                        } else {
-                            (f64::NEG_INFINITY, f64::INFINITY)
-                        };
-                        (lo, hi.min(p.limit[r][m]))
-                    })
-                }
-                None => [(f64::NEG_INFINITY, f64::INFINITY); NUM_METRICS],
-            })
-            .collect();
+        let band = super::round::rep_bands(p, &load);
         State {
             p,
             shares,

@@ -143,7 +143,7 @@ pub fn round_tracking_loads(p: &Problem, shares: &[Vec<(usize, f64)>]) -> Vec<us
 /// Band per rep and metric around the group means of `load` (the LP's),
 /// the high edge held to any `[[limits]]` maximum; unbounded for reps
 /// without capacity and metrics that are not balanced.
-fn rep_bands(p: &Problem, load: &[[f64; NUM_METRICS]]) -> Vec<[(f64, f64); NUM_METRICS]> {
+pub fn rep_bands(p: &Problem, load: &[[f64; NUM_METRICS]]) -> Vec<[(f64, f64); NUM_METRICS]> {
     let mut group = vec![[0.0; NUM_METRICS]; p.groups.len()];
     for (r, l) in load.iter().enumerate() {
         if let Some(g) = p.rep_group[r] {
