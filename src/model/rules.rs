@@ -320,7 +320,6 @@ fn check_positive_km(problems: &mut Vec<InputProblem>, key: &str, km: Option<f64
     }
 }
 
-
 /// Resolve the config's rules against the data. Problems name the rule's
 /// key (`restrict[0].reps` ...) and the offending value; the caller fills
 /// in the file and line.
