@@ -85,6 +85,9 @@ pub fn summary(dir: &Path, loaded: &Loaded) -> String {
             fte(line.fte)
         );
     }
+    for line in rule_lines(d) {
+        let _ = writeln!(out, "  {line}");
+    }
     let _ = writeln!(out);
     for input in &loaded.inputs {
         let _ = writeln!(
@@ -94,6 +97,59 @@ pub fn summary(dir: &Path, loaded: &Loaded) -> String {
         );
     }
     out
+}
+
+/// One line per territory rule of the config, saying what it resolved to
+/// in this data (a rule that picks nobody or matches nothing shows it).
+fn rule_lines(d: &Dataset) -> Vec<String> {
+    let rules = &d.rules;
+    let mut lines = Vec::new();
+    for list in &d.config.named {
+        lines.push(format!(
+            "rule {}: named list, {} account(s) pinned to {}",
+            list.name,
+            list.accounts.len(),
+            list.rep
+        ));
+    }
+    for r in &rules.restrictions {
+        let allowed = r
+            .allowed
+            .as_ref()
+            .map(|a| format!(", {} account(s) match", a.iter().filter(|&&x| x).count()))
+            .unwrap_or_default();
+        let radius = r
+            .radius_km
+            .map(|k| format!(", within {k} km of home"))
+            .unwrap_or_default();
+        lines.push(format!(
+            "rule {}: restriction on {} rep(s){allowed}{radius}",
+            r.name,
+            r.reps.len()
+        ));
+    }
+    for p in &rules.preferences {
+        lines.push(format!(
+            "rule {}: preference for {} rep(s), {} matching account(s) count {} km closer",
+            p.name,
+            p.reps.len(),
+            p.matches.iter().filter(|&&x| x).count(),
+            p.bonus_km
+        ));
+    }
+    for l in &d.config.limits {
+        let reps = rules
+            .limits
+            .iter()
+            .filter(|x| {
+                [&x.max_accounts, &x.max_workload_hours, &x.max_distance_km]
+                    .iter()
+                    .any(|m| m.as_ref().is_some_and(|m| m.rule == l.name))
+            })
+            .count();
+        lines.push(format!("rule {}: limits on {reps} rep(s)", l.name));
+    }
+    lines
 }
 
 /// One line per account segment ("(none)" for accounts without one), with
