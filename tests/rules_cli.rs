@@ -338,3 +338,27 @@ fn limits_that_balance_cannot_meet_are_explained_by_rule() {
     assert!(err.contains("no feasible plan"), "{err}");
     assert!(err.contains("limit of rule 'tight'"), "{err}");
 }
+
+#[test]
+fn regions_that_restrictions_keep_apart_are_named_with_region_tolerance() {
+    let config = "[balance]\ngroups = \"region\"\nregion_tolerance = 0.01\n\n\
+                  [[restrict]]\nname = \"east-in\"\nregion = \"East\"\ncolumn = \"state\"\n\
+                  values = [\"IN\", \"MI\"]\n\n\
+                  [[restrict]]\nname = \"central-il\"\nregion = \"Central\"\ncolumn = \"state\"\n\
+                  values = [\"IL\", \"WI\", \"OH\"]\n";
+    let err = refused(config);
+    assert!(err.contains("regions ±1%"), "{err}");
+    // The amount is the feasibility LP's slack: checked for its wording,
+    // not its digits.
+    assert!(
+        err.contains("region group SMB@East stays at least "),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "of potential below its share of all SMB reps ([balance] region_tolerance = 0.01)"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("raise [balance] region_tolerance"), "{err}");
+}

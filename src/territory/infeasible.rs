@@ -22,6 +22,11 @@ pub fn explain(ds: &Dataset, p: &Problem, feas: &LpResult, solver: &str) -> Resu
     } else {
         String::new()
     };
+    let regions = if p.region_tol.is_finite() {
+        format!(", regions ±{}%", pct(p.region_tol))
+    } else {
+        String::new()
+    };
     let limits = if p.limit.iter().flatten().any(|l| l.is_finite()) {
         " and [[limits]]"
     } else {
@@ -29,7 +34,7 @@ pub fn explain(ds: &Dataset, p: &Problem, feas: &LpResult, solver: &str) -> Resu
     };
     let mut text = format!(
         "no assignment keeps every rep within its balance tolerance \
-         (potential ±{}%, workload ±{}%{accounts}){limits}.",
+         (potential ±{}%, workload ±{}%{accounts}{regions}){limits}.",
         pct(p.tol[POTENTIAL]),
         pct(p.tol[WORKLOAD])
     );
@@ -42,6 +47,18 @@ pub fn explain(ds: &Dataset, p: &Problem, feas: &LpResult, solver: &str) -> Resu
             Metric::Workload => ("workload", format!("{:.0} h", u.amount * p.work_unit)),
             Metric::Accounts => ("accounts", format!("{:.1}", u.amount * p.count_unit)),
         };
+        if u.region_group.is_some() {
+            let side = if u.above { "above" } else { "below" };
+            let _ = write!(
+                text,
+                "\n  - region group {} stays at least {amount} of {what} {side} its share of \
+                 all {} reps ([balance] region_tolerance = {})",
+                ds.config.balance.group_key(rep),
+                coverage(&rep.segments),
+                p.region_tol
+            );
+            continue;
+        }
         if u.limit {
             let rule = limit_rule(ds, u.rep, u.metric);
             let _ = write!(
@@ -86,6 +103,13 @@ pub fn explain(ds: &Dataset, p: &Problem, feas: &LpResult, solver: &str) -> Resu
     }
     if uses.len() > 10 {
         let _ = write!(text, "\n  ... and {} more", uses.len() - 10);
+    }
+    if uses.iter().any(|u| u.region_group.is_some()) {
+        let _ = write!(
+            text,
+            "\nRegions cannot be balanced against each other: raise [balance] \
+             region_tolerance, or loosen the restrictions that keep accounts in one region"
+        );
     }
     text.push_str(&smallest_tolerances(ds, p, solver)?);
     Ok(text)
