@@ -20,8 +20,8 @@ pub use plan::{Assignment, Compactness, Plan, PlanStatus, Reason, RepBalance};
 pub use ramp::{tenure_month, FiscalYear, RampConfig, RampStep, YearMonth};
 pub use rep::Rep;
 pub use rules::{
-    resolve_rules, Limits, NamedList, Preference, RepLimit, RepLimits, RepSelector,
-    ResolvedPreference, ResolvedRestriction, Restriction, RuleSet,
+    resolve_rules, Limits, NamedList, Preference, RepLimit, RepLimits, ResolvedPreference,
+    ResolvedRestriction, Restriction, RuleSet,
 };
 pub use targets::{AttainmentConfig, BottomUpConfig, ComponentShares, QuotaConfig};
 

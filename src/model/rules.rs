@@ -23,13 +23,13 @@ use crate::distance::haversine_km;
 use crate::InputProblem;
 
 /// Which reps a rule is about: listed ids, plus every rep of a region or a
-/// manager. All three empty means every rep.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct RepSelector {
-    pub reps: Vec<String>,
-    pub region: Option<String>,
-    pub manager: Option<String>,
+/// manager. All three empty means every rep. A view of the rule's own
+/// `reps`, `region` and `manager` keys (serde cannot flatten them into one
+/// table while refusing unknown keys).
+struct RepSelector<'a> {
+    reps: &'a [String],
+    region: &'a Option<String>,
+    manager: &'a Option<String>,
 }
 
 /// `[[named]]`: accounts pinned to a rep, like `locked` in the data.
@@ -334,9 +334,9 @@ pub fn resolve_rules(ds: &Dataset) -> std::result::Result<RuleSet, Vec<InputProb
     resolve_named(ds, &mut set, &mut problems);
     for (k, r) in rules.restrict.iter().enumerate() {
         let sel = RepSelector {
-            reps: r.reps.clone(),
-            region: r.region.clone(),
-            manager: r.manager.clone(),
+            reps: &r.reps,
+            region: &r.region,
+            manager: &r.manager,
         };
         let reps = select_reps(ds, &sel, &format!("restrict[{k}]"), &mut problems);
         let allowed = r.column.as_deref().and_then(|c| {
@@ -357,9 +357,9 @@ pub fn resolve_rules(ds: &Dataset) -> std::result::Result<RuleSet, Vec<InputProb
     }
     for (k, p) in rules.prefer.iter().enumerate() {
         let sel = RepSelector {
-            reps: p.reps.clone(),
-            region: p.region.clone(),
-            manager: p.manager.clone(),
+            reps: &p.reps,
+            region: &p.region,
+            manager: &p.manager,
         };
         let reps = select_reps(ds, &sel, &format!("prefer[{k}]"), &mut problems);
         let column = p.column.as_deref().unwrap_or("industry");
@@ -380,9 +380,9 @@ pub fn resolve_rules(ds: &Dataset) -> std::result::Result<RuleSet, Vec<InputProb
     }
     for (k, l) in rules.limits.iter().enumerate() {
         let sel = RepSelector {
-            reps: l.reps.clone(),
-            region: l.region.clone(),
-            manager: l.manager.clone(),
+            reps: &l.reps,
+            region: &l.region,
+            manager: &l.manager,
         };
         for r in select_reps(ds, &sel, &format!("limits[{k}]"), &mut problems) {
             let lim = &mut set.limits[r];
@@ -454,7 +454,7 @@ fn resolve_named(ds: &Dataset, set: &mut RuleSet, problems: &mut Vec<InputProble
 /// problems (a typo must not silently select nobody).
 fn select_reps(
     ds: &Dataset,
-    sel: &RepSelector,
+    sel: &RepSelector<'_>,
     key: &str,
     problems: &mut Vec<InputProblem>,
 ) -> Vec<usize> {
@@ -462,7 +462,7 @@ fn select_reps(
         return (0..ds.reps.len()).collect();
     }
     let mut out = Vec::new();
-    for id in &sel.reps {
+    for id in sel.reps {
         match ds.rep_index(id) {
             Some(r) => out.push(r),
             None => problems.push(config_problem(
@@ -489,8 +489,8 @@ fn select_reps(
         (found, problem)
     };
     for (found, problem) in [
-        by(|r| r.region.as_deref(), &sel.region, "region"),
-        by(|r| r.manager.as_deref(), &sel.manager, "manager"),
+        by(|r| r.region.as_deref(), sel.region, "region"),
+        by(|r| r.manager.as_deref(), sel.manager, "manager"),
     ] {
         out.extend(found);
         problems.extend(problem);

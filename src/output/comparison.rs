@@ -270,10 +270,9 @@ mod tests {
         assert_eq!(f.reps_outside_tolerance, 0);
     }
 
-    #[test]
-    fn status_quo_counts_owned_accounts_only() {
-        let ds = dataset();
-        let plan = Plan {
+    /// A plan that assigns nothing.
+    fn empty_plan() -> Plan {
+        Plan {
             assignments: vec![],
             balance: vec![],
             compactness: vec![],
@@ -281,7 +280,13 @@ mod tests {
             objective: 0.0,
             lp_bound: 0.0,
             gap: 0.0,
-        };
+        }
+    }
+
+    #[test]
+    fn status_quo_counts_owned_accounts_only() {
+        let ds = dataset();
+        let plan = empty_plan();
         let rows = compare(&ds, &plan);
         let names: Vec<&str> = rows.iter().map(|r| r.plan).collect();
         assert_eq!(names, [STATUS_QUO, NEAREST, BALANCED]);
@@ -317,15 +322,7 @@ mod tests {
         for a in &mut ds.accounts {
             a.current_owner = None;
         }
-        let plan = Plan {
-            assignments: vec![],
-            balance: vec![],
-            compactness: vec![],
-            status: crate::model::PlanStatus::Balanced,
-            objective: 0.0,
-            lp_bound: 0.0,
-            gap: 0.0,
-        };
+        let plan = empty_plan();
         let names: Vec<&str> = compare(&ds, &plan).iter().map(|r| r.plan).collect();
         assert_eq!(names, [NEAREST, BALANCED]);
     }

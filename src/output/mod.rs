@@ -31,7 +31,7 @@ use crate::{Error, Result};
 
 pub use assignments::{write_assignments, ASSIGNMENT_COLUMNS};
 pub use atomic::{check_target, default_output_dir, StagedDir, MANIFEST_FILE};
-pub use comparison::{PlanFigures, COMPARISON_FILE};
+pub use comparison::{PlanFigures, COMPARISON_COLUMNS, COMPARISON_FILE};
 pub use hierarchy::HIERARCHY_FILE;
 pub use manifest::{Manifest, ManifestFile, RunInfo, Timings};
 pub use summary::{render as render_summary, SummaryInput};

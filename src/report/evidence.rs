@@ -9,7 +9,7 @@ use super::folder::{rows, PlanFolder, Table};
 use super::html::{escape, num_cell, table, text_cell};
 use super::{ReportError, Section};
 use crate::output::format::{fixed, thousands};
-use crate::output::{COMPARISON_FILE, HIERARCHY_FILE};
+use crate::output::{COMPARISON_COLUMNS, COMPARISON_FILE, HIERARCHY_FILE};
 
 /// One row of comparison.csv.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,26 +33,17 @@ pub fn read_comparison(folder: &PlanFolder) -> Result<Option<Vec<ComparisonRow>>
         return Ok(None);
     }
     let t = Table::read(&path)?;
-    const NUMBERS: [&str; 9] = [
-        "accounts_assigned",
-        "max_potential_deviation_pct",
-        "max_workload_deviation_pct",
-        "reps_outside_tolerance",
-        "total_distance_km",
-        "weighted_distance",
-        "mean_km_per_account",
-        "moved_accounts",
-        "moved_potential",
-    ];
+    // Every column after `plan` is a number, in the order of the fields.
+    let numbers = &COMPARISON_COLUMNS[1..];
     let plan = t.column("plan")?;
-    let cols: Vec<usize> = NUMBERS
+    let cols: Vec<usize> = numbers
         .iter()
         .map(|n| t.column(n))
         .collect::<Result<_, _>>()?;
     rows(&t)
         .map(|r| {
             let mut v = [0.0; 9];
-            for (k, (&c, name)) in cols.iter().zip(NUMBERS).enumerate() {
+            for (k, (&c, name)) in cols.iter().zip(numbers).enumerate() {
                 v[k] = r.number(c, name)?;
             }
             Ok(ComparisonRow {

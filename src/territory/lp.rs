@@ -104,6 +104,28 @@ pub fn priced_load(p: &Problem, price: &[f64; NUM_METRICS], i: usize) -> f64 {
     p.metrics.iter().map(|&m| p.load(m, i) * price[m]).sum()
 }
 
+/// The two rows `a x - (1 -/+ tol) b y (>= / <=) 0` that keep `a x` within
+/// `tol` of `b y`, each with a slack at `slack_cost`; returns the slacks
+/// (below, above).
+fn add_band_rows(
+    m: &mut LpModel,
+    (x, a): (usize, f64),
+    (y, b): (usize, f64),
+    tol: f64,
+    slack_cost: f64,
+) -> [usize; 2] {
+    [false, true].map(|above| {
+        let s = m.add_var(0.0, f64::INFINITY, slack_cost);
+        let (factor, sense, sign) = if above {
+            (1.0 + tol, Sense::Le, -1.0)
+        } else {
+            (1.0 - tol, Sense::Ge, 1.0)
+        };
+        m.add_row(vec![(x, a), (y, -factor * b), (s, sign)], sense, 0.0);
+        s
+    })
+}
+
 /// Build and solve the LP over `cand` (candidate reps per account).
 pub fn solve_restricted(
     p: &Problem,
@@ -182,19 +204,15 @@ pub fn solve_restricted(
     for (r, loads) in load_var.iter().enumerate() {
         let Some(g) = p.rep_group[r] else { continue };
         for &k in &balanced {
-            let (load, t, tol) = (loads[k], mean[g][k], p.tol[k]);
-            for above in [false, true] {
-                let s = m.add_var(0.0, f64::INFINITY, slack_cost);
+            let slacks = add_band_rows(
+                &mut m,
+                (loads[k], 1.0),
+                (mean[g][k], p.cap[r]),
+                p.tol[k],
+                slack_cost,
+            );
+            for (s, above) in slacks.into_iter().zip([false, true]) {
                 slack_vars.push((s, r, Metric::from_index(k), above, false, None));
-                let factor = if above { 1.0 + tol } else { 1.0 - tol };
-                let mut terms = vec![(load, 1.0), (t, -factor * p.cap[r])];
-                if above {
-                    terms.push((s, -1.0));
-                    m.add_row(terms, Sense::Le, 0.0);
-                } else {
-                    terms.push((s, 1.0));
-                    m.add_row(terms, Sense::Ge, 0.0);
-                }
             }
         }
         for &k in &p.metrics {
@@ -221,23 +239,11 @@ pub fn solve_restricted(
             m.add_row(terms, Sense::Eq, 0.0);
             for &g in &tier.groups {
                 let cg = p.groups[g].capacity;
-                for above in [false, true] {
-                    let s = m.add_var(0.0, f64::INFINITY, slack_cost);
-                    let first = p.groups[g].reps[0];
+                let slacks =
+                    add_band_rows(&mut m, (mean[g][k], cg), (mt, cg), p.region_tol, slack_cost);
+                let first = p.groups[g].reps[0];
+                for (s, above) in slacks.into_iter().zip([false, true]) {
                     slack_vars.push((s, first, Metric::from_index(k), above, false, Some(g)));
-                    let factor = if above {
-                        1.0 + p.region_tol
-                    } else {
-                        1.0 - p.region_tol
-                    };
-                    let mut terms = vec![(mean[g][k], cg), (mt, -factor * cg)];
-                    if above {
-                        terms.push((s, -1.0));
-                        m.add_row(terms, Sense::Le, 0.0);
-                    } else {
-                        terms.push((s, 1.0));
-                        m.add_row(terms, Sense::Ge, 0.0);
-                    }
                 }
             }
         }

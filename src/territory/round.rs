@@ -71,7 +71,12 @@ pub fn round_shares(p: &Problem, shares: &[Vec<(usize, f64)>]) -> Vec<usize> {
 /// at 500 reps it broke the bands by 19 fair shares, which repair then paid
 /// for in distance.
 pub fn round_tracking_loads(p: &Problem, shares: &[Vec<(usize, f64)>]) -> Vec<usize> {
-    let mut owner = round_shares(p, shares);
+    // Whole accounts keep their rep; split ones are placed below.
+    let mut owner: Vec<usize> = shares
+        .iter()
+        .enumerate()
+        .map(|(i, s)| s.first().map_or_else(|| p.nearest_eligible(i), |x| x.0))
+        .collect();
     let shares: Vec<Vec<(usize, f64)>> = shares
         .iter()
         .map(|s| {
