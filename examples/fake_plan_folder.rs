@@ -70,6 +70,7 @@ fn main() -> anyhow::Result<()> {
             assignments,
             balance: verify::rep_balances(&ds, &some),
             compactness: tplan::territory::compactness_of(&ds, &owner),
+            segment_parts: Vec::new(),
             status: PlanStatus::OutsideTolerance,
             objective,
             lp_bound: objective,

@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::explain;
 use crate::io::{self, ACCOUNTS_FILE, CONFIG_FILE, REPS_FILE};
-use crate::model::{Dataset, Reason};
+use crate::model::{Dataset, PartSplit, Reason};
 use crate::output::{atomic::MANIFEST_MARKER_KEY, ASSIGNMENTS_FILE, MANIFEST_FILE};
 use crate::territory::verify;
 use crate::{Error, Result};
@@ -55,13 +55,18 @@ pub fn explain_text(options: &ExplainOptions) -> Result<String> {
     let plan = read_assignments(out, dataset)?;
 
     let account = explain::find_account(dataset, &options.account)?;
-    let explanation = explain::explain(
-        dataset,
-        &plan.owners,
-        account,
-        plan.reasons[account].clone(),
-    )?;
-    let mut text = explain::render(dataset, &explanation);
+    // Reps split by `[[segment_share]]` are explained by their parts
+    // (`R029[ENT]`): each part is balanced in its own segment's group.
+    let split = PartSplit::of(dataset);
+    let (view, owners) = match &split {
+        Some(split) => (
+            &split.dataset,
+            split.part_owner_of_each(dataset, &plan.owners),
+        ),
+        None => (dataset, plan.owners.clone()),
+    };
+    let explanation = explain::explain(view, &owners, account, plan.reasons[account].clone())?;
+    let mut text = explain::render(view, &explanation);
 
     if let Some(to) = &options.to {
         let rep = explain::find_rep(dataset, to)?;

@@ -149,6 +149,27 @@ fn rule_lines(d: &Dataset) -> Vec<String> {
             .count();
         lines.push(format!("rule {}: limits on {reps} rep(s)", l.name));
     }
+    for share in &d.config.segment_share {
+        let split: Vec<&str> = rules
+            .shares
+            .iter()
+            .zip(&d.reps)
+            .filter(|(s, _)| s.as_ref().is_some_and(|s| s.rule == share.name))
+            .map(|(_, rep)| rep.id.as_str())
+            .collect();
+        let parts: Vec<String> = share
+            .shares
+            .iter()
+            .map(|(segment, f)| format!("{segment} {}", crate::output::format::share_pct(*f)))
+            .collect();
+        lines.push(format!(
+            "rule {}: segment shares {} for {} rep(s) ({})",
+            share.name,
+            parts.join(" / "),
+            split.len(),
+            split.join(", ")
+        ));
+    }
     lines
 }
 

@@ -43,9 +43,9 @@ fn within(ok: bool) -> &'static str {
     }
 }
 
-fn effect_line(ds: &Dataset, role: &str, e: &RepEffect) -> String {
+fn effect_line(ds: &Dataset, role: &str, e: &RepEffect, id_width: usize) -> String {
     format!(
-        "    {:<9}  {:<8}  potential {:>9}  workload {:>9}  {}",
+        "    {:<9}  {:<id_width$}  potential {:>9}  workload {:>9}  {}",
         role,
         ds.reps[e.rep].id,
         pct(e.potential_deviation),
@@ -219,8 +219,14 @@ fn balance_why(s: &mut String, ds: &Dataset, x: &Explanation, m: &MoveEffect) {
         tolerance(x.tol_p),
         tolerance(x.tol_w),
     );
-    let _ = writeln!(s, "{}", effect_line(ds, "receiving", &m.to));
-    let _ = writeln!(s, "{}", effect_line(ds, "losing it", &m.from));
+    let id_width = [m.to.rep, m.from.rep]
+        .iter()
+        .map(|&r| ds.reps[r].id.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(8);
+    let _ = writeln!(s, "{}", effect_line(ds, "receiving", &m.to, id_width));
+    let _ = writeln!(s, "{}", effect_line(ds, "losing it", &m.from, id_width));
     if m.crosses_groups {
         let _ = writeln!(
             s,

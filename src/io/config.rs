@@ -143,12 +143,22 @@ fn line_of_column(keys: &[KeyLine], column: &str) -> Option<u64> {
     if field.is_empty() {
         return Some(header.1.line);
     }
-    let wanted = format!("{table}.{field}");
-    keys[header.0 + 1..]
+    // The field's own line, else that of its longest written prefix
+    // (`shares.ENT` inside an inline table `shares = { ENT = 1.2 }`).
+    let body: Vec<&KeyLine> = keys[header.0 + 1..]
         .iter()
         .take_while(|k| k.value.is_some())
-        .find(|k| k.key == wanted)
-        .map_or(Some(header.1.line), |k| Some(k.line))
+        .collect();
+    let mut wanted = format!("{table}.{field}");
+    loop {
+        if let Some(k) = body.iter().find(|k| k.key == wanted) {
+            return Some(k.line);
+        }
+        match wanted.rfind('.') {
+            Some(dot) if dot > table.len() => wanted.truncate(dot),
+            _ => return Some(header.1.line),
+        }
+    }
 }
 
 fn unquote(v: &str) -> &str {

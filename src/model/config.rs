@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ramp::RampConfig;
 use super::rep::Rep;
-use super::rules::{validate_rules, Limits, NamedList, Preference, Restriction};
+use super::rules::{validate_rules, Limits, NamedList, Preference, Restriction, SegmentShare};
 use super::targets::QuotaConfig;
 use crate::scenarios::ScenariosConfig;
 use crate::InputProblem;
@@ -41,6 +41,8 @@ pub struct Config {
     pub prefer: Vec<Preference>,
     /// `[[limits]]`: per-rep maxima.
     pub limits: Vec<Limits>,
+    /// `[[segment_share]]`: hybrid reps' capacity split by segment.
+    pub segment_share: Vec<SegmentShare>,
 }
 
 impl Default for Config {
@@ -59,6 +61,7 @@ impl Default for Config {
             restrict: Vec::new(),
             prefer: Vec::new(),
             limits: Vec::new(),
+            segment_share: Vec::new(),
         }
     }
 }

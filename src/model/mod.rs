@@ -5,6 +5,7 @@
 
 mod account;
 mod config;
+mod parts;
 mod plan;
 mod ramp;
 mod rep;
@@ -16,12 +17,15 @@ pub use config::{
     BalanceConfig, BalanceGroups, CompactnessConfig, Config, ContinuityConfig, WorkloadDefaults,
     DEFAULT_POTENTIAL_TOLERANCE, DEFAULT_WORKLOAD_TOLERANCE,
 };
-pub use plan::{Assignment, Compactness, Plan, PlanStatus, Reason, RepBalance};
+pub use parts::PartSplit;
+pub use plan::{
+    deviation, Assignment, Compactness, Plan, PlanStatus, Reason, RepBalance, SegmentPart,
+};
 pub use ramp::{tenure_month, FiscalYear, RampConfig, RampStep, YearMonth};
 pub use rep::Rep;
 pub use rules::{
-    resolve_rules, Limits, NamedList, Preference, RepLimit, RepLimits, ResolvedPreference,
-    ResolvedRestriction, Restriction, RuleSet,
+    resolve_rules, Limits, NamedList, Preference, RepLimit, RepLimits, RepShares,
+    ResolvedPreference, ResolvedRestriction, Restriction, RuleSet, SegmentShare,
 };
 pub use targets::{AttainmentConfig, BottomUpConfig, ComponentShares, QuotaConfig};
 

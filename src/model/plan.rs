@@ -94,6 +94,34 @@ pub struct RepBalance {
     pub max_distance_km: f64,
 }
 
+/// One `[[segment_share]]` part of a hybrid rep: its share of the rep's
+/// capacity spent on one segment, balanced against that segment's reps.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SegmentPart {
+    /// Index into `Dataset::reps`.
+    pub rep: usize,
+    pub segment: String,
+    /// Fraction of the rep's capacity.
+    pub share: f64,
+    /// FTE of the part: the rep's capacity x share.
+    pub capacity: f64,
+    /// The part's own figures (accounts of its segment only; targets from
+    /// its group's per-FTE mean x the part's capacity).
+    pub balance: RepBalance,
+}
+
+/// (load - target) / target; a zero target with zero load is no deviation,
+/// with a positive load it is +infinity.
+pub fn deviation(load: f64, target: f64) -> f64 {
+    if target > 0.0 {
+        (load - target) / target
+    } else if load > 0.0 {
+        f64::INFINITY
+    } else {
+        0.0
+    }
+}
+
 /// How compact one territory is.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Compactness {
@@ -125,6 +153,9 @@ pub struct Plan {
     pub balance: Vec<RepBalance>,
     /// One entry per rep, in `Dataset::reps` order.
     pub compactness: Vec<Compactness>,
+    /// With `[[segment_share]]`: each part of every split rep, by rep then
+    /// segment (empty otherwise).
+    pub segment_parts: Vec<SegmentPart>,
     pub status: PlanStatus,
     /// Sum over accounts of potential x km to the owner's home.
     pub objective: f64,

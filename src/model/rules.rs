@@ -9,7 +9,10 @@
 //!   their home;
 //! - `[[prefer]]`: a soft preference (industry specialists as tie-breaker):
 //!   a matching account counts `bonus_km` closer to the rep;
-//! - `[[limits]]`: per-rep maxima on accounts, workload hours and distance.
+//! - `[[limits]]`: per-rep maxima on accounts, workload hours and distance;
+//! - `[[segment_share]]`: a hybrid rep's capacity split between the
+//!   segments it covers (70 % ENT / 30 % MM), each part balanced against
+//!   that segment's reps.
 //!
 //! Resolution checks every name against the data and reports each problem
 //! with the rule and key it comes from; conflicts that leave an account
@@ -85,6 +88,32 @@ pub struct Limits {
     pub max_distance_km: Option<f64>,
 }
 
+/// `[[segment_share]]`: hybrid reps spend these fractions of their
+/// capacity on each segment they cover. Reps listed in `reps` must cover
+/// exactly the listed segments; `region`, `manager` or no selector at all
+/// picks the reps (of that region or manager) that do.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SegmentShare {
+    pub name: String,
+    pub reps: Vec<String>,
+    pub region: Option<String>,
+    pub manager: Option<String>,
+    /// Segment -> fraction of capacity; positive, adding up to 1.
+    pub shares: std::collections::BTreeMap<String, f64>,
+}
+
+/// A rep's capacity split by segment, and the rule that split it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepShares {
+    pub rule: String,
+    /// (segment, fraction of capacity), by segment; fractions add up to 1.
+    pub parts: Vec<(String, f64)>,
+}
+
+/// Shares must add up to 1 within this.
+const SHARE_SUM_EPS: f64 = 1e-6;
+
 /// A per-rep maximum and the rule that set it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RepLimit {
@@ -111,6 +140,8 @@ pub struct RuleSet {
     pub preferences: Vec<ResolvedPreference>,
     /// Per rep (in `Dataset::reps` order).
     pub limits: Vec<RepLimits>,
+    /// Per rep (in `Dataset::reps` order): its `[[segment_share]]` split.
+    pub shares: Vec<Option<RepShares>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -138,6 +169,12 @@ impl RuleSet {
             && self.restrictions.is_empty()
             && self.preferences.is_empty()
             && self.limits.iter().all(|l| *l == RepLimits::default())
+            && self.shares.iter().all(Option::is_none)
+    }
+
+    /// True when some rep's capacity is split by segment.
+    pub fn has_shares(&self) -> bool {
+        self.shares.iter().any(Option::is_some)
     }
 
     /// The first rule that forbids rep `r` for account `i` (restriction or
@@ -213,6 +250,13 @@ pub fn validate_rules(config: &Config) -> Vec<InputProblem> {
                     .iter()
                     .enumerate()
                     .map(|(k, n)| ("limits", k, n.name.as_str())),
+            )
+            .chain(
+                rules
+                    .segment_share
+                    .iter()
+                    .enumerate()
+                    .map(|(k, n)| ("segment_share", k, n.name.as_str())),
             );
         for (table, k, name) in entries {
             let key = format!("{table}[{k}].name");
@@ -304,8 +348,52 @@ pub fn validate_rules(config: &Config) -> Vec<InputProblem> {
                 l.max_distance_km,
             );
         }
+        for (k, share) in rules.segment_share.iter().enumerate() {
+            problems.extend(share_problems(k, share));
+        }
         problems
     }
+}
+
+/// A `[[segment_share]]` table's own problems: two segments or more, each
+/// share in (0, 1), adding up to 1.
+fn share_problems(k: usize, share: &SegmentShare) -> Vec<InputProblem> {
+    let key = format!("segment_share[{k}].shares");
+    let mut problems = Vec::new();
+    if share.shares.len() < 2 {
+        problems.push(config_problem(
+            &key,
+            format!(
+                "{{ {} }}",
+                share
+                    .shares
+                    .iter()
+                    .map(|(s, f)| format!("{s} = {f}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            "expected a share for each of two or more segments, e.g. { ENT = 0.7, MM = 0.3 }",
+        ));
+    }
+    for (segment, &f) in &share.shares {
+        if !(f.is_finite() && f > 0.0 && f < 1.0) {
+            problems.push(config_problem(
+                &format!("{key}.{segment}"),
+                f.to_string(),
+                "expected a fraction of capacity above 0 and below 1",
+            ));
+        }
+    }
+    let sum: f64 = share.shares.values().sum();
+    if share.shares.len() >= 2 && (sum - 1.0).abs() > SHARE_SUM_EPS {
+        problems.push(config_problem(
+            &key,
+            // Rounded so that 0.7 + 0.2 reads 0.9, not 0.8999999999999999.
+            format!("{}", (sum * 1e9).round() / 1e9),
+            "expected shares that add up to 1 (this is their sum)",
+        ));
+    }
+    problems
 }
 
 fn check_positive_km(problems: &mut Vec<InputProblem>, key: &str, km: Option<f64>) {
@@ -391,6 +479,7 @@ pub fn resolve_rules(ds: &Dataset) -> std::result::Result<RuleSet, Vec<InputProb
             tighten(&mut lim.max_distance_km, l.max_distance_km, &l.name);
         }
     }
+    set.shares = resolve_shares(ds, &mut problems);
     if problems.is_empty() {
         problems.extend(pinned_conflicts(ds, &set));
         problems.extend(orphan_accounts(ds, &set));
@@ -400,6 +489,104 @@ pub fn resolve_rules(ds: &Dataset) -> std::result::Result<RuleSet, Vec<InputProb
     } else {
         Err(problems)
     }
+}
+
+/// Each rep's `[[segment_share]]` split. A selected rep must cover exactly
+/// the listed segments, belong to one split only, and every account must
+/// have a segment (a part takes the accounts of its own segment).
+fn resolve_shares(ds: &Dataset, problems: &mut Vec<InputProblem>) -> Vec<Option<RepShares>> {
+    let mut shares: Vec<Option<RepShares>> = vec![None; ds.reps.len()];
+    for (k, rule) in ds.config.segment_share.iter().enumerate() {
+        let key = format!("segment_share[{k}]");
+        let segments: Vec<&str> = rule.shares.keys().map(String::as_str).collect();
+        let wanted = segments.join(";");
+        // Reps named by id must cover exactly these segments; a region,
+        // a manager or no selector at all picks the reps that do.
+        let named = RepSelector {
+            reps: &rule.reps,
+            region: &None,
+            manager: &None,
+        };
+        let mut reps = if rule.reps.is_empty() {
+            Vec::new()
+        } else {
+            select_reps(ds, &named, &key, problems)
+        };
+        if rule.region.is_some() || rule.manager.is_some() || rule.reps.is_empty() {
+            let by_group = RepSelector {
+                reps: &[],
+                region: &rule.region,
+                manager: &rule.manager,
+            };
+            let mut found = select_reps(ds, &by_group, &key, problems);
+            found.retain(|&r| ds.reps[r].segments == segments);
+            if found.is_empty() {
+                problems.push(config_problem(
+                    &format!("{key}.shares"),
+                    wanted.clone(),
+                    "no rep selected by this rule covers exactly these segments: \
+                     name the reps (reps, region or manager) or fix the segments",
+                ));
+            }
+            reps.extend(found);
+            reps.sort_unstable();
+            reps.dedup();
+        }
+        for r in reps {
+            let rep = &ds.reps[r];
+            if rep.segments != segments {
+                let covers = if rep.segments.is_empty() {
+                    "every segment (its segment column is empty)".to_string()
+                } else {
+                    rep.segments.join(";")
+                };
+                problems.push(config_problem(
+                    &format!("{key}.shares"),
+                    wanted.clone(),
+                    &format!(
+                        "{} covers {covers}: expected a share for exactly the segments the rep covers",
+                        rep.id
+                    ),
+                ));
+                continue;
+            }
+            if let Some(other) = &shares[r] {
+                problems.push(config_problem(
+                    &key,
+                    rep.id.clone(),
+                    &format!(
+                        "rep already split by segment_share '{}': a rep takes one split",
+                        other.rule
+                    ),
+                ));
+                continue;
+            }
+            shares[r] = Some(RepShares {
+                rule: rule.name.clone(),
+                parts: rule.shares.iter().map(|(s, &f)| (s.clone(), f)).collect(),
+            });
+        }
+    }
+    if shares.iter().any(Option::is_some) {
+        let missing: Vec<&str> = ds
+            .accounts
+            .iter()
+            .filter(|a| a.segment.is_none())
+            .map(|a| a.id.as_str())
+            .collect();
+        if !missing.is_empty() {
+            problems.push(config_problem(
+                "segment_share",
+                short_list(&missing),
+                &format!(
+                    "{} account(s) have no segment: a rep's segment share decides which part \
+                     of its capacity an account uses, so every account needs a segment",
+                    missing.len()
+                ),
+            ));
+        }
+    }
+    shares
 }
 
 fn tighten(slot: &mut Option<RepLimit>, value: Option<f64>, rule: &str) {

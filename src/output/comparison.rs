@@ -276,6 +276,7 @@ mod tests {
             assignments: vec![],
             balance: vec![],
             compactness: vec![],
+            segment_parts: vec![],
             status: crate::model::PlanStatus::Balanced,
             objective: 0.0,
             lp_bound: 0.0,

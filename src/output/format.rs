@@ -36,6 +36,18 @@ pub fn signed_pct(fraction: f64, decimals: usize) -> String {
     signed(fraction * 100.0, decimals)
 }
 
+/// A fraction as a percentage for people, trailing zeros dropped: `0.7` ->
+/// `70 %`, `0.125` -> `12.5 %`.
+pub fn share_pct(fraction: f64) -> String {
+    let s = fixed(fraction * 100.0, 2);
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &s
+    };
+    format!("{s} %")
+}
+
 /// `true` / `false`.
 pub fn boolean(b: bool) -> &'static str {
     if b {
@@ -83,6 +95,13 @@ fn non_finite(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn share_pct_drops_trailing_zeros() {
+        assert_eq!(share_pct(0.7), "70 %");
+        assert_eq!(share_pct(0.125), "12.5 %");
+        assert_eq!(share_pct(1.0 / 3.0), "33.33 %");
+    }
 
     #[test]
     fn fixed_pads_and_rounds() {

@@ -14,6 +14,7 @@ pub mod in_place;
 pub mod manifest;
 pub mod quotas;
 pub mod scenarios;
+pub mod segment_shares;
 pub mod summary;
 pub mod territories;
 
@@ -34,6 +35,7 @@ pub use atomic::{check_target, default_output_dir, StagedDir, MANIFEST_FILE};
 pub use comparison::{PlanFigures, COMPARISON_COLUMNS, COMPARISON_FILE};
 pub use hierarchy::HIERARCHY_FILE;
 pub use manifest::{Manifest, ManifestFile, RunInfo, Timings};
+pub use segment_shares::SEGMENT_SHARES_FILE;
 pub use summary::{render as render_summary, SummaryInput};
 pub use territories::{write_territories, TERRITORY_COLUMNS};
 
@@ -191,6 +193,9 @@ pub fn write_plan_folder_with(
     )?);
     if let Some(bytes) = hierarchy::hierarchy_csv(dataset, &outcome.plan) {
         outputs.push(write_file(&dir, HIERARCHY_FILE, &bytes)?);
+    }
+    if let Some(bytes) = segment_shares::segment_shares_csv(dataset, &outcome.plan) {
+        outputs.push(write_file(&dir, SEGMENT_SHARES_FILE, &bytes)?);
     }
     let quota_manifest = || quotas.map(|plan| quotas::QuotaManifest::new(plan, None));
     // Keep the report last among the outputs: it reads the staged folder,

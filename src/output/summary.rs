@@ -20,6 +20,8 @@ use super::manifest::Timings;
 /// How many reps the summary lists by deviation.
 pub const WORST_REPS_LISTED: usize = 5;
 
+/// Parts of split reps named in the summary line.
+const SEGMENT_PARTS_LISTED: usize = 8;
 /// How many regions the summary names on its potential-index line.
 pub const REGIONS_LISTED: usize = 6;
 
@@ -341,6 +343,9 @@ pub fn render(input: &SummaryInput) -> String {
             let _ = writeln!(s, "{line}");
         }
     }
+    if !plan.segment_parts.is_empty() {
+        let _ = writeln!(s, "{}", segment_share_line(dataset, plan));
+    }
     let outliers: usize = plan.compactness.iter().map(|c| c.outliers).sum();
     let _ = writeln!(
         s,
@@ -387,5 +392,46 @@ pub fn render(input: &SummaryInput) -> String {
         super::format::fixed(t.write, 2),
     );
     let _ = writeln!(s, "output: {}", input.out_dir.display());
+    s
+}
+
+/// With `[[segment_share]]`: each split rep's parts and their potential
+/// deviation from the segment's fair share.
+fn segment_share_line(dataset: &Dataset, plan: &Plan) -> String {
+    let parts = &plan.segment_parts;
+    let outside = parts.iter().filter(|p| !p.balance.within_tolerance).count();
+    let mut reps: Vec<usize> = parts.iter().map(|p| p.rep).collect();
+    reps.dedup();
+    let mut s = format!(
+        "segment shares: {} part(s) of {} hybrid rep(s), {} outside tolerance;",
+        parts.len(),
+        reps.len(),
+        outside
+    );
+    for (k, p) in parts.iter().enumerate().take(SEGMENT_PARTS_LISTED) {
+        let same_rep = k > 0 && p.rep == parts[k - 1].rep;
+        let _ = write!(
+            s,
+            "{}{} {} {} potential {} %",
+            if same_rep {
+                ","
+            } else if k > 0 {
+                ";"
+            } else {
+                ""
+            },
+            if same_rep {
+                String::new()
+            } else {
+                format!(" {}", dataset.reps[p.rep].id)
+            },
+            p.segment,
+            super::format::share_pct(p.share),
+            super::format::signed_pct(p.balance.potential_deviation, 2)
+        );
+    }
+    if parts.len() > SEGMENT_PARTS_LISTED {
+        let _ = write!(s, " and {} more", parts.len() - SEGMENT_PARTS_LISTED);
+    }
     s
 }

@@ -163,6 +163,7 @@ fn outcome(with_status_quo: bool) -> PlanOutcome {
                 outliers: 1,
             },
         ],
+        segment_parts: vec![],
         status: PlanStatus::OutsideTolerance,
         objective: 55_597.5,
         lp_bound: 50_000.0,

@@ -9,7 +9,7 @@ use super::folder::{rows, PlanFolder, Table};
 use super::html::{escape, num_cell, table, text_cell};
 use super::{ReportError, Section};
 use crate::output::format::{fixed, thousands};
-use crate::output::{COMPARISON_COLUMNS, COMPARISON_FILE, HIERARCHY_FILE};
+use crate::output::{COMPARISON_COLUMNS, COMPARISON_FILE, HIERARCHY_FILE, SEGMENT_SHARES_FILE};
 
 /// One row of comparison.csv.
 #[derive(Debug, Clone, PartialEq)]
@@ -244,6 +244,89 @@ pub fn hierarchy_section(folder: &PlanFolder) -> Result<Option<Section>, ReportE
     Ok(Some(Section {
         id: "hierarchy",
         title: "Roll-up by region and manager".into(),
+        html,
+    }))
+}
+
+/// The `[[segment_share]]` section, `None` without segment_shares.csv: each
+/// part of a split hybrid rep against its segment's fair share.
+pub fn segment_shares_section(folder: &PlanFolder) -> Result<Option<Section>, ReportError> {
+    let path = folder.dir.join(SEGMENT_SHARES_FILE);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let t = Table::read(&path)?;
+    let texts = [t.column("rep_id")?, t.column("segment")?];
+    const NUMBERS: [&str; 8] = [
+        "share",
+        "capacity",
+        "accounts",
+        "potential",
+        "potential_target",
+        "potential_dev_pct",
+        "workload",
+        "workload_dev_pct",
+    ];
+    let cols: Vec<usize> = NUMBERS
+        .iter()
+        .map(|n| t.column(n))
+        .collect::<Result<_, _>>()?;
+    let within = t.column("within_tolerance")?;
+    let breach = t.column("breach")?;
+    let mut body = Vec::new();
+    for r in rows(&t) {
+        let mut v = [0.0; 8];
+        for (k, (&c, n)) in cols.iter().zip(NUMBERS).enumerate() {
+            v[k] = r.number(c, n)?;
+        }
+        let pct = |x: f64| format!("{} %", fixed(x, 2));
+        body.push(
+            [
+                text_cell(&r.text(texts[0])),
+                text_cell(&r.text(texts[1])),
+                num_cell(&format!("{} %", fixed(v[0] * 100.0, 1)), v[0]),
+                num_cell(&fixed(v[1], 3), v[1]),
+                num_cell(&thousands(v[2]), v[2]),
+                num_cell(&thousands(v[3]), v[3]),
+                num_cell(&thousands(v[4]), v[4]),
+                num_cell(&pct(v[5]), v[5]),
+                num_cell(&thousands(v[6]), v[6]),
+                num_cell(&pct(v[7]), v[7]),
+                text_cell(&r.text(within)),
+                text_cell(&r.text(breach)),
+            ]
+            .concat(),
+        );
+    }
+    let mut html = String::new();
+    let _ = writeln!(
+        html,
+        "<p>Hybrid reps split by <code>[[segment_share]]</code>: each part takes the rep's \
+         accounts of one segment and is balanced against that segment's reps, with the rep's \
+         capacity × share as its FTE. The territory table shows each rep as the sum of its \
+         parts. From <a href=\"{0}\">{0}</a>.</p>",
+        escape(SEGMENT_SHARES_FILE)
+    );
+    html.push_str(&table(
+        &[
+            "rep",
+            "segment",
+            "share",
+            "FTE",
+            "accounts",
+            "potential",
+            "target",
+            "potential dev",
+            "workload h",
+            "workload dev",
+            "within tolerance",
+            "breach",
+        ],
+        &body,
+    ));
+    Ok(Some(Section {
+        id: "segment-shares",
+        title: "Segment shares of hybrid reps".into(),
         html,
     }))
 }

@@ -205,6 +205,9 @@ pub fn build(folder: &PlanFolder) -> Result<Vec<(String, Vec<u8>)>, ReportError>
     if let Some(section) = evidence::hierarchy_section(folder)? {
         sections.push(section);
     }
+    if let Some(section) = evidence::segment_shares_section(folder)? {
+        sections.push(section);
+    }
     sections.push(html::moves_section(folder));
     for builder in OPTIONAL_SECTIONS {
         if let Some(out) = builder(folder)? {
@@ -233,6 +236,7 @@ pub fn build(folder: &PlanFolder) -> Result<Vec<(String, Vec<u8>)>, ReportError>
         [
             crate::output::COMPARISON_FILE,
             crate::output::HIERARCHY_FILE,
+            crate::output::SEGMENT_SHARES_FILE,
         ]
         .into_iter()
         .filter(|f| folder.dir.join(f).is_file())

@@ -24,7 +24,7 @@ use std::time::Instant;
 
 use indicatif::ProgressBar;
 
-use crate::model::{Assignment, Dataset, Plan, PlanStatus, Reason, RepBalance};
+use crate::model::{Assignment, Dataset, PartSplit, Plan, PlanStatus, Reason, RepBalance};
 use crate::{Error, Result};
 use problem::{Problem, KM_SCALE};
 use repair::LocalSearch;
@@ -77,7 +77,87 @@ pub struct PlanOutcome {
 }
 
 /// Solve the territory model for a validated dataset.
+///
+/// With `[[segment_share]]`, the model is solved and verified over the
+/// reps' capacity parts ([`PartSplit`]) and the plan is reported per rep,
+/// with each part's figures in `Plan::segment_parts`.
 pub fn plan_territories(dataset: &Dataset, options: &PlanOptions) -> Result<PlanOutcome> {
+    let Some(split) = PartSplit::of(dataset) else {
+        return plan_whole_reps(dataset, options);
+    };
+    let mut outcome = match plan_whole_reps(&split.dataset, options) {
+        Err(Error::Infeasible(text)) => {
+            return Err(Error::Infeasible(with_part_notes(dataset, &split, text)))
+        }
+        other => other?,
+    };
+    outcome.plan = plan_over_reps(dataset, &split, outcome.plan)?;
+    outcome.status_quo = status_quo(dataset);
+    Ok(outcome)
+}
+
+/// An infeasibility explanation over parts, with a note on each part it
+/// names: which rep and rule it comes from, and that its share is a lever.
+fn with_part_notes(ds: &Dataset, split: &PartSplit, mut text: String) -> String {
+    for (p, part) in split.dataset.reps.iter().enumerate() {
+        let Some((segment, share)) = &split.part_share[p] else {
+            continue;
+        };
+        if !text.contains(part.id.as_str()) {
+            continue;
+        }
+        let rep = &ds.reps[split.part_rep[p]];
+        let rule = ds.rules.shares[split.part_rep[p]]
+            .as_ref()
+            .map_or("", |s| s.rule.as_str());
+        text.push_str(&format!(
+            "\n{} is the {segment} part of {}: [[segment_share]] '{rule}' gives it {} % of \
+             its {} FTE; a larger {segment} share (or fewer accounts pinned to it) may make \
+             the plan feasible",
+            part.id,
+            rep.id,
+            (share * 1e4).round() / 100.0,
+            rep.capacity
+        ));
+    }
+    text
+}
+
+/// A plan over parts restated over reps, checked again against the rules
+/// as the user wrote them.
+fn plan_over_reps(ds: &Dataset, split: &PartSplit, parts_plan: Plan) -> Result<Plan> {
+    let part_owner: Vec<usize> = parts_plan.assignments.iter().map(|a| a.rep).collect();
+    let owner = split.rep_owners(&part_owner);
+    if let Some(v) = verify::rule_violations(ds, &owner).first() {
+        return Err(Error::Solver(format!(
+            "internal error: the plan breaks a hard rule ({v:?}) and was not written"
+        )));
+    }
+    let assignments = parts_plan
+        .assignments
+        .into_iter()
+        .map(|a| {
+            let rep = split.part_rep[a.rep];
+            let previous_rep = a.previous_rep.map(|p| split.part_rep[p]);
+            Assignment {
+                rep,
+                previous_rep,
+                moved: previous_rep.is_some_and(|prev| prev != rep),
+                ..a
+            }
+        })
+        .collect();
+    Ok(Plan {
+        assignments,
+        balance: split.rep_balances(ds, &parts_plan.balance),
+        compactness: compactness_of(ds, &owner),
+        segment_parts: split.segment_parts(&parts_plan.balance),
+        ..parts_plan
+    })
+}
+
+/// [`plan_territories`] for a dataset whose reps are all whole.
+fn plan_whole_reps(dataset: &Dataset, options: &PlanOptions) -> Result<PlanOutcome> {
     solver::check_solver(&options.solver)?;
     let mut stats = SolveStats {
         solver: options.solver.clone(),
@@ -209,7 +289,7 @@ fn build_plan(ds: &Dataset, problem: &Problem, owner: &[usize], lp_bound: f64) -
         )));
     }
     let some_owner: Vec<Option<usize>> = owner.iter().map(|&r| Some(r)).collect();
-    let balance = verify::rep_balances(ds, &some_owner);
+    let balance = verify::whole_rep_balances(ds, &some_owner);
     let status = if balance.iter().all(|b| b.within_tolerance) {
         PlanStatus::Balanced
     } else {
@@ -236,6 +316,7 @@ fn build_plan(ds: &Dataset, problem: &Problem, owner: &[usize], lp_bound: f64) -
         assignments,
         balance,
         compactness,
+        segment_parts: Vec::new(),
         status,
         objective,
         lp_bound,

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::distance::haversine_km;
-use crate::model::{Dataset, RepBalance};
+use crate::model::{deviation, Dataset, PartSplit, RepBalance};
 
 /// Relative slack allowed on the tolerance check for float rounding.
 const CHECK_EPS: f64 = 1e-9;
@@ -33,8 +33,22 @@ pub enum Violation {
 }
 
 /// Balance figures per rep for `owner` (rep index per account, `None` for
-/// accounts left out, e.g. without a current owner).
+/// accounts left out, e.g. without a current owner). A rep split by
+/// `[[segment_share]]` is the sum of its parts, each balanced in its
+/// segment's group.
 pub fn rep_balances(ds: &Dataset, owner: &[Option<usize>]) -> Vec<RepBalance> {
+    match PartSplit::of(ds) {
+        None => whole_rep_balances(ds, owner),
+        Some(split) => {
+            let parts = whole_rep_balances(&split.dataset, &split.part_owners(ds, owner));
+            split.rep_balances(ds, &parts)
+        }
+    }
+}
+
+/// [`rep_balances`] of a dataset whose reps are all whole (parts
+/// included).
+pub fn whole_rep_balances(ds: &Dataset, owner: &[Option<usize>]) -> Vec<RepBalance> {
     let n_reps = ds.reps.len();
     let mut pot = vec![0.0; n_reps];
     let mut work = vec![0.0; n_reps];
@@ -179,18 +193,6 @@ fn exceeded_limit(ds: &Dataset, r: usize, accounts: usize, hours: f64) -> Option
         }
     }
     None
-}
-
-/// (load - target) / target; a zero target with zero load is no deviation,
-/// with a positive load it is +infinity.
-fn deviation(load: f64, target: f64) -> f64 {
-    if target > 0.0 {
-        (load - target) / target
-    } else if load > 0.0 {
-        f64::INFINITY
-    } else {
-        0.0
-    }
 }
 
 /// Hard-rule violations of a single-owner plan (empty when valid).
