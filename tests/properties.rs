@@ -15,7 +15,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use tplan::generate::{generate, GenerateSpec};
-use tplan::model::{Account, Dataset, PlanStatus, Rep, WorkloadSource};
+use tplan::model::{
+    resolve_rules, Account, Dataset, PlanStatus, Rep, SegmentShare, WorkloadSource,
+};
 use tplan::territory::{plan_territories, PlanOptions, PlanOutcome};
 use tplan::Error;
 
@@ -322,6 +324,22 @@ proptest! {
         plan_and_check_timed(&ds).map_err(TestCaseError::fail)?;
     }
 
+    /// Hybrid ENT;MM reps split by `[[segment_share]]`: every account once,
+    /// each part's potential and workload recomputed here within tolerance
+    /// of its share of its segment group's per-FTE mean when the plan says
+    /// Balanced, and the written figures equal to the recomputed ones.
+    #[test]
+    fn split_hybrids_give_valid_plans(
+        seed in any::<u64>(),
+        accounts in 40usize..200,
+        reps in 3usize..8,
+        ent_share in 0.2f64..0.8,
+    ) {
+        if let Some(ds) = with_shares(hand_rolled(seed, accounts, reps, true), ent_share) {
+            plan_and_check_shares_timed(&ds, ent_share).map_err(TestCaseError::fail)?;
+        }
+    }
+
     /// Tight tolerances and locks piled onto one rep make many instances
     /// infeasible: the answer must be an explained `Infeasible` or a valid
     /// plan, never a panic nor another error.
@@ -483,4 +501,177 @@ fn plan_within(ds: &Dataset, what: &str) {
     if let Err(e) = plan_and_check_timed(ds) {
         panic!("{what}:\n{e}");
     }
+}
+
+/// `ds` with every ENT;MM rep split ENT `ent_share` / MM the rest (and
+/// accounts without a segment made SMB, as shares need segments); `None`
+/// when there is no such rep or the rules do not resolve.
+fn with_shares(mut ds: Dataset, ent_share: f64) -> Option<Dataset> {
+    for a in &mut ds.accounts {
+        if a.segment.is_none() {
+            a.segment = Some("SMB".to_string());
+            // Its owner was picked among reps covering any segment; a lock
+            // to one not covering SMB would be an input error.
+            let owner = ds
+                .reps
+                .iter()
+                .find(|r| Some(&r.id) == a.current_owner.as_ref());
+            if owner.is_some_and(|r| !r.covers(Some("SMB"))) {
+                a.locked = false;
+            }
+        }
+    }
+    let hybrids: Vec<String> = ds
+        .reps
+        .iter()
+        .filter(|r| r.segments == ["ENT", "MM"])
+        .map(|r| r.id.clone())
+        .collect();
+    if hybrids.is_empty() {
+        return None;
+    }
+    ds.config.segment_share.push(SegmentShare {
+        name: "split".into(),
+        reps: hybrids,
+        shares: [
+            ("ENT".to_string(), ent_share),
+            ("MM".to_string(), 1.0 - ent_share),
+        ]
+        .into(),
+        ..SegmentShare::default()
+    });
+    ds.rules = resolve_rules(&ds).ok()?;
+    Some(ds)
+}
+
+fn plan_and_check_shares_timed(ds: &Dataset, ent_share: f64) -> Result<(), String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let ds = ds.clone();
+    std::thread::spawn(move || {
+        let result = match plan_territories(&ds, &options()) {
+            Ok(outcome) => check_split_plan(&ds, &outcome, ent_share),
+            Err(Error::Infeasible(text)) if !text.trim().is_empty() => Ok(()),
+            Err(e) => Err(format!("unexpected error: {e:?}")),
+        };
+        let _ = tx.send(result);
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(TIME_LIMIT_S))
+        .unwrap_or_else(|_| Err(format!("no answer within {TIME_LIMIT_S} s")))
+}
+
+/// Balance member of a split plan: (rep, segment of a split rep's part).
+type Member = (usize, Option<String>);
+
+/// The checks of [`split_hybrids_give_valid_plans`], from the dataset and
+/// the plan's owners alone.
+fn check_split_plan(ds: &Dataset, outcome: &PlanOutcome, ent_share: f64) -> Result<(), String> {
+    let plan = &outcome.plan;
+    if plan.assignments.len() != ds.accounts.len() {
+        return Err("not every account assigned".into());
+    }
+    let split = |r: usize| ds.reps[r].segments == ["ENT", "MM"];
+    // Whole reps, and one member per segment of a split rep: (group key,
+    // FTE, potential, workload).
+    let mut members: std::collections::BTreeMap<Member, (String, f64, f64, f64)> =
+        Default::default();
+    for (r, rep) in ds.reps.iter().enumerate() {
+        if rep.capacity <= 0.0 {
+            continue;
+        }
+        if split(r) {
+            for (segment, share) in [("ENT", ent_share), ("MM", 1.0 - ent_share)] {
+                members.insert(
+                    (r, Some(segment.into())),
+                    (segment.into(), rep.capacity * share, 0.0, 0.0),
+                );
+            }
+        } else {
+            let key = if rep.segments.is_empty() {
+                "*".to_string()
+            } else {
+                rep.segments.join(";")
+            };
+            members.insert((r, None), (key, rep.capacity, 0.0, 0.0));
+        }
+    }
+    for (i, (a, asg)) in ds.accounts.iter().zip(&plan.assignments).enumerate() {
+        let r = asg.rep;
+        if asg.account != i || r >= ds.reps.len() || !ds.reps[r].covers(a.segment.as_deref()) {
+            return Err(format!("account {i} has an invalid owner {r}"));
+        }
+        if a.locked && a.current_owner.as_deref() != Some(ds.reps[r].id.as_str()) {
+            return Err(format!("lock of account {i} broken"));
+        }
+        let key = (r, if split(r) { a.segment.clone() } else { None });
+        let m = members
+            .get_mut(&key)
+            .ok_or(format!("account {i} at a rep without capacity"))?;
+        m.2 += a.potential;
+        m.3 += a.workload;
+    }
+    let mut groups: std::collections::BTreeMap<&str, (f64, f64, f64)> = Default::default();
+    for (key, cap, pot, work) in members.values() {
+        let g = groups.entry(key.as_str()).or_default();
+        g.0 += cap;
+        g.1 += pot;
+        g.2 += work;
+    }
+    let (tp, tw) = (
+        ds.config.balance.potential_tolerance,
+        ds.config.balance.workload_tolerance,
+    );
+    let dev = |x: f64, t: f64| {
+        if t > 0.0 {
+            (x - t) / t
+        } else if x > 0.0 {
+            f64::INFINITY
+        } else {
+            0.0
+        }
+    };
+    let outside = |d: f64, tol: f64| d.abs() > tol * (1.0 + 1e-9) + 1e-9;
+    for ((r, segment), (key, cap, pot, work)) in &members {
+        let g = groups[key.as_str()];
+        let (pt, wt) = (cap * g.1 / g.0, cap * g.2 / g.0);
+        let (dp, dw) = (dev(*pot, pt), dev(*work, wt));
+        if plan.status == PlanStatus::Balanced && (outside(dp, tp) || outside(dw, tw)) {
+            return Err(format!(
+                "rep {} {segment:?}: potential {dp:+.4}, workload {dw:+.4} outside tolerance \
+                 in a Balanced plan",
+                ds.reps[*r].id
+            ));
+        }
+        if let Some(segment) = segment {
+            let part = plan
+                .segment_parts
+                .iter()
+                .find(|p| p.rep == *r && &p.segment == segment)
+                .ok_or(format!("no segment part for {} {segment}", ds.reps[*r].id))?;
+            if (part.balance.potential - pot).abs() > 1e-6 * pot.max(1.0)
+                || (part.balance.potential_target - pt).abs() > 1e-6 * pt.max(1.0)
+            {
+                return Err(format!(
+                    "part {} {segment}: written potential {} target {}, recomputed {pot} {pt}",
+                    ds.reps[*r].id, part.balance.potential, part.balance.potential_target
+                ));
+            }
+        }
+    }
+    // Each rep's written potential is the sum of its accounts'.
+    for b in &plan.balance {
+        let held: f64 = ds
+            .accounts
+            .iter()
+            .zip(&plan.assignments)
+            .filter(|(_, a)| a.rep == b.rep)
+            .map(|(a, _)| a.potential)
+            .sum();
+        if (b.potential - held).abs() > 1e-6 * held.max(1.0) {
+            return Err(format!(
+                "rep {}: potential {} vs {held}",
+                ds.reps[b.rep].id, b.potential
+            ));
+        }
+    }
+    Ok(())
 }
