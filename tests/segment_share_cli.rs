@@ -290,3 +290,24 @@ fn an_infeasible_share_is_named_with_its_rule() {
         "{stderr}"
     );
 }
+
+#[test]
+fn validate_lists_each_split() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = tmp.path().join("plan.toml");
+    fs::write(&cfg, format!("{TOLERANCES}{SHARES}")).unwrap();
+    let output = tplan(&[
+        "validate",
+        fixture().to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for line in [
+        "rule enterprise-first: segment shares ENT 75 % / MM 25 % for 1 rep(s) (H1)",
+        "rule midmarket-first: segment shares ENT 25 % / MM 75 % for 1 rep(s) (H2)",
+    ] {
+        assert!(stdout.contains(line), "{stdout}");
+    }
+}
