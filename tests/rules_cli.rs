@@ -7,9 +7,8 @@
 mod common;
 
 use std::collections::{BTreeMap, HashMap};
-use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::{haversine, read_table};
 
@@ -21,26 +20,8 @@ fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules")
 }
 
-/// Run `tplan plan` on the fixture with `config`; returns the output and
-/// the output folder.
 fn plan_with(config: &str) -> (Output, PathBuf, tempfile::TempDir) {
-    let tmp = tempfile::tempdir().unwrap();
-    let cfg = tmp.path().join("plan.toml");
-    fs::write(&cfg, config).unwrap();
-    let out = tmp.path().join("out");
-    let output = Command::new(env!("CARGO_BIN_EXE_tplan"))
-        .args([
-            "plan",
-            fixture().to_str().unwrap(),
-            "--config",
-            cfg.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--no-report",
-        ])
-        .output()
-        .unwrap();
-    (output, out, tmp)
+    common::plan_with_config(&fixture(), config)
 }
 
 struct Account {

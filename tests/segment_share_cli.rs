@@ -41,22 +41,8 @@ fn tplan(args: &[&str]) -> Output {
         .unwrap()
 }
 
-/// `tplan plan` on the fixture with `config`: the output and its folder.
 fn plan_with(config: &str) -> (Output, PathBuf, tempfile::TempDir) {
-    let tmp = tempfile::tempdir().unwrap();
-    let cfg = tmp.path().join("plan.toml");
-    fs::write(&cfg, config).unwrap();
-    let out = tmp.path().join("out");
-    let output = tplan(&[
-        "plan",
-        fixture().to_str().unwrap(),
-        "--config",
-        cfg.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--no-report",
-    ]);
-    (output, out, tmp)
+    common::plan_with_config(&fixture(), config)
 }
 
 /// (account id -> (segment, potential)).

@@ -624,3 +624,29 @@ pub fn check_owner(inst: &Instance, owner: &[usize], with_lp: bool, max_gap: f64
         balance: balance(inst, owner),
     }
 }
+
+/// `tplan plan DIR --config <config> --out <tmp>/out --no-report` with the
+/// config written to a fresh temporary folder: the process output, the
+/// output folder, and the folder guard (dropping it removes both).
+pub fn plan_with_config(
+    dir: &Path,
+    config: &str,
+) -> (std::process::Output, std::path::PathBuf, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = tmp.path().join("plan.toml");
+    std::fs::write(&cfg, config).unwrap();
+    let out = tmp.path().join("out");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tplan"))
+        .args([
+            "plan",
+            dir.to_str().unwrap(),
+            "--config",
+            cfg.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--no-report",
+        ])
+        .output()
+        .unwrap();
+    (output, out, tmp)
+}
