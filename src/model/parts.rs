@@ -89,7 +89,10 @@ impl PartSplit {
     }
 
     /// The part of rep `r` that takes account `i`: the part of the
-    /// account's segment (a rep that is not split is its own part).
+    /// account's segment (a rep that is not split is its own part). An
+    /// account of a segment the rep does not cover (a current owner from
+    /// before a coverage change; locks and pins to such a rep are input
+    /// errors) maps to the rep's first part, which cannot own it either.
     pub fn part_of(&self, ds: &Dataset, i: usize, r: usize) -> usize {
         let first = self.first_part[r];
         match share_of(ds, r) {
