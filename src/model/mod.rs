@@ -49,4 +49,23 @@ impl Dataset {
     pub fn rep_index(&self, rep_id: &str) -> Option<usize> {
         self.reps.iter().position(|r| r.id == rep_id)
     }
+
+    /// Index of each account's current owner, if it names a rep of the
+    /// data: one look-up table instead of a scan of the reps per account.
+    pub fn current_owner_indices(&self) -> Vec<Option<usize>> {
+        let index: std::collections::HashMap<&str, usize> = self
+            .reps
+            .iter()
+            .enumerate()
+            .map(|(r, rep)| (rep.id.as_str(), r))
+            .collect();
+        self.accounts
+            .iter()
+            .map(|a| {
+                a.current_owner
+                    .as_deref()
+                    .and_then(|o| index.get(o).copied())
+            })
+            .collect()
+    }
 }

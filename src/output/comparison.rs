@@ -88,14 +88,14 @@ pub fn figures(ds: &Dataset, plan: &'static str, owner: &[Option<usize>]) -> Pla
         moved_accounts: 0,
         moved_potential: 0.0,
     };
-    for (a, o) in ds.accounts.iter().zip(owner) {
+    let current = ds.current_owner_indices();
+    for ((a, o), current) in ds.accounts.iter().zip(owner).zip(current) {
         let Some(r) = *o else { continue };
         let rep = &ds.reps[r];
         let km = haversine_km(a.lat, a.lon, rep.lat, rep.lon);
         f.accounts_assigned += 1;
         f.total_distance_km += km;
         f.weighted_distance += a.potential * km;
-        let current = a.current_owner.as_deref().and_then(|c| ds.rep_index(c));
         if current.is_some_and(|c| c != r) {
             f.moved_accounts += 1;
             f.moved_potential += a.potential;
@@ -110,11 +110,7 @@ pub fn figures(ds: &Dataset, plan: &'static str, owner: &[Option<usize>]) -> Pla
 /// Status quo (when any account has a current owner), nearest and balanced.
 pub fn compare(ds: &Dataset, plan: &Plan) -> Vec<PlanFigures> {
     let mut rows = Vec::with_capacity(3);
-    let current: Vec<Option<usize>> = ds
-        .accounts
-        .iter()
-        .map(|a| a.current_owner.as_deref().and_then(|o| ds.rep_index(o)))
-        .collect();
+    let current = ds.current_owner_indices();
     if current.iter().any(Option::is_some) {
         rows.push(figures(ds, STATUS_QUO, &current));
     }

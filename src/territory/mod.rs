@@ -325,8 +325,7 @@ fn build_plan(ds: &Dataset, problem: &Problem, owner: &[usize], lp_bound: f64) -
 }
 
 fn assignment(ds: &Dataset, p: &Problem, i: usize, r: usize) -> Assignment {
-    let a = &ds.accounts[i];
-    let previous_rep = a.current_owner.as_deref().and_then(|o| ds.rep_index(o));
+    let previous_rep = p.current[i];
     let distance_km = p.km(i, r);
     Assignment {
         account: i,
@@ -348,11 +347,16 @@ fn reason(ds: &Dataset, p: &Problem, i: usize, r: usize, previous_rep: Option<us
         return Reason::Named { list: list.clone() };
     }
     let distance_km = p.km(i, r);
-    // The nearest rep the segments allow, before any rule narrowed them.
-    let by_segment = (0..ds.reps.len())
-        .filter(|&s| ds.reps[s].capacity > 0.0 && ds.reps[s].covers(a.segment.as_deref()))
-        .min_by(|&x, &y| p.km(i, x).total_cmp(&p.km(i, y)).then(x.cmp(&y)));
     let nearest = p.nearest_eligible(i);
+    // The nearest rep the segments allow, before any rule narrowed them:
+    // the nearest eligible rep itself when no rule is in force.
+    let by_segment = if ds.rules.is_empty() {
+        Some(nearest)
+    } else {
+        (0..ds.reps.len())
+            .filter(|&s| ds.reps[s].capacity > 0.0 && ds.reps[s].covers(a.segment.as_deref()))
+            .min_by(|&x, &y| p.km(i, x).total_cmp(&p.km(i, y)).then(x.cmp(&y)))
+    };
     let extra_km = distance_km - p.km(i, nearest);
     if let Some(s) = by_segment {
         let over_segment = distance_km - p.km(i, s);
@@ -397,11 +401,7 @@ pub fn compactness_of(ds: &Dataset, owner: &[usize]) -> Vec<crate::model::Compac
 
 /// Balance of today's owners, when any account has one.
 fn status_quo(ds: &Dataset) -> Option<Vec<RepBalance>> {
-    let owners: Vec<Option<usize>> = ds
-        .accounts
-        .iter()
-        .map(|a| a.current_owner.as_deref().and_then(|o| ds.rep_index(o)))
-        .collect();
+    let owners = ds.current_owner_indices();
     owners
         .iter()
         .any(Option::is_some)

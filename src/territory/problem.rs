@@ -184,11 +184,7 @@ impl Problem {
                 .iter()
                 .map(|p| p.matches.clone())
                 .collect(),
-            current: ds
-                .accounts
-                .iter()
-                .map(|a| a.current_owner.as_deref().and_then(|o| ds.rep_index(o)))
-                .collect(),
+            current: ds.current_owner_indices(),
             move_km: ds.config.continuity.move_cost_km,
         }
     }
