@@ -58,6 +58,10 @@ pub struct LocalSearch<'a> {
     /// (s, r). Scanning all of a rep's members for the few that border
     /// the other rep made swap search the slowest part of the search.
     border: std::collections::HashMap<(usize, usize), Vec<usize>>,
+    /// Per group and metric, the group's reps sorted by load per unit of
+    /// capacity share, for evaluating a change of the group's total (see
+    /// [`BandIndex`]); rebuilt whenever a rep of the group changes load.
+    bands: Vec<[BandIndex; NUM_METRICS]>,
     pub stats: SearchStats,
     /// LP balance prices per rep and metric: repair ranks moves by priced
     /// cost so it stays on the LP's optimal face where it can.
@@ -87,6 +91,7 @@ impl<'a> LocalSearch<'a> {
             position: vec![0; p.num_accounts],
             incoming: vec![Vec::new(); p.num_reps],
             border: std::collections::HashMap::new(),
+            bands: vec![Default::default(); p.groups.len()],
             owner,
             stats: SearchStats::default(),
             price,
@@ -100,7 +105,28 @@ impl<'a> LocalSearch<'a> {
                 }
             }
         }
+        for g in 0..p.groups.len() {
+            s.rebuild_bands(g);
+        }
         s
+    }
+
+    /// Re-sort group `g`'s reps by load per capacity share.
+    fn rebuild_bands(&mut self, g: usize) {
+        if !self.p.tiers.is_empty() {
+            return;
+        }
+        let group = &self.p.groups[g];
+        for &m in &self.p.metrics {
+            if !self.p.tol[m].is_finite() {
+                continue;
+            }
+            let reps = group.reps.iter().map(|&r| {
+                let share = self.p.cap[r] / group.capacity;
+                (self.load[r][m], share)
+            });
+            self.bands[g][m].rebuild(reps);
+        }
     }
 
     fn add(&mut self, i: usize, r: usize) {
@@ -178,8 +204,16 @@ impl<'a> LocalSearch<'a> {
     }
 
     fn relocate(&mut self, i: usize, to: usize) {
+        let from = self.owner[i];
         self.remove(i);
         self.add(i, to);
+        let (gf, gt) = (self.p.rep_group[from], self.p.rep_group[to]);
+        if let Some(g) = gf {
+            self.rebuild_bands(g);
+        }
+        if let Some(g) = gt.filter(|&g| Some(g) != gf) {
+            self.rebuild_bands(g);
+        }
     }
 
     /// Violation of rep `r` for given loads and group and tier totals
@@ -226,6 +260,9 @@ impl<'a> LocalSearch<'a> {
         if let Some(change) = self.two_rep_change(delta) {
             return change;
         }
+        if self.p.tiers.is_empty() {
+            return self.indexed_change(delta);
+        }
         self.general_change(delta)
     }
 
@@ -252,6 +289,72 @@ impl<'a> LocalSearch<'a> {
         let (gl, tl) = (&self.group_load[g], &self.tier_of(g));
         let after = self.rep_violation(a, &la, gl, tl) + self.rep_violation(b, &lb, gl, tl);
         Some(after - self.current_violation(a) - self.current_violation(b))
+    }
+
+    /// Band violation of rep `r` alone (no limits, no regions) at load
+    /// `load` when its group's total is `gload`.
+    fn band_violation(&self, r: usize, load: &Load, gload: &Load) -> f64 {
+        let Some(g) = self.p.rep_group[r] else {
+            return 0.0;
+        };
+        let share = self.p.cap[r] / self.p.groups[g].capacity;
+        self.p
+            .metrics
+            .iter()
+            .filter(|&&m| self.p.tol[m].is_finite())
+            .map(|&m| outside_band(load[m], share * gload[m], self.p.tol[m]))
+            .sum()
+    }
+
+    /// Violation change of `delta` without region tiers, in time
+    /// logarithmic in the group sizes: a change of a group's total moves
+    /// every rep's band, and the sorted [`BandIndex`] gives the change
+    /// summed over the group's reps at their current loads; the reps whose
+    /// own load changes are then corrected one by one. Checking every rep
+    /// of both groups for each cross-group move or swap made repair at 500
+    /// reps take minutes.
+    fn indexed_change(&self, delta: &[(usize, Load)]) -> f64 {
+        // (rep, load change) per distinct rep, (group, total change) per
+        // distinct group; `delta` has at most four entries.
+        let mut reps: Vec<(usize, Load)> = Vec::with_capacity(4);
+        let mut groups: Vec<(usize, Load)> = Vec::with_capacity(2);
+        for (r, d) in delta {
+            match reps.iter_mut().find(|x| x.0 == *r) {
+                Some(x) => x.1 = add_load(&x.1, d),
+                None => reps.push((*r, *d)),
+            }
+            if let Some(g) = self.p.rep_group[*r] {
+                match groups.iter_mut().find(|x| x.0 == g) {
+                    Some(x) => x.1 = add_load(&x.1, d),
+                    None => groups.push((g, *d)),
+                }
+            }
+        }
+        let none = [0.0; NUM_METRICS];
+        let mut change = 0.0;
+        for &(g, shift) in &groups {
+            let before = self.group_load[g];
+            let after = add_load(&before, &shift);
+            let moves = shift.iter().any(|x| x.abs() > 0.0);
+            if moves {
+                for &m in &self.p.metrics {
+                    if self.p.tol[m].is_finite() {
+                        change += self.bands[g][m].change(before[m], after[m], self.p.tol[m]);
+                    }
+                }
+            }
+            for &(r, d) in reps.iter().filter(|x| self.p.rep_group[x.0] == Some(g)) {
+                let load = self.load[r];
+                change += self.rep_violation(r, &add_load(&load, &d), &after, &none)
+                    - self.rep_violation(r, &load, &before, &none);
+                if moves {
+                    // The index counted this rep at its old load.
+                    change -= self.band_violation(r, &load, &after)
+                        - self.band_violation(r, &load, &before);
+                }
+            }
+        }
+        change
     }
 
     fn general_change(&self, delta: &[(usize, Load)]) -> f64 {
@@ -676,6 +779,72 @@ enum Step {
     Swap(usize, usize),
 }
 
+/// One group's reps in one metric, sorted by `q = load / share` (share =
+/// the rep's fraction of the group's capacity), with prefix sums of load
+/// and share. A rep is above its band when `q > (1 + t) G` and below when
+/// `q < (1 - t) G` (G the group total), so the summed band violation of
+/// all reps, and its change when G moves, take two binary searches.
+#[derive(Debug, Clone, Default)]
+struct BandIndex {
+    q: Vec<f64>,
+    /// `load_sum[k]`: sum of the loads of the first `k` reps by `q`.
+    load_sum: Vec<f64>,
+    share_sum: Vec<f64>,
+}
+
+impl BandIndex {
+    fn rebuild(&mut self, reps: impl Iterator<Item = (f64, f64)>) {
+        let mut v: Vec<(f64, f64, f64)> = reps.map(|(l, s)| (l / s, l, s)).collect();
+        v.sort_by(|a, b| a.0.total_cmp(&b.0));
+        self.q.clear();
+        self.load_sum.clear();
+        self.share_sum.clear();
+        let (mut l, mut s) = (0.0, 0.0);
+        self.load_sum.push(l);
+        self.share_sum.push(s);
+        for (q, load, share) in v {
+            self.q.push(q);
+            l += load;
+            s += share;
+            self.load_sum.push(l);
+            self.share_sum.push(s);
+        }
+    }
+
+    fn loads(&self, a: usize, b: usize) -> f64 {
+        self.load_sum[b] - self.load_sum[a]
+    }
+
+    fn shares(&self, a: usize, b: usize) -> f64 {
+        self.share_sum[b] - self.share_sum[a]
+    }
+
+    /// Change of the summed band violation (band of [`band`]) of every rep
+    /// at its current load when the group total goes from `g0` to `g1`.
+    fn change(&self, g0: f64, g1: f64, tol: f64) -> f64 {
+        let n = self.q.len();
+        let (lo0, hi0) = band(g0, tol);
+        let (lo1, hi1) = band(g1, tol);
+        let above = |h: f64| self.q.partition_point(|&q| q <= h);
+        let below = |l: f64| self.q.partition_point(|&q| q < l);
+        // Above the band: sum over q > h of (load - h share).
+        let (k0, k1) = (above(hi0), above(hi1));
+        let upper = if hi1 >= hi0 {
+            -(hi1 - hi0) * self.shares(k1, n) - (self.loads(k0, k1) - hi0 * self.shares(k0, k1))
+        } else {
+            (hi0 - hi1) * self.shares(k0, n) + (self.loads(k1, k0) - hi1 * self.shares(k1, k0))
+        };
+        // Below the band: sum over q < l of (l share - load).
+        let (j0, j1) = (below(lo0), below(lo1));
+        let lower = if lo1 >= lo0 {
+            (lo1 - lo0) * self.shares(0, j0) + (lo1 * self.shares(j0, j1) - self.loads(j0, j1))
+        } else {
+            -(lo0 - lo1) * self.shares(0, j1) - (lo0 * self.shares(j1, j0) - self.loads(j1, j0))
+        };
+        upper + lower
+    }
+}
+
 /// The band [(1 - tol) target, (1 + tol) target], pulled in by the margin.
 fn band(target: f64, tol: f64) -> (f64, f64) {
     let t = tol * (1.0 - BAND_MARGIN) - BAND_MARGIN;
@@ -695,4 +864,55 @@ fn over_limit(load: f64, limit: f64) -> f64 {
 fn outside_band(load: f64, target: f64, tol: f64) -> f64 {
     let (lo, hi) = band(target, tol);
     (load - hi).max(0.0) + (lo - load).max(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::{generate, GenerateSpec};
+
+    /// The indexed evaluation agrees with checking every rep of the groups
+    /// involved, for moves and swaps within and across groups, on plans
+    /// far outside their bands (nearest rep) and on the way to balance.
+    #[test]
+    fn indexed_change_matches_full_check() {
+        let ds = generate(&GenerateSpec::new(1500, 24, 3));
+        let p = Problem::new(&ds);
+        assert!(p.tiers.is_empty() && p.groups.len() > 1);
+        let cand: Vec<Vec<usize>> = (0..p.num_accounts)
+            .map(|i| p.eligible(i).to_vec())
+            .collect();
+        let owner: Vec<usize> = (0..p.num_accounts).map(|i| p.nearest_eligible(i)).collect();
+        let mut s = LocalSearch::new(&p, &cand, owner, vec![[0.0; NUM_METRICS]; p.num_reps]);
+        let mut cross = 0;
+        let mut x: u64 = 12345;
+        let mut next = |n: usize| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((x >> 33) as usize) % n
+        };
+        for round in 0..400 {
+            let i = next(p.num_accounts);
+            let j = next(p.num_accounts);
+            let to = cand[i][next(cand[i].len())];
+            let check = |delta: &[(usize, Load)]| {
+                let (a, b) = (s.indexed_change(delta), s.general_change(delta));
+                assert!((a - b).abs() <= 1e-9 * (1.0 + b.abs()), "{a} vs {b}");
+            };
+            if to != s.owner[i] {
+                check(&s.move_delta(i, to));
+                cross += usize::from(p.rep_group[to] != p.rep_group[s.owner[i]]);
+            }
+            let (ri, rj) = (s.owner[i], s.owner[j]);
+            if ri != rj && cand[i].contains(&rj) && cand[j].contains(&ri) {
+                check(&s.swap_delta(i, j));
+            }
+            // Walk the plan so later checks see other loads.
+            if round % 3 == 0 && to != s.owner[i] {
+                s.relocate(i, to);
+            }
+        }
+        assert!(cross > 20, "{cross} cross-group moves checked");
+    }
 }
