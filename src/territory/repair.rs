@@ -472,6 +472,7 @@ impl<'a> LocalSearch<'a> {
     pub fn repair(&mut self) -> f64 {
         let max_steps = 50 * self.p.num_reps + 10 * self.p.num_accounts.min(100_000);
         let mut stuck = vec![false; self.p.num_reps];
+        let mut cache = MoveCache::new(self.p);
         for _ in 0..max_steps {
             let violated: Vec<(f64, usize)> = (0..self.p.num_reps)
                 .filter(|&r| !stuck[r])
@@ -498,8 +499,8 @@ impl<'a> LocalSearch<'a> {
             // search dominated repair, so it comes after the cheap
             // same-group moves of the worst few reps.
             let Some(step) = self
-                .best_repair_move(&[worst], true)
-                .or_else(|| self.best_repair_move(&all, true))
+                .cached_repair_move(&[worst], &mut cache)
+                .or_else(|| self.cached_repair_move(&all, &mut cache))
                 .or_else(|| self.best_repair_move(&[worst], false))
                 .or_else(|| self.best_repair_swap(worst))
                 .or_else(|| self.best_wide_step(worst))
@@ -508,9 +509,13 @@ impl<'a> LocalSearch<'a> {
                 continue;
             };
             match step {
-                Step::Move(i, to) => self.relocate(i, to),
+                Step::Move(i, to) => {
+                    cache.changed(self.p, self.owner[i], to);
+                    self.relocate(i, to);
+                }
                 Step::Swap(i, j) => {
                     let (ri, rj) = (self.owner[i], self.owner[j]);
+                    cache.changed(self.p, ri, rj);
                     self.relocate(i, rj);
                     self.relocate(j, ri);
                 }
@@ -519,6 +524,74 @@ impl<'a> LocalSearch<'a> {
             self.stats.repair_moves += 1;
         }
         self.total_violation()
+    }
+
+    /// [`best_repair_move`](Self::best_repair_move) within groups, with
+    /// each rep's best move kept from earlier steps while no rep it
+    /// depends on has changed load (and its group's total is unchanged):
+    /// repair re-scanned the worst 40 reps' moves at every step, and most
+    /// steps change two reps only.
+    fn cached_repair_move(&self, reps: &[usize], cache: &mut MoveCache) -> Option<Step> {
+        let mut best: Option<(f64, Step)> = None;
+        for &r in reps {
+            let entry = match cache.valid(self.p, r) {
+                Some(e) => e,
+                None => {
+                    let (found, touched) = self.rep_repair_move(r);
+                    cache.store(r, found, touched)
+                }
+            };
+            if let Some((score, step)) = entry {
+                if best.as_ref().is_none_or(|(b, _)| score < *b) {
+                    best = Some((score, step));
+                }
+            }
+        }
+        best.map(|b| b.1)
+    }
+
+    /// Best move within rep `r`'s group that lowers the violation (score:
+    /// priced cost per unit of violation removed), in the order
+    /// `best_repair_move` tries them, and every rep whose load the answer
+    /// depends on.
+    fn rep_repair_move(&self, r: usize) -> (Option<(f64, Step)>, Vec<usize>) {
+        let mut touched = vec![r];
+        let mut best: Option<(f64, Step)> = None;
+        let mut consider = |i: usize, to: usize, touched: &mut Vec<usize>| {
+            let from = self.owner[i];
+            touched.push(from);
+            touched.push(to);
+            if to == from || self.p.rep_group[to] != self.p.rep_group[from] {
+                return;
+            }
+            let dc = self.priced(i, to) - self.priced(i, from);
+            let dv = self.violation_change(&self.move_delta(i, to));
+            if dv >= -EPS {
+                return;
+            }
+            let score = dc / -dv;
+            if best.as_ref().is_none_or(|(b, _)| score < *b) {
+                best = Some((score, Step::Move(i, to)));
+            }
+        };
+        let (over, under) = self.band_side(r);
+        if over {
+            for &i in &self.members[r] {
+                if self.movable(i) {
+                    for &to in &self.cand[i] {
+                        consider(i, to, &mut touched);
+                    }
+                }
+            }
+        }
+        if under {
+            for &i in &self.incoming[r] {
+                consider(i, r, &mut touched);
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        (best, touched)
     }
 
     /// Best single move for the given reps: between reps of one balance
@@ -774,6 +847,68 @@ impl<'a> LocalSearch<'a> {
     }
 }
 
+/// Each rep's best same-group repair move, kept while valid: stamped with
+/// the step it was found at, invalid once any rep it depends on (or its
+/// group's total) changed at a later step.
+struct MoveCache {
+    entries: Vec<Option<CachedMove>>,
+    rep_changed: Vec<usize>,
+    group_changed: Vec<usize>,
+    clock: usize,
+}
+
+struct CachedMove {
+    at: usize,
+    touched: Vec<usize>,
+    best: Option<(f64, Step)>,
+}
+
+impl MoveCache {
+    fn new(p: &Problem) -> Self {
+        MoveCache {
+            entries: (0..p.num_reps).map(|_| None).collect(),
+            rep_changed: vec![0; p.num_reps],
+            group_changed: vec![0; p.groups.len()],
+            clock: 1,
+        }
+    }
+
+    fn valid(&self, p: &Problem, r: usize) -> Option<Option<(f64, Step)>> {
+        let e = self.entries[r].as_ref()?;
+        let group_ok = p.rep_group[r].is_none_or(|g| self.group_changed[g] < e.at);
+        (group_ok && e.touched.iter().all(|&t| self.rep_changed[t] < e.at)).then_some(e.best)
+    }
+
+    fn store(
+        &mut self,
+        r: usize,
+        best: Option<(f64, Step)>,
+        touched: Vec<usize>,
+    ) -> Option<(f64, Step)> {
+        self.entries[r] = Some(CachedMove {
+            at: self.clock,
+            touched,
+            best,
+        });
+        best
+    }
+
+    /// Reps `a` and `b` exchange load (and their groups' totals change
+    /// when they are in different groups).
+    fn changed(&mut self, p: &Problem, a: usize, b: usize) {
+        self.clock += 1;
+        self.rep_changed[a] = self.clock;
+        self.rep_changed[b] = self.clock;
+        if p.rep_group[a] != p.rep_group[b] {
+            for g in [p.rep_group[a], p.rep_group[b]].into_iter().flatten() {
+                self.group_changed[g] = self.clock;
+            }
+        }
+        self.clock += 1;
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
 enum Step {
     Move(usize, usize),
     Swap(usize, usize),
