@@ -57,7 +57,11 @@ pub struct LocalSearch<'a> {
     /// Swap partners: accounts owned by `s` that may go to `r`, keyed
     /// (s, r). Scanning all of a rep's members for the few that border
     /// the other rep made swap search the slowest part of the search.
-    border: std::collections::HashMap<(usize, usize), Vec<usize>>,
+    /// Each entry is (cost(j, r) - cost(j, s), j), sorted: improvement
+    /// takes the cheapest partner that keeps balance and stops there, and
+    /// looking the two costs up per partner (cache misses in `cand`) was
+    /// 80 % of improvement at 100,000 accounts.
+    border: std::collections::HashMap<(usize, usize), Vec<(f64, usize)>>,
     /// Per group and metric, the group's reps sorted by load per unit of
     /// capacity share, for evaluating a change of the group's total (see
     /// [`BandIndex`]); rebuilt whenever a rep of the group changes load.
@@ -137,9 +141,13 @@ impl<'a> LocalSearch<'a> {
         self.owner[i] = r;
         let cand = self.cand;
         if cand[i].len() > 1 {
-            for &c in &cand[i] {
+            let here = self.cost(i, r);
+            for (k, &c) in cand[i].iter().enumerate() {
                 if c != r {
-                    self.border.entry((r, c)).or_default().push(i);
+                    let entry = (self.cand_cost[i][k] - here, i);
+                    let list = self.border.entry((r, c)).or_default();
+                    let at = list.partition_point(|e| border_order(e, &entry).is_lt());
+                    list.insert(at, entry);
                 }
             }
         }
@@ -156,12 +164,14 @@ impl<'a> LocalSearch<'a> {
         }
         let cand = self.cand;
         if cand[i].len() > 1 {
-            for &c in &cand[i] {
+            let here = self.cost(i, r);
+            for (k, &c) in cand[i].iter().enumerate() {
                 if c != r {
+                    let entry = (self.cand_cost[i][k] - here, i);
                     if let Some(list) = self.border.get_mut(&(r, c)) {
-                        if let Some(k) = list.iter().position(|&j| j == i) {
-                            list.remove(k);
-                        }
+                        let at = list.partition_point(|e| border_order(e, &entry).is_lt());
+                        debug_assert_eq!(list.get(at).map(|e| e.1), Some(i));
+                        list.remove(at);
                     }
                 }
             }
@@ -199,7 +209,7 @@ impl<'a> LocalSearch<'a> {
     }
 
     /// Accounts owned by `s` that list `r` as a candidate.
-    fn border_accounts(&self, s: usize, r: usize) -> &[usize] {
+    fn border_accounts(&self, s: usize, r: usize) -> &[(f64, usize)] {
         self.border.get(&(s, r)).map_or(&[], Vec::as_slice)
     }
 
@@ -687,7 +697,7 @@ impl<'a> LocalSearch<'a> {
                     if s == r {
                         continue;
                     }
-                    for &j in self.border_accounts(s, r) {
+                    for &(_, j) in self.border_accounts(s, r) {
                         let dv = self.violation_change(&self.swap_delta(i, j));
                         if dv >= -EPS {
                             continue;
@@ -827,13 +837,16 @@ impl<'a> LocalSearch<'a> {
         }
         let mut best: Option<(f64, usize)> = None;
         for &(gain_i, s) in &better {
-            for &j in self.border_accounts(s, r) {
-                let dc = gain_i + self.cost(j, r) - self.cost(j, s);
+            // Partners cheapest first: the first that keeps balance is
+            // this `s`'s best, and once the saving is gone none follows.
+            for &(gain_j, j) in self.border_accounts(s, r) {
+                let dc = gain_i + gain_j;
                 if dc >= -EPS || best.is_some_and(|(b, _)| dc >= b) {
-                    continue;
+                    break;
                 }
                 if self.violation_change(&self.swap_delta(i, j)) <= EPS {
                     best = Some((dc, j));
+                    break;
                 }
             }
         }
@@ -978,6 +991,11 @@ impl BandIndex {
         };
         upper + lower
     }
+}
+
+/// Order of swap partners: cost change, then account.
+fn border_order(a: &(f64, usize), b: &(f64, usize)) -> std::cmp::Ordering {
+    a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
 }
 
 /// The band [(1 - tol) target, (1 + tol) target], pulled in by the margin.
