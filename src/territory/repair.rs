@@ -57,11 +57,11 @@ pub struct LocalSearch<'a> {
     /// Swap partners: accounts owned by `s` that may go to `r`, keyed
     /// (s, r). Scanning all of a rep's members for the few that border
     /// the other rep made swap search the slowest part of the search.
-    /// Each entry is (cost(j, r) - cost(j, s), j), sorted: improvement
-    /// takes the cheapest partner that keeps balance and stops there, and
-    /// looking the two costs up per partner (cache misses in `cand`) was
-    /// 80 % of improvement at 100,000 accounts.
-    border: std::collections::HashMap<(usize, usize), Vec<(f64, usize)>>,
+    /// Entries are sorted by cost change: improvement takes the cheapest
+    /// partner that keeps balance and stops there, and looking the costs
+    /// up per partner (cache misses in `cand`) was 80 % of improvement at
+    /// 100,000 accounts.
+    border: std::collections::HashMap<(usize, usize), Vec<Partner>>,
     /// Per group and metric, the group's reps sorted by load per unit of
     /// capacity share, for evaluating a change of the group's total (see
     /// [`BandIndex`]); rebuilt whenever a rep of the group changes load.
@@ -142,9 +142,15 @@ impl<'a> LocalSearch<'a> {
         let cand = self.cand;
         if cand[i].len() > 1 {
             let here = self.cost(i, r);
+            let priced_here = self.priced(i, r);
             for (k, &c) in cand[i].iter().enumerate() {
                 if c != r {
-                    let entry = (self.cand_cost[i][k] - here, i);
+                    let entry = Partner {
+                        gain: self.cand_cost[i][k] - here,
+                        account: i,
+                        priced_there: self.priced(i, c),
+                        priced_here,
+                    };
                     let list = self.border.entry((r, c)).or_default();
                     let at = list.partition_point(|e| border_order(e, &entry).is_lt());
                     list.insert(at, entry);
@@ -167,10 +173,15 @@ impl<'a> LocalSearch<'a> {
             let here = self.cost(i, r);
             for (k, &c) in cand[i].iter().enumerate() {
                 if c != r {
-                    let entry = (self.cand_cost[i][k] - here, i);
+                    let entry = Partner {
+                        gain: self.cand_cost[i][k] - here,
+                        account: i,
+                        priced_there: 0.0,
+                        priced_here: 0.0,
+                    };
                     if let Some(list) = self.border.get_mut(&(r, c)) {
                         let at = list.partition_point(|e| border_order(e, &entry).is_lt());
-                        debug_assert_eq!(list.get(at).map(|e| e.1), Some(i));
+                        debug_assert_eq!(list.get(at).map(|e| e.account), Some(i));
                         list.remove(at);
                     }
                 }
@@ -209,7 +220,7 @@ impl<'a> LocalSearch<'a> {
     }
 
     /// Accounts owned by `s` that list `r` as a candidate.
-    fn border_accounts(&self, s: usize, r: usize) -> &[(f64, usize)] {
+    fn border_accounts(&self, s: usize, r: usize) -> &[Partner] {
         self.border.get(&(s, r)).map_or(&[], Vec::as_slice)
     }
 
@@ -686,29 +697,51 @@ impl<'a> LocalSearch<'a> {
         (over, under)
     }
 
+    /// Best swap of a member of `r` with a member of one of its
+    /// candidate reps `s` (score: priced cost per unit of violation
+    /// removed). A swap can remove at most the violation of the reps it
+    /// touches (both reps within one group; every rep across groups, whose
+    /// targets move), so a swap that adds cost and cannot beat the best
+    /// score even at that bound is not evaluated; at 100,000 x 500 this
+    /// search was half of repair.
     fn best_repair_swap(&self, r: usize) -> Option<Step> {
+        let violation: Vec<f64> = (0..self.p.num_reps)
+            .map(|s| self.current_violation(s))
+            .collect();
+        let all: f64 = violation.iter().sum();
         let mut best: Option<(f64, Step)> = None;
-        {
-            for &i in &self.members[r] {
-                if !self.movable(i) {
+        for &i in &self.members[r] {
+            if !self.movable(i) {
+                continue;
+            }
+            let pir = self.priced(i, r);
+            for &s in &self.cand[i] {
+                if s == r {
                     continue;
                 }
-                for &s in &self.cand[i] {
-                    if s == r {
-                        continue;
-                    }
-                    for &(_, j) in self.border_accounts(s, r) {
-                        let dv = self.violation_change(&self.swap_delta(i, j));
-                        if dv >= -EPS {
+                let pis = self.priced(i, s);
+                let bound = if self.p.rep_group[s] == self.p.rep_group[r] && self.p.tiers.is_empty()
+                {
+                    violation[r] + violation[s]
+                } else {
+                    all
+                };
+                for e in self.border_accounts(s, r) {
+                    let j = e.account;
+                    // The same sum, in the same order, as before the bound.
+                    let dc = pis + e.priced_there - pir - e.priced_here;
+                    if let Some((b, _)) = best {
+                        if dc > 0.0 && dc >= b * bound * (1.0 + 1e-9) + 1e-300 {
                             continue;
                         }
-                        let dc = self.priced(i, s) + self.priced(j, r)
-                            - self.priced(i, r)
-                            - self.priced(j, s);
-                        let score = dc / -dv;
-                        if best.as_ref().is_none_or(|(b, _)| score < *b) {
-                            best = Some((score, Step::Swap(i, j)));
-                        }
+                    }
+                    let dv = self.violation_change(&self.swap_delta(i, j));
+                    if dv >= -EPS {
+                        continue;
+                    }
+                    let score = dc / -dv;
+                    if best.as_ref().is_none_or(|(b, _)| score < *b) {
+                        best = Some((score, Step::Swap(i, j)));
                     }
                 }
             }
@@ -839,7 +872,8 @@ impl<'a> LocalSearch<'a> {
         for &(gain_i, s) in &better {
             // Partners cheapest first: the first that keeps balance is
             // this `s`'s best, and once the saving is gone none follows.
-            for &(gain_j, j) in self.border_accounts(s, r) {
+            for e in self.border_accounts(s, r) {
+                let (gain_j, j) = (e.gain, e.account);
                 let dc = gain_i + gain_j;
                 if dc >= -EPS || best.is_some_and(|(b, _)| dc >= b) {
                     break;
@@ -993,9 +1027,22 @@ impl BandIndex {
     }
 }
 
+/// A swap partner: account `account`, owned by `s`, that may go to `r`
+/// (keyed (s, r) in `LocalSearch::border`).
+#[derive(Debug, Clone, Copy)]
+struct Partner {
+    /// cost(account, r) - cost(account, s).
+    gain: f64,
+    account: usize,
+    /// Priced cost at `r` and at `s` (balance prices are fixed for the
+    /// whole search).
+    priced_there: f64,
+    priced_here: f64,
+}
+
 /// Order of swap partners: cost change, then account.
-fn border_order(a: &(f64, usize), b: &(f64, usize)) -> std::cmp::Ordering {
-    a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
+fn border_order(a: &Partner, b: &Partner) -> std::cmp::Ordering {
+    a.gain.total_cmp(&b.gain).then(a.account.cmp(&b.account))
 }
 
 /// The band [(1 - tol) target, (1 + tol) target], pulled in by the margin.
