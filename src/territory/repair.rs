@@ -57,7 +57,15 @@ pub struct LocalSearch<'a> {
     /// Swap partners: accounts owned by `s` that may go to `r`, keyed
     /// (s, r). Scanning all of a rep's members for the few that border
     /// the other rep made swap search the slowest part of the search.
-    border: std::collections::HashMap<(usize, usize), Vec<usize>>,
+    /// Entries are sorted by cost change: improvement takes the cheapest
+    /// partner that keeps balance and stops there, and looking the costs
+    /// up per partner (cache misses in `cand`) was 80 % of improvement at
+    /// 100,000 accounts.
+    border: std::collections::HashMap<(usize, usize), Vec<Partner>>,
+    /// Per group and metric, the group's reps sorted by load per unit of
+    /// capacity share, for evaluating a change of the group's total (see
+    /// [`BandIndex`]); rebuilt whenever a rep of the group changes load.
+    bands: Vec<[BandIndex; NUM_METRICS]>,
     pub stats: SearchStats,
     /// LP balance prices per rep and metric: repair ranks moves by priced
     /// cost so it stays on the LP's optimal face where it can.
@@ -87,6 +95,7 @@ impl<'a> LocalSearch<'a> {
             position: vec![0; p.num_accounts],
             incoming: vec![Vec::new(); p.num_reps],
             border: std::collections::HashMap::new(),
+            bands: vec![Default::default(); p.groups.len()],
             owner,
             stats: SearchStats::default(),
             price,
@@ -100,7 +109,28 @@ impl<'a> LocalSearch<'a> {
                 }
             }
         }
+        for g in 0..p.groups.len() {
+            s.rebuild_bands(g);
+        }
         s
+    }
+
+    /// Re-sort group `g`'s reps by load per capacity share.
+    fn rebuild_bands(&mut self, g: usize) {
+        if !self.p.tiers.is_empty() {
+            return;
+        }
+        let group = &self.p.groups[g];
+        for &m in &self.p.metrics {
+            if !self.p.tol[m].is_finite() {
+                continue;
+            }
+            let reps = group.reps.iter().map(|&r| {
+                let share = self.p.cap[r] / group.capacity;
+                (self.load[r][m], share)
+            });
+            self.bands[g][m].rebuild(reps);
+        }
     }
 
     fn add(&mut self, i: usize, r: usize) {
@@ -111,9 +141,19 @@ impl<'a> LocalSearch<'a> {
         self.owner[i] = r;
         let cand = self.cand;
         if cand[i].len() > 1 {
-            for &c in &cand[i] {
+            let here = self.cost(i, r);
+            let priced_here = self.priced(i, r);
+            for (k, &c) in cand[i].iter().enumerate() {
                 if c != r {
-                    self.border.entry((r, c)).or_default().push(i);
+                    let entry = Partner {
+                        gain: self.cand_cost[i][k] - here,
+                        account: i,
+                        priced_there: self.priced(i, c),
+                        priced_here,
+                    };
+                    let list = self.border.entry((r, c)).or_default();
+                    let at = list.partition_point(|e| border_order(e, &entry).is_lt());
+                    list.insert(at, entry);
                 }
             }
         }
@@ -130,12 +170,19 @@ impl<'a> LocalSearch<'a> {
         }
         let cand = self.cand;
         if cand[i].len() > 1 {
-            for &c in &cand[i] {
+            let here = self.cost(i, r);
+            for (k, &c) in cand[i].iter().enumerate() {
                 if c != r {
+                    let entry = Partner {
+                        gain: self.cand_cost[i][k] - here,
+                        account: i,
+                        priced_there: 0.0,
+                        priced_here: 0.0,
+                    };
                     if let Some(list) = self.border.get_mut(&(r, c)) {
-                        if let Some(k) = list.iter().position(|&j| j == i) {
-                            list.remove(k);
-                        }
+                        let at = list.partition_point(|e| border_order(e, &entry).is_lt());
+                        debug_assert_eq!(list.get(at).map(|e| e.account), Some(i));
+                        list.remove(at);
                     }
                 }
             }
@@ -173,13 +220,21 @@ impl<'a> LocalSearch<'a> {
     }
 
     /// Accounts owned by `s` that list `r` as a candidate.
-    fn border_accounts(&self, s: usize, r: usize) -> &[usize] {
+    fn border_accounts(&self, s: usize, r: usize) -> &[Partner] {
         self.border.get(&(s, r)).map_or(&[], Vec::as_slice)
     }
 
     fn relocate(&mut self, i: usize, to: usize) {
+        let from = self.owner[i];
         self.remove(i);
         self.add(i, to);
+        let (gf, gt) = (self.p.rep_group[from], self.p.rep_group[to]);
+        if let Some(g) = gf {
+            self.rebuild_bands(g);
+        }
+        if let Some(g) = gt.filter(|&g| Some(g) != gf) {
+            self.rebuild_bands(g);
+        }
     }
 
     /// Violation of rep `r` for given loads and group and tier totals
@@ -226,6 +281,9 @@ impl<'a> LocalSearch<'a> {
         if let Some(change) = self.two_rep_change(delta) {
             return change;
         }
+        if self.p.tiers.is_empty() {
+            return self.indexed_change(delta);
+        }
         self.general_change(delta)
     }
 
@@ -252,6 +310,72 @@ impl<'a> LocalSearch<'a> {
         let (gl, tl) = (&self.group_load[g], &self.tier_of(g));
         let after = self.rep_violation(a, &la, gl, tl) + self.rep_violation(b, &lb, gl, tl);
         Some(after - self.current_violation(a) - self.current_violation(b))
+    }
+
+    /// Band violation of rep `r` alone (no limits, no regions) at load
+    /// `load` when its group's total is `gload`.
+    fn band_violation(&self, r: usize, load: &Load, gload: &Load) -> f64 {
+        let Some(g) = self.p.rep_group[r] else {
+            return 0.0;
+        };
+        let share = self.p.cap[r] / self.p.groups[g].capacity;
+        self.p
+            .metrics
+            .iter()
+            .filter(|&&m| self.p.tol[m].is_finite())
+            .map(|&m| outside_band(load[m], share * gload[m], self.p.tol[m]))
+            .sum()
+    }
+
+    /// Violation change of `delta` without region tiers, in time
+    /// logarithmic in the group sizes: a change of a group's total moves
+    /// every rep's band, and the sorted [`BandIndex`] gives the change
+    /// summed over the group's reps at their current loads; the reps whose
+    /// own load changes are then corrected one by one. Checking every rep
+    /// of both groups for each cross-group move or swap made repair at 500
+    /// reps take minutes.
+    fn indexed_change(&self, delta: &[(usize, Load)]) -> f64 {
+        // (rep, load change) per distinct rep, (group, total change) per
+        // distinct group; `delta` has at most four entries.
+        let mut reps: Vec<(usize, Load)> = Vec::with_capacity(4);
+        let mut groups: Vec<(usize, Load)> = Vec::with_capacity(2);
+        for (r, d) in delta {
+            match reps.iter_mut().find(|x| x.0 == *r) {
+                Some(x) => x.1 = add_load(&x.1, d),
+                None => reps.push((*r, *d)),
+            }
+            if let Some(g) = self.p.rep_group[*r] {
+                match groups.iter_mut().find(|x| x.0 == g) {
+                    Some(x) => x.1 = add_load(&x.1, d),
+                    None => groups.push((g, *d)),
+                }
+            }
+        }
+        let none = [0.0; NUM_METRICS];
+        let mut change = 0.0;
+        for &(g, shift) in &groups {
+            let before = self.group_load[g];
+            let after = add_load(&before, &shift);
+            let moves = shift.iter().any(|x| x.abs() > 0.0);
+            if moves {
+                for &m in &self.p.metrics {
+                    if self.p.tol[m].is_finite() {
+                        change += self.bands[g][m].change(before[m], after[m], self.p.tol[m]);
+                    }
+                }
+            }
+            for &(r, d) in reps.iter().filter(|x| self.p.rep_group[x.0] == Some(g)) {
+                let load = self.load[r];
+                change += self.rep_violation(r, &add_load(&load, &d), &after, &none)
+                    - self.rep_violation(r, &load, &before, &none);
+                if moves {
+                    // The index counted this rep at its old load.
+                    change -= self.band_violation(r, &load, &after)
+                        - self.band_violation(r, &load, &before);
+                }
+            }
+        }
+        change
     }
 
     fn general_change(&self, delta: &[(usize, Load)]) -> f64 {
@@ -369,6 +493,7 @@ impl<'a> LocalSearch<'a> {
     pub fn repair(&mut self) -> f64 {
         let max_steps = 50 * self.p.num_reps + 10 * self.p.num_accounts.min(100_000);
         let mut stuck = vec![false; self.p.num_reps];
+        let mut cache = MoveCache::new(self.p);
         for _ in 0..max_steps {
             let violated: Vec<(f64, usize)> = (0..self.p.num_reps)
                 .filter(|&r| !stuck[r])
@@ -395,8 +520,8 @@ impl<'a> LocalSearch<'a> {
             // search dominated repair, so it comes after the cheap
             // same-group moves of the worst few reps.
             let Some(step) = self
-                .best_repair_move(&[worst], true)
-                .or_else(|| self.best_repair_move(&all, true))
+                .cached_repair_move(&[worst], &mut cache)
+                .or_else(|| self.cached_repair_move(&all, &mut cache))
                 .or_else(|| self.best_repair_move(&[worst], false))
                 .or_else(|| self.best_repair_swap(worst))
                 .or_else(|| self.best_wide_step(worst))
@@ -405,9 +530,13 @@ impl<'a> LocalSearch<'a> {
                 continue;
             };
             match step {
-                Step::Move(i, to) => self.relocate(i, to),
+                Step::Move(i, to) => {
+                    cache.changed(self.p, self.owner[i], to);
+                    self.relocate(i, to);
+                }
                 Step::Swap(i, j) => {
                     let (ri, rj) = (self.owner[i], self.owner[j]);
+                    cache.changed(self.p, ri, rj);
                     self.relocate(i, rj);
                     self.relocate(j, ri);
                 }
@@ -416,6 +545,74 @@ impl<'a> LocalSearch<'a> {
             self.stats.repair_moves += 1;
         }
         self.total_violation()
+    }
+
+    /// [`best_repair_move`](Self::best_repair_move) within groups, with
+    /// each rep's best move kept from earlier steps while no rep it
+    /// depends on has changed load (and its group's total is unchanged):
+    /// repair re-scanned the worst 40 reps' moves at every step, and most
+    /// steps change two reps only.
+    fn cached_repair_move(&self, reps: &[usize], cache: &mut MoveCache) -> Option<Step> {
+        let mut best: Option<(f64, Step)> = None;
+        for &r in reps {
+            let entry = match cache.valid(self.p, r) {
+                Some(e) => e,
+                None => {
+                    let (found, touched) = self.rep_repair_move(r);
+                    cache.store(r, found, touched)
+                }
+            };
+            if let Some((score, step)) = entry {
+                if best.as_ref().is_none_or(|(b, _)| score < *b) {
+                    best = Some((score, step));
+                }
+            }
+        }
+        best.map(|b| b.1)
+    }
+
+    /// Best move within rep `r`'s group that lowers the violation (score:
+    /// priced cost per unit of violation removed), in the order
+    /// `best_repair_move` tries them, and every rep whose load the answer
+    /// depends on.
+    fn rep_repair_move(&self, r: usize) -> (Option<(f64, Step)>, Vec<usize>) {
+        let mut touched = vec![r];
+        let mut best: Option<(f64, Step)> = None;
+        let mut consider = |i: usize, to: usize, touched: &mut Vec<usize>| {
+            let from = self.owner[i];
+            touched.push(from);
+            touched.push(to);
+            if to == from || self.p.rep_group[to] != self.p.rep_group[from] {
+                return;
+            }
+            let dc = self.priced(i, to) - self.priced(i, from);
+            let dv = self.violation_change(&self.move_delta(i, to));
+            if dv >= -EPS {
+                return;
+            }
+            let score = dc / -dv;
+            if best.as_ref().is_none_or(|(b, _)| score < *b) {
+                best = Some((score, Step::Move(i, to)));
+            }
+        };
+        let (over, under) = self.band_side(r);
+        if over {
+            for &i in &self.members[r] {
+                if self.movable(i) {
+                    for &to in &self.cand[i] {
+                        consider(i, to, &mut touched);
+                    }
+                }
+            }
+        }
+        if under {
+            for &i in &self.incoming[r] {
+                consider(i, r, &mut touched);
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        (best, touched)
     }
 
     /// Best single move for the given reps: between reps of one balance
@@ -500,29 +697,51 @@ impl<'a> LocalSearch<'a> {
         (over, under)
     }
 
+    /// Best swap of a member of `r` with a member of one of its
+    /// candidate reps `s` (score: priced cost per unit of violation
+    /// removed). A swap can remove at most the violation of the reps it
+    /// touches (both reps within one group; every rep across groups, whose
+    /// targets move), so a swap that adds cost and cannot beat the best
+    /// score even at that bound is not evaluated; at 100,000 x 500 this
+    /// search was half of repair.
     fn best_repair_swap(&self, r: usize) -> Option<Step> {
+        let violation: Vec<f64> = (0..self.p.num_reps)
+            .map(|s| self.current_violation(s))
+            .collect();
+        let all: f64 = violation.iter().sum();
         let mut best: Option<(f64, Step)> = None;
-        {
-            for &i in &self.members[r] {
-                if !self.movable(i) {
+        for &i in &self.members[r] {
+            if !self.movable(i) {
+                continue;
+            }
+            let pir = self.priced(i, r);
+            for &s in &self.cand[i] {
+                if s == r {
                     continue;
                 }
-                for &s in &self.cand[i] {
-                    if s == r {
-                        continue;
-                    }
-                    for &j in self.border_accounts(s, r) {
-                        let dv = self.violation_change(&self.swap_delta(i, j));
-                        if dv >= -EPS {
+                let pis = self.priced(i, s);
+                let bound = if self.p.rep_group[s] == self.p.rep_group[r] && self.p.tiers.is_empty()
+                {
+                    violation[r] + violation[s]
+                } else {
+                    all
+                };
+                for e in self.border_accounts(s, r) {
+                    let j = e.account;
+                    // The same sum, in the same order, as before the bound.
+                    let dc = pis + e.priced_there - pir - e.priced_here;
+                    if let Some((b, _)) = best {
+                        if dc > 0.0 && dc >= b * bound * (1.0 + 1e-9) + 1e-300 {
                             continue;
                         }
-                        let dc = self.priced(i, s) + self.priced(j, r)
-                            - self.priced(i, r)
-                            - self.priced(j, s);
-                        let score = dc / -dv;
-                        if best.as_ref().is_none_or(|(b, _)| score < *b) {
-                            best = Some((score, Step::Swap(i, j)));
-                        }
+                    }
+                    let dv = self.violation_change(&self.swap_delta(i, j));
+                    if dv >= -EPS {
+                        continue;
+                    }
+                    let score = dc / -dv;
+                    if best.as_ref().is_none_or(|(b, _)| score < *b) {
+                        best = Some((score, Step::Swap(i, j)));
                     }
                 }
             }
@@ -651,13 +870,17 @@ impl<'a> LocalSearch<'a> {
         }
         let mut best: Option<(f64, usize)> = None;
         for &(gain_i, s) in &better {
-            for &j in self.border_accounts(s, r) {
-                let dc = gain_i + self.cost(j, r) - self.cost(j, s);
+            // Partners cheapest first: the first that keeps balance is
+            // this `s`'s best, and once the saving is gone none follows.
+            for e in self.border_accounts(s, r) {
+                let (gain_j, j) = (e.gain, e.account);
+                let dc = gain_i + gain_j;
                 if dc >= -EPS || best.is_some_and(|(b, _)| dc >= b) {
-                    continue;
+                    break;
                 }
                 if self.violation_change(&self.swap_delta(i, j)) <= EPS {
                     best = Some((dc, j));
+                    break;
                 }
             }
         }
@@ -671,9 +894,155 @@ impl<'a> LocalSearch<'a> {
     }
 }
 
+/// Each rep's best same-group repair move, kept while valid: stamped with
+/// the step it was found at, invalid once any rep it depends on (or its
+/// group's total) changed at a later step.
+struct MoveCache {
+    entries: Vec<Option<CachedMove>>,
+    rep_changed: Vec<usize>,
+    group_changed: Vec<usize>,
+    clock: usize,
+}
+
+struct CachedMove {
+    at: usize,
+    touched: Vec<usize>,
+    best: Option<(f64, Step)>,
+}
+
+impl MoveCache {
+    fn new(p: &Problem) -> Self {
+        MoveCache {
+            entries: (0..p.num_reps).map(|_| None).collect(),
+            rep_changed: vec![0; p.num_reps],
+            group_changed: vec![0; p.groups.len()],
+            clock: 1,
+        }
+    }
+
+    fn valid(&self, p: &Problem, r: usize) -> Option<Option<(f64, Step)>> {
+        let e = self.entries[r].as_ref()?;
+        let group_ok = p.rep_group[r].is_none_or(|g| self.group_changed[g] < e.at);
+        (group_ok && e.touched.iter().all(|&t| self.rep_changed[t] < e.at)).then_some(e.best)
+    }
+
+    fn store(
+        &mut self,
+        r: usize,
+        best: Option<(f64, Step)>,
+        touched: Vec<usize>,
+    ) -> Option<(f64, Step)> {
+        self.entries[r] = Some(CachedMove {
+            at: self.clock,
+            touched,
+            best,
+        });
+        best
+    }
+
+    /// Reps `a` and `b` exchange load (and their groups' totals change
+    /// when they are in different groups).
+    fn changed(&mut self, p: &Problem, a: usize, b: usize) {
+        self.clock += 1;
+        self.rep_changed[a] = self.clock;
+        self.rep_changed[b] = self.clock;
+        if p.rep_group[a] != p.rep_group[b] {
+            for g in [p.rep_group[a], p.rep_group[b]].into_iter().flatten() {
+                self.group_changed[g] = self.clock;
+            }
+        }
+        self.clock += 1;
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
 enum Step {
     Move(usize, usize),
     Swap(usize, usize),
+}
+
+/// One group's reps in one metric, sorted by `q = load / share` (share =
+/// the rep's fraction of the group's capacity), with prefix sums of load
+/// and share. A rep is above its band when `q > (1 + t) G` and below when
+/// `q < (1 - t) G` (G the group total), so the summed band violation of
+/// all reps, and its change when G moves, take two binary searches.
+#[derive(Debug, Clone, Default)]
+struct BandIndex {
+    q: Vec<f64>,
+    /// `load_sum[k]`: sum of the loads of the first `k` reps by `q`.
+    load_sum: Vec<f64>,
+    share_sum: Vec<f64>,
+}
+
+impl BandIndex {
+    fn rebuild(&mut self, reps: impl Iterator<Item = (f64, f64)>) {
+        let mut v: Vec<(f64, f64, f64)> = reps.map(|(l, s)| (l / s, l, s)).collect();
+        v.sort_by(|a, b| a.0.total_cmp(&b.0));
+        self.q.clear();
+        self.load_sum.clear();
+        self.share_sum.clear();
+        let (mut l, mut s) = (0.0, 0.0);
+        self.load_sum.push(l);
+        self.share_sum.push(s);
+        for (q, load, share) in v {
+            self.q.push(q);
+            l += load;
+            s += share;
+            self.load_sum.push(l);
+            self.share_sum.push(s);
+        }
+    }
+
+    fn loads(&self, a: usize, b: usize) -> f64 {
+        self.load_sum[b] - self.load_sum[a]
+    }
+
+    fn shares(&self, a: usize, b: usize) -> f64 {
+        self.share_sum[b] - self.share_sum[a]
+    }
+
+    /// Change of the summed band violation (band of [`band`]) of every rep
+    /// at its current load when the group total goes from `g0` to `g1`.
+    fn change(&self, g0: f64, g1: f64, tol: f64) -> f64 {
+        let n = self.q.len();
+        let (lo0, hi0) = band(g0, tol);
+        let (lo1, hi1) = band(g1, tol);
+        let above = |h: f64| self.q.partition_point(|&q| q <= h);
+        let below = |l: f64| self.q.partition_point(|&q| q < l);
+        // Above the band: sum over q > h of (load - h share).
+        let (k0, k1) = (above(hi0), above(hi1));
+        let upper = if hi1 >= hi0 {
+            -(hi1 - hi0) * self.shares(k1, n) - (self.loads(k0, k1) - hi0 * self.shares(k0, k1))
+        } else {
+            (hi0 - hi1) * self.shares(k0, n) + (self.loads(k1, k0) - hi1 * self.shares(k1, k0))
+        };
+        // Below the band: sum over q < l of (l share - load).
+        let (j0, j1) = (below(lo0), below(lo1));
+        let lower = if lo1 >= lo0 {
+            (lo1 - lo0) * self.shares(0, j0) + (lo1 * self.shares(j0, j1) - self.loads(j0, j1))
+        } else {
+            -(lo0 - lo1) * self.shares(0, j1) - (lo0 * self.shares(j1, j0) - self.loads(j1, j0))
+        };
+        upper + lower
+    }
+}
+
+/// A swap partner: account `account`, owned by `s`, that may go to `r`
+/// (keyed (s, r) in `LocalSearch::border`).
+#[derive(Debug, Clone, Copy)]
+struct Partner {
+    /// cost(account, r) - cost(account, s).
+    gain: f64,
+    account: usize,
+    /// Priced cost at `r` and at `s` (balance prices are fixed for the
+    /// whole search).
+    priced_there: f64,
+    priced_here: f64,
+}
+
+/// Order of swap partners: cost change, then account.
+fn border_order(a: &Partner, b: &Partner) -> std::cmp::Ordering {
+    a.gain.total_cmp(&b.gain).then(a.account.cmp(&b.account))
 }
 
 /// The band [(1 - tol) target, (1 + tol) target], pulled in by the margin.
@@ -695,4 +1064,55 @@ fn over_limit(load: f64, limit: f64) -> f64 {
 fn outside_band(load: f64, target: f64, tol: f64) -> f64 {
     let (lo, hi) = band(target, tol);
     (load - hi).max(0.0) + (lo - load).max(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::{generate, GenerateSpec};
+
+    /// The indexed evaluation agrees with checking every rep of the groups
+    /// involved, for moves and swaps within and across groups, on plans
+    /// far outside their bands (nearest rep) and on the way to balance.
+    #[test]
+    fn indexed_change_matches_full_check() {
+        let ds = generate(&GenerateSpec::new(1500, 24, 3));
+        let p = Problem::new(&ds);
+        assert!(p.tiers.is_empty() && p.groups.len() > 1);
+        let cand: Vec<Vec<usize>> = (0..p.num_accounts)
+            .map(|i| p.eligible(i).to_vec())
+            .collect();
+        let owner: Vec<usize> = (0..p.num_accounts).map(|i| p.nearest_eligible(i)).collect();
+        let mut s = LocalSearch::new(&p, &cand, owner, vec![[0.0; NUM_METRICS]; p.num_reps]);
+        let mut cross = 0;
+        let mut x: u64 = 12345;
+        let mut next = |n: usize| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((x >> 33) as usize) % n
+        };
+        for round in 0..400 {
+            let i = next(p.num_accounts);
+            let j = next(p.num_accounts);
+            let to = cand[i][next(cand[i].len())];
+            let check = |delta: &[(usize, Load)]| {
+                let (a, b) = (s.indexed_change(delta), s.general_change(delta));
+                assert!((a - b).abs() <= 1e-9 * (1.0 + b.abs()), "{a} vs {b}");
+            };
+            if to != s.owner[i] {
+                check(&s.move_delta(i, to));
+                cross += usize::from(p.rep_group[to] != p.rep_group[s.owner[i]]);
+            }
+            let (ri, rj) = (s.owner[i], s.owner[j]);
+            if ri != rj && cand[i].contains(&rj) && cand[j].contains(&ri) {
+                check(&s.swap_delta(i, j));
+            }
+            // Walk the plan so later checks see other loads.
+            if round % 3 == 0 && to != s.owner[i] {
+                s.relocate(i, to);
+            }
+        }
+        assert!(cross > 20, "{cross} cross-group moves checked");
+    }
 }
