@@ -350,7 +350,7 @@ fn reason(ds: &Dataset, p: &Problem, i: usize, r: usize, previous_rep: Option<us
     let nearest = p.nearest_eligible(i);
     // The nearest rep the segments allow, before any rule narrowed them:
     // the nearest eligible rep itself when no rule is in force.
-    let by_segment = if ds.rules.is_empty() {
+    let by_segment = if !p.has_rules {
         Some(nearest)
     } else {
         (0..ds.reps.len())

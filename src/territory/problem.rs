@@ -100,6 +100,9 @@ pub struct Problem {
     /// `[continuity] move_cost_km`: km charged per unit potential for
     /// leaving the current owner (0: off).
     pub move_km: f64,
+    /// Some territory rule is in force (checked once: the check walks
+    /// every account's named-list slot).
+    pub has_rules: bool,
 }
 
 impl Problem {
@@ -186,6 +189,7 @@ impl Problem {
                 .collect(),
             current: ds.current_owner_indices(),
             move_km: ds.config.continuity.move_cost_km,
+            has_rules: !ds.rules.is_empty(),
         }
     }
 
