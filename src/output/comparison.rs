@@ -74,7 +74,14 @@ pub struct PlanFigures {
 
 /// Figures of the plan `owner` (rep index per account; `None` for accounts
 /// the plan leaves out).
-pub fn figures(ds: &Dataset, plan: &'static str, owner: &[Option<usize>]) -> PlanFigures {
+/// `current` is each account's current owner
+/// ([`Dataset::current_owner_indices`]), for the moves.
+pub fn figures(
+    ds: &Dataset,
+    plan: &'static str,
+    owner: &[Option<usize>],
+    current: &[Option<usize>],
+) -> PlanFigures {
     let balance = BalanceFigures::of(&verify::rep_balances(ds, owner));
     let mut f = PlanFigures {
         plan,
@@ -88,7 +95,6 @@ pub fn figures(ds: &Dataset, plan: &'static str, owner: &[Option<usize>]) -> Pla
         moved_accounts: 0,
         moved_potential: 0.0,
     };
-    let current = ds.current_owner_indices();
     for ((a, o), current) in ds.accounts.iter().zip(owner).zip(current) {
         let Some(r) = *o else { continue };
         let rep = &ds.reps[r];
@@ -112,18 +118,18 @@ pub fn compare(ds: &Dataset, plan: &Plan) -> Vec<PlanFigures> {
     let mut rows = Vec::with_capacity(3);
     let current = ds.current_owner_indices();
     if current.iter().any(Option::is_some) {
-        rows.push(figures(ds, STATUS_QUO, &current));
+        rows.push(figures(ds, STATUS_QUO, &current, &current));
     }
     let nearest: Vec<Option<usize>> = territory::nearest_owners(ds)
         .into_iter()
         .map(Some)
         .collect();
-    rows.push(figures(ds, NEAREST, &nearest));
+    rows.push(figures(ds, NEAREST, &nearest, &current));
     let mut balanced = vec![None; ds.accounts.len()];
     for a in &plan.assignments {
         balanced[a.account] = Some(a.rep);
     }
-    rows.push(figures(ds, BALANCED, &balanced));
+    rows.push(figures(ds, BALANCED, &balanced, &current));
     rows
 }
 
@@ -255,7 +261,12 @@ mod tests {
         let ds = dataset();
         let km = |lon: f64| haversine_km(0.0, 0.0, 0.0, lon);
         // a1, a2 with A; a3 and a4 with B: a4 moved (a3 has no owner).
-        let f = figures(&ds, BALANCED, &[Some(0), Some(0), Some(1), Some(1)]);
+        let f = figures(
+            &ds,
+            BALANCED,
+            &[Some(0), Some(0), Some(1), Some(1)],
+            &ds.current_owner_indices(),
+        );
         assert_eq!(f.accounts_assigned, 4);
         let total = km(0.1) + km(0.8);
         assert!((f.total_distance_km - total).abs() < 1e-9);

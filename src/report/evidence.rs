@@ -36,10 +36,7 @@ pub fn read_comparison(folder: &PlanFolder) -> Result<Option<Vec<ComparisonRow>>
     // Every column after `plan` is a number, in the order of the fields.
     let numbers = &COMPARISON_COLUMNS[1..];
     let plan = t.column("plan")?;
-    let cols: Vec<usize> = numbers
-        .iter()
-        .map(|n| t.column(n))
-        .collect::<Result<_, _>>()?;
+    let cols = t.columns(numbers)?;
     rows(&t)
         .map(|r| {
             let mut v = [0.0; 9];
@@ -175,10 +172,7 @@ pub fn hierarchy_section(folder: &PlanFolder) -> Result<Option<Section>, ReportE
         "reps_outside_tolerance",
         "weighted_distance",
     ];
-    let cols: Vec<usize> = NUMBERS
-        .iter()
-        .map(|n| t.column(n))
-        .collect::<Result<_, _>>()?;
+    let cols = t.columns(&NUMBERS)?;
     let mut body = Vec::new();
     for r in rows(&t) {
         let mut v = [None; 12];
@@ -267,10 +261,7 @@ pub fn segment_shares_section(folder: &PlanFolder) -> Result<Option<Section>, Re
         "workload",
         "workload_dev_pct",
     ];
-    let cols: Vec<usize> = NUMBERS
-        .iter()
-        .map(|n| t.column(n))
-        .collect::<Result<_, _>>()?;
+    let cols = t.columns(&NUMBERS)?;
     let within = t.column("within_tolerance")?;
     let breach = t.column("breach")?;
     let mut body = Vec::new();

@@ -189,6 +189,11 @@ impl Table {
             )
         })
     }
+
+    /// Indices of several named columns, in the order given.
+    pub(super) fn columns(&self, names: &[&str]) -> Result<Vec<usize>, ReportError> {
+        names.iter().map(|n| self.column(n)).collect()
+    }
 }
 
 /// Accessor for one row: text and numbers by column, errors with line.

@@ -82,16 +82,20 @@ pub struct PlanOutcome {
 /// reps' capacity parts ([`PartSplit`]) and the plan is reported per rep,
 /// with each part's figures in `Plan::segment_parts`.
 pub fn plan_territories(dataset: &Dataset, options: &PlanOptions) -> Result<PlanOutcome> {
-    let Some(split) = PartSplit::of(dataset) else {
-        return plan_whole_reps(dataset, options);
-    };
-    let mut outcome = match plan_whole_reps(&split.dataset, options) {
-        Err(Error::Infeasible(text)) => {
-            return Err(Error::Infeasible(with_part_notes(dataset, &split, text)))
+    let mut outcome = match PartSplit::of(dataset) {
+        None => plan_whole_reps(dataset, options)?,
+        Some(split) => {
+            let mut outcome = match plan_whole_reps(&split.dataset, options) {
+                Err(Error::Infeasible(text)) => {
+                    return Err(Error::Infeasible(with_part_notes(dataset, &split, text)))
+                }
+                other => other?,
+            };
+            outcome.plan = plan_over_reps(dataset, &split, outcome.plan)?;
+            outcome
         }
-        other => other?,
     };
-    outcome.plan = plan_over_reps(dataset, &split, outcome.plan)?;
+    // Today's owners are reps, not parts: measured on the data as given.
     outcome.status_quo = status_quo(dataset);
     Ok(outcome)
 }
@@ -156,7 +160,8 @@ fn plan_over_reps(ds: &Dataset, split: &PartSplit, parts_plan: Plan) -> Result<P
     })
 }
 
-/// [`plan_territories`] for a dataset whose reps are all whole.
+/// [`plan_territories`] for a dataset whose reps are all whole (the caller
+/// fills in the status quo).
 fn plan_whole_reps(dataset: &Dataset, options: &PlanOptions) -> Result<PlanOutcome> {
     solver::check_solver(&options.solver)?;
     let mut stats = SolveStats {
@@ -275,7 +280,7 @@ fn plan_whole_reps(dataset: &Dataset, options: &PlanOptions) -> Result<PlanOutco
     Ok(PlanOutcome {
         plan,
         stats,
-        status_quo: status_quo(dataset),
+        status_quo: None,
     })
 }
 
