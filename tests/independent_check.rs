@@ -19,6 +19,17 @@ use rand_chacha::ChaCha8Rng;
 /// The single-owner plan must be within this share of the LP optimum.
 const MAX_GAP: f64 = 0.01;
 
+/// The sample's limit with the default solver: the best of its 16
+/// roundings is 0.61 % above the LP optimum, where the two plain ones
+/// reached 0.91 % (session 5), so losing the extra roundings fails here.
+/// Other backends round from another optimal vertex: the general limit.
+fn sample_max_gap() -> f64 {
+    match std::env::var("TPLAN_SOLVER").as_deref() {
+        Ok("") | Ok("clarabel") | Err(_) => 0.0075,
+        Ok(_) => MAX_GAP,
+    }
+}
+
 fn tplan(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_tplan"))
         .args(args)
@@ -109,7 +120,7 @@ fn sample_data() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     plan(&data, &out);
-    let report = common::check_folder(&data, &out, true, MAX_GAP);
+    let report = common::check_folder(&data, &out, true, sample_max_gap());
     eprintln!(
         "data/: objective {:.0}, LP optimum {:.0}, gap {:.3} %",
         report.objective,

@@ -71,6 +71,30 @@ pub fn round_shares(p: &Problem, shares: &[Vec<(usize, f64)>]) -> Vec<usize> {
 /// at 500 reps it broke the bands by 19 fair shares, which repair then paid
 /// for in distance.
 pub fn round_tracking_loads(p: &Problem, shares: &[Vec<(usize, f64)>]) -> Vec<usize> {
+    round_tracking_loads_in_order(p, shares, None)
+}
+
+/// [`round_tracking_loads`] with the split accounts taken roughly largest
+/// first: each account's potential is scaled by a factor drawn from
+/// `[e^-JITTER, e^JITTER]` (ChaCha8 seeded with `seed`, one draw per split
+/// account in index order), so accounts of similar size come in another
+/// order and the rounding lands elsewhere on the LP's optimal face.
+pub fn round_tracking_loads_seeded(
+    p: &Problem,
+    shares: &[Vec<(usize, f64)>],
+    seed: u64,
+) -> Vec<usize> {
+    round_tracking_loads_in_order(p, shares, Some(seed))
+}
+
+/// How far a seeded rounding may reorder split accounts (log scale).
+const JITTER: f64 = 0.7;
+
+fn round_tracking_loads_in_order(
+    p: &Problem,
+    shares: &[Vec<(usize, f64)>],
+    seed: Option<u64>,
+) -> Vec<usize> {
     // Whole accounts keep their rep; split ones are placed below.
     let mut owner: Vec<usize> = shares
         .iter()
@@ -107,7 +131,20 @@ pub fn round_tracking_loads(p: &Problem, shares: &[Vec<(usize, f64)>]) -> Vec<us
             })
             .sum()
     };
-    split.sort_by(|&a, &b| p.pot[b].total_cmp(&p.pot[a]).then(a.cmp(&b)));
+    let key: Vec<f64> = match seed {
+        None => split.iter().map(|&i| p.pot[i]).collect(),
+        Some(seed) => {
+            use rand::{Rng, SeedableRng};
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+            split
+                .iter()
+                .map(|&i| p.pot[i] * rng.gen_range(-JITTER..JITTER).exp())
+                .collect()
+        }
+    };
+    let mut order: Vec<usize> = (0..split.len()).collect();
+    order.sort_by(|&a, &b| key[b].total_cmp(&key[a]).then(split[a].cmp(&split[b])));
+    let split: Vec<usize> = order.into_iter().map(|k| split[k]).collect();
     for i in split {
         let l = p.loads(i);
         let s = &shares[i];
@@ -175,4 +212,52 @@ pub fn rep_bands(p: &Problem, load: &[[f64; NUM_METRICS]]) -> Vec<[(f64, f64); N
             None => [(f64::NEG_INFINITY, f64::INFINITY); NUM_METRICS],
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::{generate, GenerateSpec};
+    use crate::territory::purify::purify;
+    use crate::territory::relax::solve_relaxation;
+
+    /// On a real purified optimum: each seeded rounding is the same for
+    /// the same seed, gives every account one of its support reps, keeps
+    /// whole accounts where the LP put them, and the seeds do not all
+    /// land on one rounding (otherwise the extra starts buy nothing).
+    #[test]
+    fn seeded_roundings_are_repeatable_valid_and_varied() {
+        let ds = generate(&GenerateSpec::new(1500, 12, 1));
+        let p = Problem::new(&ds);
+        let relaxation = solve_relaxation(&p, "clarabel", &mut |_| {})
+            .unwrap()
+            .expect("generated instances are feasible");
+        let (vertex, _) = purify(&p, &optimal_support(&p, &relaxation.lp));
+        let split = vertex.iter().filter(|s| s.len() > 1).count();
+        assert!(split >= 5, "too few split accounts to round: {split}");
+        let plain = round_tracking_loads(&p, &vertex);
+        let mut distinct = vec![plain.clone()];
+        for seed in 1..=8 {
+            let owner = round_tracking_loads_seeded(&p, &vertex, seed);
+            assert_eq!(owner, round_tracking_loads_seeded(&p, &vertex, seed));
+            for (i, s) in vertex.iter().enumerate() {
+                assert!(
+                    s.iter().any(|&(r, _)| r == owner[i]),
+                    "seed {seed}: account {i} went to {} outside its support {s:?}",
+                    owner[i]
+                );
+                if s.len() == 1 {
+                    assert_eq!(owner[i], plain[i]);
+                }
+            }
+            if !distinct.contains(&owner) {
+                distinct.push(owner);
+            }
+        }
+        assert!(
+            distinct.len() >= 3,
+            "only {} distinct roundings",
+            distinct.len()
+        );
+    }
 }
