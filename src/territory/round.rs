@@ -1,9 +1,11 @@
 //! Rounding: turn LP shares into a single owner per account.
 //!
 //! The shares come from a vertex (or nearly) of the LP's optimal face, where
-//! only a few accounts per balance row stay split; each account goes to the
-//! rep holding its largest share, and repair restores the bands that
-//! rounding the split ones broke.
+//! only a few accounts per balance row stay split. Three ways to place the
+//! split ones: the rep holding the largest share, band-aware (largest
+//! accounts first, each where it leaves the least band violation), and
+//! band-aware in a seeded, jittered order, which lands elsewhere on the
+//! optimal face. Repair then restores the bands that rounding broke.
 
 use super::candidates::reduced_cost;
 use super::lp::{LpResult, Phase};
