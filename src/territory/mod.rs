@@ -278,10 +278,13 @@ fn plan_whole_reps(dataset: &Dataset, options: &PlanOptions) -> Result<PlanOutco
     // (violation left, cost): a plan within tolerance beats any that is
     // not; on a tie the earlier start wins, whatever order the threads
     // finished in.
-    let score = |s: &LocalSearch| (u8::from(s.total_violation() > 0.0), s.total_cost());
+    let scores: Vec<(u8, f64)> = searched
+        .iter()
+        .map(|(s, _)| (u8::from(s.total_violation() > 0.0), s.total_cost()))
+        .collect();
     let mut best_at = 0;
-    for (k, (s, _)) in searched.iter().enumerate() {
-        let (sb, sk) = (score(&searched[best_at].0), score(s));
+    for (k, sk) in scores.iter().enumerate() {
+        let sb = scores[best_at];
         if sk.0.cmp(&sb.0).then(sk.1.total_cmp(&sb.1)).is_lt() {
             best_at = k;
         }

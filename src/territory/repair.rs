@@ -522,7 +522,7 @@ impl<'a> LocalSearch<'a> {
             let Some(step) = self
                 .cached_repair_move(&[worst], &mut cache)
                 .or_else(|| self.cached_repair_move(&all, &mut cache))
-                .or_else(|| self.best_repair_move(&[worst], false))
+                .or_else(|| self.best_cross_group_move(worst))
                 .or_else(|| self.best_repair_swap(worst))
                 .or_else(|| self.best_wide_step(worst))
             else {
@@ -547,8 +547,8 @@ impl<'a> LocalSearch<'a> {
         self.total_violation()
     }
 
-    /// [`best_repair_move`](Self::best_repair_move) within groups, with
-    /// each rep's best move kept from earlier steps while no rep it
+    /// The best of the reps' [`rep_repair_move`](Self::rep_repair_move)s,
+    /// with each rep's best move kept from earlier steps while no rep it
     /// depends on has changed load (and its group's total is unchanged):
     /// repair re-scanned the worst 40 reps' moves at every step, and most
     /// steps change two reps only.
@@ -571,14 +571,35 @@ impl<'a> LocalSearch<'a> {
         best.map(|b| b.1)
     }
 
+    /// Every move that could bring rep `r` back toward its band, as
+    /// (account, to): when above, each movable member to each of its other
+    /// candidate reps; when below, each account that lists `r`, to `r`.
+    /// Pairs with `to` equal to the owner come too; callers skip them.
+    fn for_each_helpful_move(&self, r: usize, mut f: impl FnMut(usize, usize)) {
+        let (over, under) = self.band_side(r);
+        if over {
+            for &i in &self.members[r] {
+                if self.movable(i) {
+                    for &to in &self.cand[i] {
+                        f(i, to);
+                    }
+                }
+            }
+        }
+        if under {
+            for &i in &self.incoming[r] {
+                f(i, r);
+            }
+        }
+    }
+
     /// Best move within rep `r`'s group that lowers the violation (score:
-    /// priced cost per unit of violation removed), in the order
-    /// `best_repair_move` tries them, and every rep whose load the answer
-    /// depends on.
+    /// priced cost per unit of violation removed), and every rep whose load
+    /// the answer depends on.
     fn rep_repair_move(&self, r: usize) -> (Option<(f64, Step)>, Vec<usize>) {
         let mut touched = vec![r];
         let mut best: Option<(f64, Step)> = None;
-        let mut consider = |i: usize, to: usize, touched: &mut Vec<usize>| {
+        self.for_each_helpful_move(r, |i, to| {
             let from = self.owner[i];
             touched.push(from);
             touched.push(to);
@@ -594,59 +615,26 @@ impl<'a> LocalSearch<'a> {
             if best.as_ref().is_none_or(|(b, _)| score < *b) {
                 best = Some((score, Step::Move(i, to)));
             }
-        };
-        let (over, under) = self.band_side(r);
-        if over {
-            for &i in &self.members[r] {
-                if self.movable(i) {
-                    for &to in &self.cand[i] {
-                        consider(i, to, &mut touched);
-                    }
-                }
-            }
-        }
-        if under {
-            for &i in &self.incoming[r] {
-                consider(i, r, &mut touched);
-            }
-        }
+        });
         touched.sort_unstable();
         touched.dedup();
         (best, touched)
     }
 
-    /// Best single move for the given reps: between reps of one balance
-    /// group when `same_group` (cheap to evaluate), else between groups (a
-    /// move between groups shifts both groups' targets and needs every rep
-    /// of both re-checked, so only the cheapest few are evaluated).
-    fn best_repair_move(&self, violated: &[usize], same_group: bool) -> Option<Step> {
+    /// Best single move for rep `r` between balance groups: such a move
+    /// shifts both groups' targets and needs every rep of both re-checked,
+    /// so only the cheapest few (by priced cost) are evaluated. Moves
+    /// within the group are [`rep_repair_move`](Self::rep_repair_move)'s.
+    fn best_cross_group_move(&self, r: usize) -> Option<Step> {
         // (account, to, priced cost change) of every move that could help.
         let mut moves: Vec<(usize, usize, f64)> = Vec::new();
-        let mut push = |i: usize, to: usize| {
+        self.for_each_helpful_move(r, |i, to| {
             let from = self.owner[i];
-            if to == from || (self.p.rep_group[to] == self.p.rep_group[from]) != same_group {
-                return;
+            if to != from && self.p.rep_group[to] != self.p.rep_group[from] {
+                moves.push((i, to, self.priced(i, to) - self.priced(i, from)));
             }
-            moves.push((i, to, self.priced(i, to) - self.priced(i, from)));
-        };
-        for &r in violated {
-            let (over, under) = self.band_side(r);
-            if over {
-                for &i in &self.members[r] {
-                    if self.movable(i) {
-                        for &to in &self.cand[i] {
-                            push(i, to);
-                        }
-                    }
-                }
-            }
-            if under {
-                for &i in &self.incoming[r] {
-                    push(i, r);
-                }
-            }
-        }
-        if !same_group && moves.len() > CROSS_GROUP_MOVES {
+        });
+        if moves.len() > CROSS_GROUP_MOVES {
             // A cross-group move shifts both groups' targets and is checked
             // against every rep of both: only the cheapest few are worth it.
             moves.select_nth_unstable_by(CROSS_GROUP_MOVES - 1, |a, b| {
