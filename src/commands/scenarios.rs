@@ -91,6 +91,7 @@ pub fn run(options: &ScenariosOptions) -> Result<()> {
         fiscal_year_start: setup.fiscal_year.first.to_string(),
         quota_per_ramped_fte: setup.quota_per_ramped_fte,
         quota_per_ramped_fte_derived: setup.quota_derived,
+        attainment_last_year: setup.quota_derived.then_some(setup.attainment_last_year),
         scenarios: results.iter().map(|(n, _)| n.clone()).collect(),
         sweep_points,
         outputs: Vec::new(),

@@ -255,9 +255,12 @@ pub fn render_table(setup: &Setup, results: &[(String, Evaluation)]) -> String {
         "  quota per ramped FTE {} ({}); {} planned hire{} in reps.csv ({} open requisition{})",
         thousands(setup.quota_per_ramped_fte),
         if setup.quota_derived {
-            "derived: last year's bookings per ramped FTE"
+            format!(
+                "derived: last year's bookings per ramped FTE / {:.0} % attainment last year",
+                setup.attainment_last_year * 100.0
+            )
         } else {
-            "configured"
+            "configured".to_string()
         },
         setup.planned_hires,
         if setup.planned_hires == 1 { "" } else { "s" },
@@ -335,6 +338,10 @@ pub struct ScenariosManifest {
     pub fiscal_year_start: String,
     pub quota_per_ramped_fte: f64,
     pub quota_per_ramped_fte_derived: bool,
+    /// Last year's attainment a derived quota capacity assumes (absent
+    /// when `quota_per_ramped_fte` is configured).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attainment_last_year: Option<f64>,
     pub scenarios: Vec<String>,
     pub sweep_points: usize,
     pub outputs: Vec<ManifestFile>,

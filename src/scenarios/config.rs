@@ -41,8 +41,16 @@ pub struct ScenariosConfig {
     /// `bookings_last_year` total divided by the ramped FTE-years the
     /// roster in reps.csv gave last year (each rep's capacity x the mean
     /// `[ramp]` factor over the 12 months before the plan year), i.e. what a
-    /// ramped head demonstrably booked.
+    /// ramped head demonstrably booked, divided by `attainment_last_year`
+    /// (bookings are attained quota; the model multiplies quota capacity
+    /// by each scenario's attainment).
     pub quota_per_ramped_fte: Option<f64>,
+    /// The team's attainment last fiscal year (share of quota booked), used
+    /// only to turn last year's bookings into quota capacity when
+    /// `quota_per_ramped_fte` is derived. Default: the `likely` scenario's
+    /// attainment, so that the most-likely case of an unchanged roster
+    /// without attrition books what it booked last year.
+    pub attainment_last_year: Option<f64>,
     /// On-target earnings (base + variable at 100 %) per FTE per year.
     /// Default: 200000.
     pub ote_per_fte: f64,
@@ -79,6 +87,7 @@ impl Default for ScenariosConfig {
         ScenariosConfig {
             horizon_months: 12,
             quota_per_ramped_fte: None,
+            attainment_last_year: None,
             ote_per_fte: 200_000.0,
             overhead_per_fte: 60_000.0,
             recruiting_cost_per_hire: 0.0,
@@ -258,10 +267,21 @@ impl SweepConfig {
 }
 
 impl ScenariosConfig {
+    /// The most-likely scenario with its overrides.
+    pub fn likely_params(&self) -> ScenarioParams {
+        self.likely.apply(ScenarioParams::likely())
+    }
+
+    /// Last year's attainment: as set, or the most-likely attainment.
+    pub fn attainment_last_year(&self) -> f64 {
+        self.attainment_last_year
+            .unwrap_or(self.likely_params().attainment)
+    }
+
     /// Every scenario to run: the three defaults (with overrides) then the
     /// named ones, sorted by name.
     pub fn named(&self) -> Vec<(String, ScenarioParams)> {
-        let likely = self.likely.apply(ScenarioParams::likely());
+        let likely = self.likely_params();
         let mut all = vec![
             ("best".to_string(), self.best.apply(ScenarioParams::best())),
             ("likely".to_string(), likely),
@@ -312,6 +332,9 @@ impl ScenariosConfig {
                     "expected a positive amount of currency per FTE per year, or leave it out to derive it from bookings_last_year",
                 ));
             }
+        }
+        if let Some(a) = self.attainment_last_year {
+            check_attainment("scenarios.attainment_last_year", a, &mut p);
         }
         for (key, v) in [
             ("scenarios.ote_per_fte", self.ote_per_fte),

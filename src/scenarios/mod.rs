@@ -35,7 +35,7 @@ use crate::{Error, InputProblem, Result};
 
 pub use config::{ScenarioOverride, ScenarioParams, ScenariosConfig, SweepConfig};
 pub use headcount::HeadcountPlan;
-pub use model::{Cohort, ModelParams, Series};
+pub use model::{Closing, Cohort, ModelParams, Series};
 
 /// Scenario-independent inputs of the capacity model.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,6 +53,8 @@ pub struct Setup {
     pub quota_per_ramped_fte: f64,
     /// True when derived from bookings_last_year rather than configured.
     pub quota_derived: bool,
+    /// Last year's attainment the derived quota capacity assumes.
+    pub attainment_last_year: f64,
     /// The `[ramp]` schedule scenarios stretch.
     pub ramp: RampConfig,
     /// Sales target of each fiscal year of the horizon.
@@ -134,6 +136,7 @@ impl Setup {
             open_reqs,
             quota_per_ramped_fte: quota,
             quota_derived: derived,
+            attainment_last_year: sc.attainment_last_year(),
             ramp: config.ramp.clone(),
             targets,
             season: sc.season_weights(),
@@ -166,7 +169,10 @@ impl Setup {
     }
 }
 
-/// Last fiscal year's bookings per ramped FTE-year of today's roster.
+/// Quota capacity of a ramped FTE-year implied by last year: last fiscal
+/// year's bookings per ramped FTE-year of today's roster, divided by last
+/// year's attainment (bookings are attained quota, and the model applies
+/// each scenario's attainment to quota capacity).
 fn derive_quota(dataset: &Dataset, fy: &FiscalYear, config_file: &str) -> Result<f64> {
     let bookings: f64 = dataset
         .accounts
@@ -187,7 +193,7 @@ fn derive_quota(dataset: &Dataset, fy: &FiscalYear, config_file: &str) -> Result
         })
         .sum();
     if bookings > 0.0 && ramped_years > 0.0 {
-        Ok(bookings / ramped_years)
+        Ok(bookings / ramped_years / dataset.config.scenarios.attainment_last_year())
     } else {
         Err(missing(
             config_file,
@@ -281,21 +287,23 @@ pub fn evaluate(setup: &Setup, s: &ScenarioParams) -> Evaluation {
         _ => base.clone(),
     };
     let last = year1.end - 1;
+    let year_end = base.closing(last, p.hazard);
+    let year_end_with_hires = with_hires.closing(last, p.hazard);
     let bookings_with_hires = sum(&with_hires.bookings, year1.clone());
     let total_cost = sum(&with_hires.cost, year1.clone());
     let month = |k: Option<usize>| k.map(|k| setup.months[k]);
     let summary = Summary {
         target,
         headcount_start: base.heads[0],
-        headcount_year_end: base.heads[last],
-        ramped_fte_year_end: base.ramped_fte[last],
+        headcount_year_end: year_end.heads,
+        ramped_fte_year_end: year_end.ramped_fte,
         expected_bookings: expected,
         gap_to_target: target - expected,
         hires_needed: plan.hires,
         earliest_hire_month: month(plan.earliest),
         latest_hire_month: month(plan.latest),
-        headcount_year_end_with_hires: with_hires.heads[last],
-        ramped_fte_year_end_with_hires: with_hires.ramped_fte[last],
+        headcount_year_end_with_hires: year_end_with_hires.heads,
+        ramped_fte_year_end_with_hires: year_end_with_hires.ramped_fte,
         bookings_with_hires,
         total_cost,
         cost_per_dollar: if bookings_with_hires > 0.0 {

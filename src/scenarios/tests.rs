@@ -65,8 +65,8 @@ fn dataset(target: f64) -> Dataset {
 #[test]
 fn setup_derives_quota_and_counts_planned_hires() {
     let setup = Setup::new(&dataset(10_000_000.0), "plan.toml").unwrap();
-    // 4.5M over 4 + 0.125 ramped FTE-years.
-    assert!((setup.quota_per_ramped_fte - 4_500_000.0 / 4.125).abs() < 1e-6);
+    // 4.5M over 4 + 0.125 ramped FTE-years, booked at the likely 95 %.
+    assert!((setup.quota_per_ramped_fte - 4_500_000.0 / 4.125 / 0.95).abs() < 1e-6);
     assert!(setup.quota_derived);
     assert_eq!((setup.planned_hires, setup.open_reqs), (2, 1));
     assert_eq!(setup.targets, [10_000_000.0]);
@@ -172,4 +172,96 @@ fn later_years_grow_the_target() {
     assert!((e.years[2].target - 12_100_000.0).abs() < 1e-6);
     assert_eq!(e.years[1].first, YearMonth::new(2028, 1));
     assert_eq!(e.base.bookings.len(), 36);
+}
+
+/// Ten tenured reps who booked 8.0M between them last year.
+fn ten_reps_who_booked_8m(target: f64) -> Dataset {
+    let mut config = Config {
+        fiscal_year: Some(2027),
+        ..Config::default()
+    };
+    config.quota.company_target = Some(target);
+    Dataset {
+        accounts: (0..10)
+            .map(|i| account(&format!("A{i}"), 800_000.0))
+            .collect(),
+        reps: (0..10)
+            .map(|i| rep(&format!("R{i}"), Some("x"), 1.0, Some((2015, 1))))
+            .collect(),
+        config,
+        ..Dataset::default()
+    }
+}
+
+/// Issue 17, item 1: bookings_last_year are already what reps attained, so
+/// the derived capacity must not be multiplied by attainment a second time.
+/// With no attrition and the likely attainment, an unchanged roster books
+/// exactly what it booked last year and needs no hire.
+#[test]
+fn an_unchanged_roster_reproduces_last_years_bookings() {
+    let mut d = ten_reps_who_booked_8m(8_000_000.0);
+    d.config.scenarios.likely = ScenarioOverride {
+        attrition: Some(0.0),
+        productivity: Some(1.0),
+        attainment: Some(0.95),
+        ..ScenarioOverride::default()
+    };
+    let setup = Setup::new(&d, "plan.toml").unwrap();
+    let likely = d.config.scenarios.likely.apply(ScenarioParams::likely());
+    let e = evaluate(&setup, &likely);
+    assert!(
+        (e.summary.expected_bookings - 8_000_000.0).abs() < 1e-6,
+        "forecast {} where the same people booked 8.0M",
+        e.summary.expected_bookings
+    );
+    assert_eq!(e.summary.hires_needed, Some(0));
+    // Quota capacity is what last year's bookings imply at last year's
+    // attainment (the likely attainment unless set).
+    assert!((setup.quota_per_ramped_fte - 800_000.0 / 0.95).abs() < 1e-6);
+    // A scenario with higher attainment books proportionally more.
+    let best = ScenarioParams {
+        attainment: 1.0,
+        ..likely
+    };
+    let e = evaluate(&setup, &best);
+    assert!((e.summary.expected_bookings - 8_000_000.0 / 0.95).abs() < 1e-6);
+}
+
+#[test]
+fn last_years_attainment_can_be_stated() {
+    let mut d = ten_reps_who_booked_8m(8_000_000.0);
+    d.config.scenarios.attainment_last_year = Some(0.8);
+    let setup = Setup::new(&d, "plan.toml").unwrap();
+    assert!((setup.quota_per_ramped_fte - 1_000_000.0).abs() < 1e-6);
+    // A configured quota per ramped FTE is a quota: attainment applies.
+    d.config.scenarios.quota_per_ramped_fte = Some(900_000.0);
+    let setup = Setup::new(&d, "plan.toml").unwrap();
+    let s = ScenarioParams {
+        attrition: 0.0,
+        ..ScenarioParams::likely()
+    };
+    let e = evaluate(&setup, &s);
+    assert!((e.summary.expected_bookings - 10.0 * 900_000.0 * 0.95).abs() < 1e-6);
+}
+
+/// Issue 17, item 2: year-end headcount is after the last month's
+/// departures: 10 reps, 20 % attrition, no backfill end the year at 8.0.
+#[test]
+fn year_end_headcount_is_after_the_last_months_departures() {
+    let d = ten_reps_who_booked_8m(1.0);
+    let setup = Setup::new(&d, "plan.toml").unwrap();
+    let s = ScenarioParams {
+        attrition: 0.2,
+        backfill: false,
+        ..ScenarioParams::likely()
+    };
+    let e = evaluate(&setup, &s);
+    assert!(
+        (e.summary.headcount_year_end - 8.0).abs() < 1e-9,
+        "{}",
+        e.summary.headcount_year_end
+    );
+    assert!((e.summary.ramped_fte_year_end - 8.0).abs() < 1e-9);
+    assert!((e.summary.headcount_year_end_with_hires - 8.0).abs() < 1e-9);
+    assert_eq!(e.summary.headcount_start, 10.0);
 }
