@@ -31,7 +31,11 @@ fn instance_with_late_starters(root: &Path) -> std::path::PathBuf {
         "--out",
         dir.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let reps = std::fs::read_to_string(dir.join("reps.csv")).unwrap();
     let mut lines = reps.lines();
     let header = lines.next().unwrap();
@@ -88,21 +92,51 @@ fn late_starters_are_balanced_on_the_months_they_work() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = instance_with_late_starters(tmp.path());
     let out = tmp.path().join("out");
-    let run = tplan(&["plan", dir.to_str().unwrap(), "--out", out.to_str().unwrap(), "--no-report"]);
+    let run = tplan(&[
+        "plan",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-report",
+    ]);
     let stdout = String::from_utf8_lossy(&run.stdout);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{stdout}\n{stderr}");
 
     let reps = common::read_table(&dir.join("reps.csv"));
-    let late = reps.iter().find(|r| r["start_date"] == "2027-10-04").unwrap()["rep_id"].clone();
-    let after = reps.iter().find(|r| r["start_date"] == "2028-02-01").unwrap()["rep_id"].clone();
-    assert!(stderr.contains(&format!("rep '{late}' starts in 2027-10, with 3 of the plan year's 12 months left")), "{stderr}");
-    assert!(stderr.contains(&format!("rep '{after}' starts in 2028-02, after the plan year")), "{stderr}");
-    assert!(stdout.contains("late starters balanced on the months they work"), "{stdout}");
+    let late = reps
+        .iter()
+        .find(|r| r["start_date"] == "2027-10-04")
+        .unwrap()["rep_id"]
+        .clone();
+    let after = reps
+        .iter()
+        .find(|r| r["start_date"] == "2028-02-01")
+        .unwrap()["rep_id"]
+        .clone();
+    assert!(
+        stderr.contains(&format!(
+            "rep '{late}' starts in 2027-10, with 3 of the plan year's 12 months left"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "rep '{after}' starts in 2028-02, after the plan year"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("late starters balanced on the months they work"),
+        "{stdout}"
+    );
 
     // The rep starting after the year holds nothing.
     let rows = common::read_assignments(&out);
-    assert!(rows.iter().all(|(_, r)| *r != after), "{after} got accounts");
+    assert!(
+        rows.iter().all(|(_, r)| *r != after),
+        "{after} got accounts"
+    );
     assert!(rows.iter().any(|(_, r)| *r == late), "{late} got none");
 
     // The independent checker balances the late rep on 3/12 of its FTE;
@@ -111,5 +145,9 @@ fn late_starters_are_balanced_on_the_months_they_work() {
     let ids = rep_ids(&dir);
     let k = ids.iter().position(|id| *id == late).unwrap();
     let b = &report.balance[k];
-    assert!(b.potential_dev().abs() <= 0.05 + 1e-6, "{late}: {}", b.potential_dev());
+    assert!(
+        b.potential_dev().abs() <= 0.05 + 1e-6,
+        "{late}: {}",
+        b.potential_dev()
+    );
 }

@@ -41,7 +41,7 @@ pub const MANIFEST_KIND: &str = "scenarios";
 
 /// Columns shared by scenarios.csv (after `scenario`) and sweep.csv
 /// (after `point`).
-pub const SUMMARY_COLUMNS: [&str; 23] = [
+pub const SUMMARY_COLUMNS: [&str; 26] = [
     "attrition",
     "ramp_months",
     "productivity",
@@ -65,6 +65,9 @@ pub const SUMMARY_COLUMNS: [&str; 23] = [
     "total_cost",
     "cost_per_dollar",
     "status",
+    "hires_by_month",
+    "reachable_bookings",
+    "target_rate_month",
 ];
 
 pub const MONTHLY_COLUMNS: [&str; 15] = [
@@ -139,7 +142,22 @@ fn summary_fields(
         money(s.total_cost),
         fixed(s.cost_per_dollar, 6),
         s.status.to_string(),
+        hires_by_month(s),
+        s.reachable
+            .as_ref()
+            .map(|r| money(r.plan_year_bookings))
+            .unwrap_or_default(),
+        month(s.reachable.as_ref().and_then(|r| r.annual_rate_from)),
     ]
+}
+
+/// `2027-04:5;2027-05:3`: extra hires by start month.
+fn hires_by_month(s: &Summary) -> String {
+    s.hires_by_month
+        .iter()
+        .map(|(m, n)| format!("{m}:{n}"))
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
@@ -321,11 +339,57 @@ pub fn render_table(setup: &Setup, results: &[(String, Evaluation)]) -> String {
         );
     }
     let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "  bookings, gap: plan year, roster as is (attrition, backfills, planned hires); hires: fewest extra hires\n  that make the target, all starting by `latest`; FTE end, total cost, cost/$: with those hires"
-    );
+    let caps = setup.hiring_caps;
+    if caps.is_unlimited() {
+        let _ = writeln!(
+            out,
+            "  bookings, gap: plan year, roster as is (attrition, backfills, planned hires); hires: fewest extra hires\n  that make the target, all starting by `latest`; FTE end, total cost, cost/$: with those hires"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "  bookings, gap: plan year, roster as is (attrition, backfills, planned hires); hires: fewest extra hires\n  that make the target within what recruiting delivers ({}), spread over months, the last starting in `latest`;\n  FTE end, total cost, cost/$: with those hires",
+            caps_text(caps)
+        );
+        for (name, e) in results {
+            let s = &e.summary;
+            let schedule = s
+                .hires_by_month
+                .iter()
+                .map(|(m, n)| format!("{n} in {m}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if let Some(r) = &s.reachable {
+                let by = match r.annual_rate_from {
+                    Some(m) => format!(
+                        "hiring on at that pace, the trailing 12 months book the target from {m}"
+                    ),
+                    None => "hiring on at that pace does not reach the target's annual rate within five years".to_string(),
+                };
+                let _ = writeln!(
+                    out,
+                    "  {name}: the target is out of reach: the most recruiting delivers ({}) books {} in the plan year ({} % of the target); {by}",
+                    if schedule.is_empty() { "no hire in the plan year".to_string() } else { schedule },
+                    thousands(r.plan_year_bookings),
+                    fixed(100.0 * r.plan_year_bookings / s.target, 1),
+                );
+            } else if !schedule.is_empty() {
+                let _ = writeln!(out, "  {name}: hires {schedule}");
+            }
+        }
+    }
     out
+}
+
+fn caps_text(caps: crate::scenarios::HiringCaps) -> String {
+    let mut parts = Vec::new();
+    if let Some(n) = caps.per_month {
+        parts.push(format!("at most {n} a month"));
+    }
+    if let Some(n) = caps.total {
+        parts.push(format!("at most {n} in the year"));
+    }
+    parts.join(", ")
 }
 
 /// The manifest of a scenarios run: no timings, so re-runs are identical.

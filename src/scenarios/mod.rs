@@ -26,6 +26,7 @@
 //!   is that cost over the plan year's bookings with the solved hires.
 
 pub mod config;
+pub mod groups;
 pub mod headcount;
 pub mod model;
 pub mod sweep;
@@ -34,7 +35,7 @@ use crate::model::{Dataset, FiscalYear, RampConfig, YearMonth};
 use crate::{Error, InputProblem, Result};
 
 pub use config::{ScenarioOverride, ScenarioParams, ScenariosConfig, SweepConfig};
-pub use headcount::HeadcountPlan;
+pub use headcount::{HeadcountPlan, HiringCaps};
 pub use model::{Closing, Cohort, ModelParams, Series};
 
 /// Scenario-independent inputs of the capacity model.
@@ -62,6 +63,9 @@ pub struct Setup {
     pub season: [f64; 12],
     pub cost_per_fte_month: f64,
     pub cost_per_hire: f64,
+    /// What recruiting can deliver (`[scenarios] max_hires_per_month`,
+    /// `max_hires`).
+    pub hiring_caps: headcount::HiringCaps,
 }
 
 fn missing(file: &str, key: &str, message: &str) -> Error {
@@ -142,6 +146,10 @@ impl Setup {
             season: sc.season_weights(),
             cost_per_fte_month: (sc.ote_per_fte + sc.overhead_per_fte) / 12.0,
             cost_per_hire: sc.recruiting_cost_per_hire,
+            hiring_caps: headcount::HiringCaps {
+                per_month: sc.max_hires_per_month,
+                total: sc.max_hires,
+            },
         })
     }
 
@@ -237,6 +245,22 @@ pub struct Summary {
     /// total_cost / bookings_with_hires.
     pub cost_per_dollar: f64,
     pub status: &'static str,
+    /// Extra hires by start month (the solved plan, or under hiring caps
+    /// that cannot make the number, the most they allow).
+    pub hires_by_month: Vec<(YearMonth, u32)>,
+    /// When the hiring caps cannot make the number: what they reach.
+    pub reachable: Option<Reachable>,
+}
+
+/// What the most hiring the caps allow reaches when it misses the target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reachable {
+    /// Plan-year bookings with the most hires the caps allow.
+    pub plan_year_bookings: f64,
+    /// First month whose trailing 12 months book the plan-year target when
+    /// recruiting keeps hiring at the monthly cap (within the budget), up
+    /// to five years out; `None` when that never happens.
+    pub annual_rate_from: Option<YearMonth>,
 }
 
 /// Everything one scenario produces.
@@ -276,16 +300,19 @@ pub fn evaluate(setup: &Setup, s: &ScenarioParams) -> Evaluation {
                 .sum()
         })
         .collect();
-    let plan = headcount::solve(
+    let caps = setup.hiring_caps;
+    let plan = headcount::solve_capped(
         target - expected,
         target,
         &contribution,
         s.lead_time_months as usize,
+        caps,
     );
-    let with_hires = match (plan.hires, plan.latest) {
-        (Some(n), Some(start)) if n > 0 => base.plus_shifted(&unit, n as f64, start, &p),
-        _ => base.clone(),
-    };
+    let with_hires = with_schedule(&base, &unit, &plan.schedule, &p);
+    let reachable = plan.capped_short.then(|| Reachable {
+        plan_year_bookings: sum(&with_hires.bookings, year1.clone()),
+        annual_rate_from: month_reaching_annual_rate(setup, s, target),
+    });
     let last = year1.end - 1;
     let year_end = base.closing(last, p.hazard);
     let year_end_with_hires = with_hires.closing(last, p.hazard);
@@ -312,6 +339,14 @@ pub fn evaluate(setup: &Setup, s: &ScenarioParams) -> Evaluation {
             f64::NAN
         },
         status: plan.status(),
+        hires_by_month: plan
+            .schedule
+            .iter()
+            .enumerate()
+            .filter(|(_, &n)| n > 0)
+            .map(|(k, &n)| (setup.months[k], n))
+            .collect(),
+        reachable,
     };
     let years = setup
         .targets
@@ -337,6 +372,47 @@ pub fn evaluate(setup: &Setup, s: &ScenarioParams) -> Evaluation {
         with_hires,
         years,
     }
+}
+
+/// `base` plus `schedule[k]` unit hires starting in each month k.
+fn with_schedule(base: &Series, unit: &Series, schedule: &[u32], p: &ModelParams) -> Series {
+    schedule
+        .iter()
+        .enumerate()
+        .filter(|(_, &n)| n > 0)
+        .fold(base.clone(), |acc, (k, &n)| {
+            acc.plus_shifted(unit, f64::from(n), k, p)
+        })
+}
+
+/// The first month whose trailing 12 months of bookings reach `target`
+/// when recruiting hires at the monthly cap from the earliest month for as
+/// long as the hiring budget lasts, over five years from the plan year.
+fn month_reaching_annual_rate(setup: &Setup, s: &ScenarioParams, target: f64) -> Option<YearMonth> {
+    let months = config::MAX_HORIZON_MONTHS as usize;
+    let p = ModelParams {
+        months,
+        ..setup.params(s)
+    };
+    let base = model::simulate(&setup.cohorts, &p);
+    let unit = model::unit_response(&p);
+    let per_month = setup.hiring_caps.per_month.unwrap_or(headcount::MAX_HIRES);
+    let mut left = setup.hiring_caps.total.unwrap_or(headcount::MAX_HIRES);
+    let schedule: Vec<u32> = (0..months)
+        .map(|k| {
+            if k < s.lead_time_months as usize {
+                return 0;
+            }
+            let n = per_month.min(left);
+            left -= n;
+            n
+        })
+        .collect();
+    let series = with_schedule(&base, &unit, &schedule, &p);
+    let first = setup.fiscal_year.first;
+    (11..months)
+        .find(|&k| series.bookings[k - 11..=k].iter().sum::<f64>() >= target)
+        .map(|k| first.plus(k as i64))
 }
 
 #[cfg(test)]

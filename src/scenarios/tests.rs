@@ -265,3 +265,66 @@ fn year_end_headcount_is_after_the_last_months_departures() {
     assert!((e.summary.headcount_year_end_with_hires - 8.0).abs() < 1e-9);
     assert_eq!(e.summary.headcount_start, 10.0);
 }
+
+/// Issue 17, item 5: recruiting delivers at most `max_hires_per_month`; the
+/// solved hires are spread so that no month exceeds it, and they make the
+/// number (checked by simulating the schedule from scratch).
+#[test]
+fn capped_hiring_never_exceeds_the_monthly_cap_and_makes_the_number() {
+    let mut d = dataset(9_000_000.0);
+    d.config.scenarios.max_hires_per_month = Some(2);
+    let setup = Setup::new(&d, "plan.toml").unwrap();
+    let mut spread = 0;
+    for (name, s) in ScenariosConfig::default().named() {
+        let e = evaluate(&setup, &s);
+        assert!(
+            e.summary.hires_by_month.iter().all(|&(_, k)| k <= 2),
+            "{name}"
+        );
+        let Some(n) = e.summary.hires_needed else {
+            assert!(e.summary.reachable.is_some(), "{name}");
+            continue;
+        };
+        if e.summary.hires_by_month.len() > 1 {
+            spread += 1;
+        }
+        assert_eq!(
+            e.summary
+                .hires_by_month
+                .iter()
+                .map(|&(_, k)| k)
+                .sum::<u32>(),
+            n
+        );
+        // From scratch: the roster plus the schedule as cohorts.
+        let mut cohorts = setup.cohorts.clone();
+        for &(m, k) in &e.summary.hires_by_month {
+            cohorts.push(Cohort {
+                start: Some(m.months_since(setup.fiscal_year.first)),
+                heads: f64::from(k),
+                fte: f64::from(k),
+            });
+        }
+        let made: f64 = model::simulate(&cohorts, &setup.params(&s)).bookings[..12]
+            .iter()
+            .sum();
+        assert!(made >= 9_000_000.0 * (1.0 - 1e-9), "{name}: {made}");
+    }
+    assert!(spread > 0, "the cap should spread hires in some scenario");
+}
+
+#[test]
+fn a_hiring_budget_too_small_says_what_is_reachable() {
+    let mut d = dataset(40_000_000.0);
+    d.config.scenarios.max_hires_per_month = Some(1);
+    d.config.scenarios.max_hires = Some(3);
+    let setup = Setup::new(&d, "plan.toml").unwrap();
+    let e = evaluate(&setup, &ScenarioParams::likely());
+    assert_eq!(e.summary.hires_needed, None);
+    assert_eq!(e.summary.status, "unreachable");
+    let r = e.summary.reachable.as_ref().expect("reachable figures");
+    assert_eq!(e.summary.hires_by_month.len(), 3);
+    assert!(r.plan_year_bookings > e.summary.expected_bookings);
+    assert!(r.plan_year_bookings < 40_000_000.0);
+    assert!((r.plan_year_bookings - e.summary.bookings_with_hires).abs() < 1e-6);
+}

@@ -162,8 +162,14 @@ fn planning_capacity(capacity: f64, start_date: Option<&str>, plan_year_start: O
         return capacity;
     };
     let mut parts = date.trim().split('-');
-    let year: i64 = parts.next().and_then(|y| y.parse().ok()).expect("checker: start_date year");
-    let month: i64 = parts.next().and_then(|m| m.parse().ok()).expect("checker: start_date month");
+    let year: i64 = parts
+        .next()
+        .and_then(|y| y.parse().ok())
+        .expect("checker: start_date year");
+    let month: i64 = parts
+        .next()
+        .and_then(|m| m.parse().ok())
+        .expect("checker: start_date month");
     let since = (year * 12 + month - 1 - first).clamp(0, 12);
     capacity * (12 - since) as f64 / 12.0
 }
