@@ -328,3 +328,70 @@ fn a_hiring_budget_too_small_says_what_is_reachable() {
     assert!(r.plan_year_bookings < 40_000_000.0);
     assert!((r.plan_year_bookings - e.summary.bookings_with_hires).abs() < 1e-6);
 }
+
+/// Issue 17, item 6: by segment, each group derives its own quota per
+/// ramped FTE from its own reps' accounts, carries its share of last year's
+/// bookings as its share of the target, and the roll-up adds the groups.
+#[test]
+fn groups_are_modelled_apart_and_rolled_up() {
+    let mut d = ten_reps_who_booked_8m(10_000_000.0);
+    // Reps 0-3 cover ENT and each owns an account that booked 1.5M; reps
+    // 4-9 cover SMB and each owns one that booked 0.3M.
+    for (i, r) in d.reps.iter_mut().enumerate() {
+        r.segments = vec![if i < 4 { "ENT" } else { "SMB" }.to_string()];
+    }
+    for (i, a) in d.accounts.iter_mut().enumerate() {
+        a.current_owner = Some(format!("R{i}"));
+        a.bookings_last_year = Some(if i < 4 { 1_500_000.0 } else { 300_000.0 });
+    }
+    d.config.scenarios.group_by = Some(groups::GroupBy::Segment);
+    d.config.scenarios.groups.insert(
+        "ENT".to_string(),
+        groups::GroupOverride {
+            ramp_months: Some(12),
+            ..Default::default()
+        },
+    );
+    let gs = groups::group_setups(&d, "plan.toml").unwrap().unwrap();
+    let names: Vec<&str> = gs.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(names, ["ENT", "SMB"]);
+    // 6.0M of 7.8M booked by ENT.
+    assert!((gs[0].target_share - 6.0 / 7.8).abs() < 1e-12);
+    assert!((gs[1].target_share - 1.8 / 7.8).abs() < 1e-12);
+    // Each group's own bookings per ramped FTE / 0.95.
+    assert!((gs[0].setup.quota_per_ramped_fte - 1_500_000.0 / 0.95).abs() < 1e-6);
+    assert!((gs[1].setup.quota_per_ramped_fte - 300_000.0 / 0.95).abs() < 1e-6);
+    assert!((gs[0].setup.targets[0] - 10_000_000.0 * 6.0 / 7.8).abs() < 1e-6);
+
+    let s = ScenarioParams::likely();
+    let results = groups::evaluate_groups(&gs, &s);
+    assert_eq!(results[0].evaluation.ramp_months, 12, "ENT's own ramp");
+    assert_eq!(results[1].evaluation.ramp_months, 9, "the plan's ramp");
+    let all = groups::roll_up(&results);
+    let sum_gap: f64 = results
+        .iter()
+        .map(|r| r.evaluation.summary.gap_to_target)
+        .sum();
+    assert!((all.gap_to_target - sum_gap).abs() < 1e-6);
+    assert!((all.target - 10_000_000.0).abs() < 1e-6);
+    let hires: u32 = results
+        .iter()
+        .map(|r| r.evaluation.summary.hires_needed.unwrap())
+        .sum();
+    assert_eq!(all.hires_needed, Some(hires));
+}
+
+#[test]
+fn a_group_parameter_for_no_group_is_named() {
+    let mut d = ten_reps_who_booked_8m(10_000_000.0);
+    d.config.scenarios.group_by = Some(groups::GroupBy::Region);
+    d.config
+        .scenarios
+        .groups
+        .insert("West".to_string(), groups::GroupOverride::default());
+    let err = groups::group_setups(&d, "plan.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("scenarios.groups.West"), "{err}");
+    assert!(err.contains("(none)"), "{err}");
+}
