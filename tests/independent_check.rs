@@ -20,12 +20,15 @@ use rand_chacha::ChaCha8Rng;
 const MAX_GAP: f64 = 0.01;
 
 /// The sample's limit with the default solver: the best of its 16
-/// roundings is 0.61 % above the LP optimum, where the two plain ones
+/// roundings was 0.61 % above the LP optimum, where the two plain ones
 /// reached 0.91 % (session 5), so losing the extra roundings fails here.
+/// Since its three reps starting in February-April are balanced on the
+/// months they work (issue 17) the instance is a different one, and its
+/// best rounding is 0.76 % above its LP optimum: the limit is 0.80 %.
 /// Other backends round from another optimal vertex: the general limit.
 fn sample_max_gap() -> f64 {
     match std::env::var("TPLAN_SOLVER").as_deref() {
-        Ok("") | Ok("clarabel") | Err(_) => 0.0075,
+        Ok("") | Ok("clarabel") | Err(_) => 0.0080,
         Ok(_) => MAX_GAP,
     }
 }

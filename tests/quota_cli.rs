@@ -376,7 +376,11 @@ fn bad_quota_config_names_key_and_value() {
 fn quota_needs_a_company_target() {
     let tmp = tempfile::tempdir().unwrap();
     let input = copy_fixture(tmp.path());
-    fs::write(input.join("plan.toml"), "fiscal_year = 2025\n").unwrap();
+    fs::write(
+        input.join("plan.toml"),
+        "fiscal_year = 2025\n[balance]\npotential_tolerance = 0.10\nworkload_tolerance = 0.20\n",
+    )
+    .unwrap();
     let out = tmp.path().join("out");
     let o = run("quota", &input, &out);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));

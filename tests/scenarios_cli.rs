@@ -310,3 +310,51 @@ fn config_flag_and_a_multi_year_horizon() {
     assert_eq!(a[1]["hires_needed"], b[1]["hires_needed"]);
     assert_eq!(a[1]["expected_bookings"], b[1]["expected_bookings"]);
 }
+
+/// Issue 17, item 6: `group_by = "segment"` models each segment coverage
+/// on its own and rolls the groups up; the CSV's `all` rows are the sums
+/// of the groups' rows, and the stdout table shows them side by side.
+#[test]
+fn scenarios_by_segment_roll_up_the_groups() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = copy_of_fixture(tmp.path());
+    let mut toml = fs::read_to_string(dir.join("plan.toml")).unwrap();
+    toml = toml.replace(
+        "[scenarios]\n",
+        "[scenarios]\ngroup_by = \"segment\"\nmax_hires_per_month = 1\n",
+    );
+    toml.push_str("\n[scenarios.groups.MM]\nramp_months = 12\n");
+    fs::write(dir.join("plan.toml"), &toml).unwrap();
+    let out = tmp.path().join("out");
+    let o = scenarios(&dir, &out, &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let stdout = text(&o.stdout);
+    assert!(stdout.contains("by group (3 groups"), "{stdout}");
+    assert!(stdout.contains("MM gap/hires"), "{stdout}");
+
+    let g = rows(&out.join("scenarios_groups.csv"));
+    let groups: Vec<&str> = g
+        .iter()
+        .filter(|r| r["scenario"] == "likely")
+        .map(|r| r["group"].as_str())
+        .collect();
+    assert_eq!(groups, ["ENT;MM", "MM", "SMB", "all"]);
+    for scenario in ["best", "likely", "worst"] {
+        let of: Vec<_> = g.iter().filter(|r| r["scenario"] == scenario).collect();
+        let (parts, all) = of.split_at(of.len() - 1);
+        for col in ["target", "expected_bookings", "gap_to_target", "total_cost"] {
+            let sum: f64 = parts.iter().map(|r| num(r, col)).sum();
+            assert!((sum - num(all[0], col)).abs() < 0.05, "{scenario} {col}");
+        }
+        let share: f64 = parts.iter().map(|r| num(r, "target_share")).sum();
+        assert!((share - 1.0).abs() < 1e-3, "{scenario}: shares {share}");
+        // No month takes more than the cap of one hire.
+        for r in parts {
+            for m in r["hires_by_month"].split(';').filter(|m| !m.is_empty()) {
+                assert!(m.ends_with(":1"), "{scenario} {}: {m}", r["group"]);
+            }
+        }
+        let mm = parts.iter().find(|r| r["group"] == "MM").unwrap();
+        assert_eq!(mm["ramp_months"], "12", "MM's own ramp");
+    }
+}

@@ -50,7 +50,9 @@ pub fn explain_text(options: &ExplainOptions) -> Result<String> {
     let manifest = read_manifest(out)?;
     let files = input_files(out, &manifest, options.data.as_deref())?;
     let loaded = io::load_dataset(&files.dir, files.config.as_deref())?;
-    let dataset = &loaded.dataset;
+    // The plan balanced late starters on the months they work.
+    let planning = crate::model::planning_view(&loaded.dataset);
+    let dataset = planning.as_ref().unwrap_or(&loaded.dataset);
     check_config(out, &manifest, dataset)?;
     let plan = read_assignments(out, dataset)?;
 

@@ -58,7 +58,10 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
     for w in &loaded.warnings {
         eprintln!("warning: {w}");
     }
-    let dataset = &loaded.dataset;
+    // Territories balance late starters on the months they work; quotas
+    // keep the FTE of reps.csv (their ramp already dates the start).
+    let planning = crate::model::planning_view(&loaded.dataset);
+    let dataset = planning.as_ref().unwrap_or(&loaded.dataset);
     let load = manifest::seconds(started.elapsed());
     // Quotas when the config sets a company target; what they need is
     // checked before the solve.
@@ -89,7 +92,7 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
     let quotas = if wants_quotas {
         let owners = quota::owners_of(&outcome.plan, dataset.accounts.len());
         Some(
-            quota::plan_quotas(dataset, &owners)
+            quota::plan_quotas(&loaded.dataset, &owners)
                 .map_err(|e| super::quota::name_config_file(e, &config_label))?,
         )
     } else {
@@ -139,6 +142,7 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
             comparison: &written.comparison,
         })
     );
+    print!("{}", late_start_note(&loaded.dataset));
     if let Some(quotas) = &quotas {
         println!();
         print!("{}", output::quotas::render(dataset, quotas));
@@ -178,4 +182,26 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
         )));
     }
     Ok(())
+}
+
+/// One summary line on reps balanced on less than their FTE because they
+/// start during (or after) the plan year; empty when there are none.
+fn late_start_note(dataset: &crate::model::Dataset) -> String {
+    let late = crate::model::late_starts(dataset);
+    if late.is_empty() {
+        return String::new();
+    }
+    let each: Vec<String> = late
+        .iter()
+        .map(|l| {
+            format!(
+                "{} from {} ({}/12 of {} FTE)",
+                dataset.reps[l.rep].id, l.start, l.months_available, l.capacity
+            )
+        })
+        .collect();
+    format!(
+        "late starters balanced on the months they work in the plan year: {}\n",
+        each.join(", ")
+    )
 }

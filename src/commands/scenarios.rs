@@ -60,6 +60,22 @@ pub fn run(options: &ScenariosOptions) -> Result<()> {
         (out::MONTHLY_FILE, out::monthly_csv(&setup, &results)),
         (out::YEARLY_FILE, out::yearly_csv(&results)),
     ];
+    let group_setups = crate::scenarios::groups::group_setups(dataset, &config_file)?;
+    let group_runs: out::GroupRuns = match &group_setups {
+        Some(groups) => named
+            .par_iter()
+            .map(|(name, params)| {
+                (
+                    name.clone(),
+                    crate::scenarios::groups::evaluate_groups(groups, params),
+                )
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    if let Some(groups) = &group_setups {
+        files.push((out::GROUPS_FILE, out::groups_csv(groups, &group_runs)));
+    }
     let mut sweep_points = 0;
     if let Some(sw) = &sc.sweep {
         let base = named
@@ -91,6 +107,7 @@ pub fn run(options: &ScenariosOptions) -> Result<()> {
         fiscal_year_start: setup.fiscal_year.first.to_string(),
         quota_per_ramped_fte: setup.quota_per_ramped_fte,
         quota_per_ramped_fte_derived: setup.quota_derived,
+        attainment_last_year: setup.quota_derived.then_some(setup.attainment_last_year),
         scenarios: results.iter().map(|(n, _)| n.clone()).collect(),
         sweep_points,
         outputs: Vec::new(),
@@ -98,6 +115,9 @@ pub fn run(options: &ScenariosOptions) -> Result<()> {
     let written = out::write_scenario_outputs(&target, &options.dir, &protected, &files, manifest)?;
 
     print!("{}", out::render_table(&setup, &results));
+    if let Some(groups) = &group_setups {
+        print!("{}", out::render_groups(groups, &group_runs));
+    }
     let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
     println!("  wrote {} to {}", names.join(", "), target.display());
     if sweep_points > 0 {

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::distance::GeoPoint;
-use crate::model::{Account, Dataset, Rep};
+use crate::model::{late_starts, Account, Dataset, Rep};
 use crate::InputProblem;
 
 /// A rep whose nearest eligible account is farther than this is reported.
@@ -24,7 +24,37 @@ pub fn dataset_warnings(dataset: &Dataset, origin: &Origin<'_>) -> Vec<InputProb
     let mut warnings = oversized_accounts(dataset, origin);
     warnings.extend(far_away_reps(dataset, origin));
     warnings.extend(zero_potential(dataset, origin));
+    warnings.extend(late_starters(dataset, origin));
     warnings
+}
+
+/// Reps starting after the first month of the plan year: their territory
+/// is balanced on the months they work (see `model::availability`).
+fn late_starters(dataset: &Dataset, origin: &Origin<'_>) -> Vec<InputProblem> {
+    late_starts(dataset)
+        .into_iter()
+        .map(|l| {
+            let rep = &dataset.reps[l.rep];
+            let message = if l.months_available == 0 {
+                format!(
+                    "rep '{}' starts in {}, after the plan year: it gets no territory this year (capacity 0 in the plan; its {} FTE counts from the year it starts)",
+                    rep.id, l.start, l.capacity
+                )
+            } else {
+                format!(
+                    "rep '{}' starts in {}, with {} of the plan year's 12 months left: its territory is balanced on {:.3} of its {} FTE ({} / 12)",
+                    rep.id, l.start, l.months_available, l.planning_capacity, l.capacity, l.months_available
+                )
+            };
+            InputProblem {
+                file: origin.reps_file.to_string(),
+                line: origin.rep_lines.get(l.rep).copied(),
+                column: Some("start_date".to_string()),
+                value: rep.start_date.map(|d| d.to_string()),
+                message,
+            }
+        })
+        .collect()
 }
 
 /// One account segment (or accounts with none): total potential, total

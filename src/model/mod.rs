@@ -4,6 +4,7 @@
 //! these types, the planner in `territory` consumes them.
 
 mod account;
+mod availability;
 mod config;
 mod parts;
 mod plan;
@@ -13,6 +14,7 @@ mod rules;
 mod targets;
 
 pub use account::{Account, WorkloadSource};
+pub use availability::{late_starts, months_available, planning_view, LateStart};
 pub use config::{
     BalanceConfig, BalanceGroups, CompactnessConfig, Config, ContinuityConfig, WorkloadDefaults,
     DEFAULT_POTENTIAL_TOLERANCE, DEFAULT_WORKLOAD_TOLERANCE,

@@ -162,7 +162,7 @@ pub fn write_quota_summary<W: Write>(
             rep.name.clone().unwrap_or_default(),
             rep.manager.clone().unwrap_or_default(),
             rep.region.clone().unwrap_or_default(),
-            fixed(rep.capacity, 3),
+            fixed(r.capacity, 3),
             fixed(r.productive_share, 4),
             r.territory.accounts.to_string(),
             fixed(r.territory.potential, 0),

@@ -27,6 +27,7 @@ use super::atomic::{check_target, ExistingTarget, StagedDir, MANIFEST_FILE};
 use super::format::{fixed, thousands};
 use super::{csv_writer, sha256_hex, ManifestFile};
 use crate::model::YearMonth;
+use crate::scenarios::groups::{roll_up, GroupResult, GroupSetup};
 use crate::scenarios::{Evaluation, ScenarioParams, Setup, Summary};
 use crate::{Error, Result};
 
@@ -34,6 +35,8 @@ pub const SCENARIOS_FILE: &str = "scenarios.csv";
 pub const MONTHLY_FILE: &str = "scenarios_monthly.csv";
 pub const YEARLY_FILE: &str = "scenarios_yearly.csv";
 pub const SWEEP_FILE: &str = "sweep.csv";
+/// One row per scenario and group, then the roll-up (`group_by` only).
+pub const GROUPS_FILE: &str = "scenarios_groups.csv";
 /// Manifest of scenario files added to a plan's output folder.
 pub const SCENARIOS_MANIFEST_FILE: &str = "scenarios_manifest.json";
 /// `kind` of a manifest written by `tplan scenarios`.
@@ -41,7 +44,7 @@ pub const MANIFEST_KIND: &str = "scenarios";
 
 /// Columns shared by scenarios.csv (after `scenario`) and sweep.csv
 /// (after `point`).
-pub const SUMMARY_COLUMNS: [&str; 23] = [
+pub const SUMMARY_COLUMNS: [&str; 26] = [
     "attrition",
     "ramp_months",
     "productivity",
@@ -65,6 +68,9 @@ pub const SUMMARY_COLUMNS: [&str; 23] = [
     "total_cost",
     "cost_per_dollar",
     "status",
+    "hires_by_month",
+    "reachable_bookings",
+    "target_rate_month",
 ];
 
 pub const MONTHLY_COLUMNS: [&str; 15] = [
@@ -139,7 +145,22 @@ fn summary_fields(
         money(s.total_cost),
         fixed(s.cost_per_dollar, 6),
         s.status.to_string(),
+        hires_by_month(s),
+        s.reachable
+            .as_ref()
+            .map(|r| money(r.plan_year_bookings))
+            .unwrap_or_default(),
+        month(s.reachable.as_ref().and_then(|r| r.annual_rate_from)),
     ]
+}
+
+/// `2027-04:5;2027-05:3`: extra hires by start month.
+fn hires_by_month(s: &Summary) -> String {
+    s.hires_by_month
+        .iter()
+        .map(|(m, n)| format!("{m}:{n}"))
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
@@ -255,9 +276,12 @@ pub fn render_table(setup: &Setup, results: &[(String, Evaluation)]) -> String {
         "  quota per ramped FTE {} ({}); {} planned hire{} in reps.csv ({} open requisition{})",
         thousands(setup.quota_per_ramped_fte),
         if setup.quota_derived {
-            "derived: last year's bookings per ramped FTE"
+            format!(
+                "derived: last year's bookings per ramped FTE / {:.0} % attainment last year",
+                setup.attainment_last_year * 100.0
+            )
         } else {
-            "configured"
+            "configured".to_string()
         },
         setup.planned_hires,
         if setup.planned_hires == 1 { "" } else { "s" },
@@ -318,10 +342,176 @@ pub fn render_table(setup: &Setup, results: &[(String, Evaluation)]) -> String {
         );
     }
     let _ = writeln!(out);
+    let caps = setup.hiring_caps;
+    if caps.is_unlimited() {
+        let _ = writeln!(
+            out,
+            "  bookings, gap: plan year, roster as is (attrition, backfills, planned hires); hires: fewest extra hires\n  that make the target, all starting by `latest`; FTE end, total cost, cost/$: with those hires"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "  bookings, gap: plan year, roster as is (attrition, backfills, planned hires); hires: fewest extra hires\n  that make the target within what recruiting delivers ({}), spread over months, the last starting in `latest`;\n  FTE end, total cost, cost/$: with those hires",
+            caps_text(caps)
+        );
+        for (name, e) in results {
+            let s = &e.summary;
+            let schedule = s
+                .hires_by_month
+                .iter()
+                .map(|(m, n)| format!("{n} in {m}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if let Some(r) = &s.reachable {
+                let by = match r.annual_rate_from {
+                    Some(m) => format!(
+                        "hiring on at that pace, the trailing 12 months book the target from {m}"
+                    ),
+                    None => "hiring on at that pace does not reach the target's annual rate within five years".to_string(),
+                };
+                let _ = writeln!(
+                    out,
+                    "  {name}: the target is out of reach: the most recruiting delivers ({}) books {} in the plan year ({} % of the target); {by}",
+                    if schedule.is_empty() { "no hire in the plan year".to_string() } else { schedule },
+                    thousands(r.plan_year_bookings),
+                    fixed(100.0 * r.plan_year_bookings / s.target, 1),
+                );
+            } else if !schedule.is_empty() {
+                let _ = writeln!(out, "  {name}: hires {schedule}");
+            }
+        }
+    }
+    out
+}
+
+fn caps_text(caps: crate::scenarios::HiringCaps) -> String {
+    let mut parts = Vec::new();
+    if let Some(n) = caps.per_month {
+        parts.push(format!("at most {n} a month"));
+    }
+    if let Some(n) = caps.total {
+        parts.push(format!("at most {n} in the year"));
+    }
+    parts.join(", ")
+}
+
+pub const GROUP_COLUMNS: [&str; 14] = [
+    "scenario",
+    "group",
+    "reps",
+    "target_share",
+    "quota_per_ramped_fte",
+    "ramp_months",
+    "target",
+    "expected_bookings",
+    "gap_to_target",
+    "hires_needed",
+    "hires_by_month",
+    "bookings_with_hires",
+    "total_cost",
+    "status",
+];
+
+/// Group results of every scenario, in scenario order.
+pub type GroupRuns = Vec<(String, Vec<GroupResult>)>;
+
+/// scenarios_groups.csv: per scenario, one row per group (by name) and a
+/// last row `all` that adds them up.
+pub fn groups_csv(groups: &[GroupSetup], runs: &GroupRuns) -> Vec<u8> {
+    let mut w = csv_writer(Vec::new());
+    w.write_record(GROUP_COLUMNS).expect("writing to memory");
+    for (name, results) in runs {
+        for (g, r) in groups.iter().zip(results) {
+            let s = &r.evaluation.summary;
+            w.write_record([
+                name.clone(),
+                g.name.clone(),
+                g.reps.to_string(),
+                fixed(g.target_share, 4),
+                money(g.setup.quota_per_ramped_fte),
+                r.evaluation.ramp_months.to_string(),
+                money(s.target),
+                money(s.expected_bookings),
+                money(s.gap_to_target),
+                s.hires_needed.map(|n| n.to_string()).unwrap_or_default(),
+                hires_by_month(s),
+                money(s.bookings_with_hires),
+                money(s.total_cost),
+                s.status.to_string(),
+            ])
+            .expect("writing to memory");
+        }
+        let all = roll_up(results);
+        w.write_record([
+            name.clone(),
+            "all".to_string(),
+            groups.iter().map(|g| g.reps).sum::<usize>().to_string(),
+            fixed(groups.iter().map(|g| g.target_share).sum(), 4),
+            String::new(),
+            String::new(),
+            money(all.target),
+            money(all.expected_bookings),
+            money(all.gap_to_target),
+            all.hires_needed.map(|n| n.to_string()).unwrap_or_default(),
+            String::new(),
+            money(all.bookings_with_hires),
+            money(all.total_cost),
+            all.status.to_string(),
+        ])
+        .expect("writing to memory");
+    }
+    finish(w)
+}
+
+/// The groups side by side for stdout: per scenario, each group's gap and
+/// hires, then the roll-up.
+pub fn render_groups(groups: &[GroupSetup], runs: &GroupRuns) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "  bookings, gap: plan year, roster as is (attrition, backfills, planned hires); hires: fewest extra hires\n  that make the target, all starting by `latest`; FTE end, total cost, cost/$: with those hires"
+        "  by group ({} groups, each with its own quota per ramped FTE, ramp and share of the target):",
+        groups.len()
     );
+    for g in groups {
+        let _ = writeln!(
+            out,
+            "    {:<14} {:>3} reps  target share {:>5} %  quota per ramped FTE {}",
+            g.name,
+            g.reps,
+            fixed(g.target_share * 100.0, 1),
+            thousands(g.setup.quota_per_ramped_fte),
+        );
+    }
+    let w = groups
+        .iter()
+        .map(|g| g.name.len() + 10)
+        .max()
+        .unwrap_or(0)
+        .max(18);
+    let mut header = format!("  {:<12}", "scenario");
+    for g in groups {
+        let _ = write!(header, " {:>w$}", format!("{} gap/hires", g.name));
+    }
+    let _ = write!(header, " {:>w$}", "all gap/hires");
+    let _ = writeln!(out, "{header}");
+    let cell = |gap: f64, hires: Option<u32>| {
+        format!(
+            "{} / {}",
+            thousands(gap),
+            hires.map_or("n/a".to_string(), |n| n.to_string())
+        )
+    };
+    for (name, results) in runs {
+        let mut line = format!("  {name:<12}");
+        for r in results {
+            let s = &r.evaluation.summary;
+            let _ = write!(line, " {:>w$}", cell(s.gap_to_target, s.hires_needed));
+        }
+        let all = roll_up(results);
+        let _ = write!(line, " {:>w$}", cell(all.gap_to_target, all.hires_needed));
+        let _ = writeln!(out, "{line}");
+    }
     out
 }
 
@@ -335,6 +525,10 @@ pub struct ScenariosManifest {
     pub fiscal_year_start: String,
     pub quota_per_ramped_fte: f64,
     pub quota_per_ramped_fte_derived: bool,
+    /// Last year's attainment a derived quota capacity assumes (absent
+    /// when `quota_per_ramped_fte` is configured).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attainment_last_year: Option<f64>,
     pub scenarios: Vec<String>,
     pub sweep_points: usize,
     pub outputs: Vec<ManifestFile>,

@@ -116,6 +116,9 @@ impl Flag {
 pub struct RepQuota {
     /// Index into `Dataset::reps`.
     pub rep: usize,
+    /// FTE the quota is set on (reps.csv's capacity; territories may
+    /// balance a late starter on less, see `model::availability`).
+    pub capacity: f64,
     /// Ramp factor of each fiscal month.
     pub ramp: Vec<f64>,
     /// Seasonality-weighted mean ramp factor (0-1).
@@ -572,6 +575,7 @@ pub fn plan_quotas(dataset: &Dataset, owner: &[usize]) -> Result<QuotaPlan> {
         }
         reps.push(RepQuota {
             rep: r,
+            capacity: dataset.reps[r].capacity,
             ramp: ramps[k].clone(),
             productive_share: productive[k],
             territory: t,

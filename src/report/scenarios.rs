@@ -19,7 +19,7 @@ use super::quotas::compact;
 use super::render::{self, text_err, Chart, FONT};
 use super::{ReportError, Section, SectionOutput};
 use crate::output::format::{fixed, thousands};
-use crate::output::scenarios::{MONTHLY_FILE, SCENARIOS_FILE};
+use crate::output::scenarios::{GROUPS_FILE, MONTHLY_FILE, SCENARIOS_FILE};
 
 /// Stem of the chart files.
 pub const CHART: &str = "scenarios";
@@ -507,6 +507,9 @@ pub fn section(folder: &PlanFolder) -> Result<Option<SectionOutput>, ReportError
         ],
         &rows,
     ));
+    if folder.dir.join(GROUPS_FILE).is_file() {
+        html.push_str(&groups_table(folder)?);
+    }
     Ok(Some(SectionOutput {
         section: Section {
             id: "scenarios",
@@ -518,6 +521,83 @@ pub fn section(folder: &PlanFolder) -> Result<Option<SectionOutput>, ReportError
             (format!("{CHART}.png"), r.png),
         ],
     }))
+}
+
+/// The groups side by side (scenarios_groups.csv): one row per scenario
+/// and group, the roll-up `all` last in each scenario.
+fn groups_table(folder: &PlanFolder) -> Result<String, ReportError> {
+    let t = Table::read(&folder.dir.join(GROUPS_FILE))?;
+    let c = |n: &str| t.column(n);
+    let (name, group, reps, share, quota, ramp, target) = (
+        c("scenario")?,
+        c("group")?,
+        c("reps")?,
+        c("target_share")?,
+        c("quota_per_ramped_fte")?,
+        c("ramp_months")?,
+        c("target")?,
+    );
+    let (eb, gap, hires, by_month, cost, status) = (
+        c("expected_bookings")?,
+        c("gap_to_target")?,
+        c("hires_needed")?,
+        c("hires_by_month")?,
+        c("total_cost")?,
+        c("status")?,
+    );
+    let body: Vec<String> = rows(&t)
+        .map(|r| {
+            let money = |col: usize, what: &str| -> Result<String, ReportError> {
+                Ok(match r.opt_number(col, what)? {
+                    Some(v) => num_cell(&thousands(v), v),
+                    None => "<td class=\"n\" data-k=\"-1e300\"></td>".to_string(),
+                })
+            };
+            Ok([
+                text_cell(&r.text(name)),
+                text_cell(&r.text(group)),
+                num_cell(&r.text(reps), r.number(reps, "reps")?),
+                num_cell(
+                    &format!("{} %", fixed(r.number(share, "target_share")? * 100.0, 1)),
+                    r.number(share, "target_share")?,
+                ),
+                money(quota, "quota_per_ramped_fte")?,
+                text_cell(&r.text(ramp)),
+                money(target, "target")?,
+                money(eb, "expected_bookings")?,
+                money(gap, "gap_to_target")?,
+                match r.opt_number(hires, "hires_needed")? {
+                    Some(h) => num_cell(&fixed(h, 0), h),
+                    None => "<td class=\"n\" data-k=\"1e300\">n/a</td>".to_string(),
+                },
+                text_cell(&r.text(by_month)),
+                money(cost, "total_cost")?,
+                text_cell(&r.text(status)),
+            ]
+            .concat())
+        })
+        .collect::<Result<_, ReportError>>()?;
+    Ok(format!(
+        "<h3>By group</h3>\n<p>Each group modelled on its own roster, quota per ramped FTE, ramp and share of the target; <code>all</code> adds them up ({GROUPS_FILE}).</p>\n{}",
+        table(
+            &[
+                "scenario",
+                "group",
+                "reps",
+                "target share",
+                "quota per ramped FTE",
+                "ramp months",
+                "target",
+                "expected bookings",
+                "gap to target",
+                "hires needed",
+                "hires by month",
+                "total cost",
+                "status",
+            ],
+            &body,
+        )
+    ))
 }
 
 #[cfg(test)]

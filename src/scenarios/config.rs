@@ -41,8 +41,16 @@ pub struct ScenariosConfig {
     /// `bookings_last_year` total divided by the ramped FTE-years the
     /// roster in reps.csv gave last year (each rep's capacity x the mean
     /// `[ramp]` factor over the 12 months before the plan year), i.e. what a
-    /// ramped head demonstrably booked.
+    /// ramped head demonstrably booked, divided by `attainment_last_year`
+    /// (bookings are attained quota; the model multiplies quota capacity
+    /// by each scenario's attainment).
     pub quota_per_ramped_fte: Option<f64>,
+    /// The team's attainment last fiscal year (share of quota booked), used
+    /// only to turn last year's bookings into quota capacity when
+    /// `quota_per_ramped_fte` is derived. Default: the `likely` scenario's
+    /// attainment, so that the most-likely case of an unchanged roster
+    /// without attrition books what it booked last year.
+    pub attainment_last_year: Option<f64>,
     /// On-target earnings (base + variable at 100 %) per FTE per year.
     /// Default: 200000.
     pub ote_per_fte: f64,
@@ -53,6 +61,12 @@ pub struct ScenariosConfig {
     /// the month the hire starts, for planned hires, backfills and solved
     /// hires alike. Default: 0.
     pub recruiting_cost_per_hire: f64,
+    /// Most extra hires recruiting can start in one month. Unset
+    /// (default): no cap, and the solved hires start together.
+    pub max_hires_per_month: Option<u32>,
+    /// Hiring budget: most extra hires in the plan year. Unset (default):
+    /// no budget.
+    pub max_hires: Option<u32>,
     /// Growth of the sales target per fiscal year after the plan year, as a
     /// fraction (0.2 = +20 % a year). Only used when `horizon_months` > 12.
     /// Default: 0.
@@ -67,6 +81,12 @@ pub struct ScenariosConfig {
     pub likely: ScenarioOverride,
     /// Overrides of the default worst case.
     pub worst: ScenarioOverride,
+    /// Run the model per group of reps: `"segment"` (segment coverage) or
+    /// `"region"`, each with its own quota capacity, ramp and share of the
+    /// target (see `scenarios::groups`). Unset (default): one team.
+    pub group_by: Option<super::groups::GroupBy>,
+    /// `[scenarios.groups.NAME]`: a group's own parameters.
+    pub groups: std::collections::BTreeMap<String, super::groups::GroupOverride>,
     /// Further named scenarios (`[[scenarios.scenario]]`); keys not given
     /// take the `likely` value.
     pub scenario: Vec<NamedScenario>,
@@ -79,14 +99,19 @@ impl Default for ScenariosConfig {
         ScenariosConfig {
             horizon_months: 12,
             quota_per_ramped_fte: None,
+            attainment_last_year: None,
             ote_per_fte: 200_000.0,
             overhead_per_fte: 60_000.0,
             recruiting_cost_per_hire: 0.0,
+            max_hires_per_month: None,
+            max_hires: None,
             target_growth: 0.0,
             seasonality: Vec::new(),
             best: ScenarioOverride::default(),
             likely: ScenarioOverride::default(),
             worst: ScenarioOverride::default(),
+            group_by: None,
+            groups: Default::default(),
             scenario: Vec::new(),
             sweep: None,
         }
@@ -258,10 +283,21 @@ impl SweepConfig {
 }
 
 impl ScenariosConfig {
+    /// The most-likely scenario with its overrides.
+    pub fn likely_params(&self) -> ScenarioParams {
+        self.likely.apply(ScenarioParams::likely())
+    }
+
+    /// Last year's attainment: as set, or the most-likely attainment.
+    pub fn attainment_last_year(&self) -> f64 {
+        self.attainment_last_year
+            .unwrap_or(self.likely_params().attainment)
+    }
+
     /// Every scenario to run: the three defaults (with overrides) then the
     /// named ones, sorted by name.
     pub fn named(&self) -> Vec<(String, ScenarioParams)> {
-        let likely = self.likely.apply(ScenarioParams::likely());
+        let likely = self.likely_params();
         let mut all = vec![
             ("best".to_string(), self.best.apply(ScenarioParams::best())),
             ("likely".to_string(), likely),
@@ -312,6 +348,56 @@ impl ScenariosConfig {
                     "expected a positive amount of currency per FTE per year, or leave it out to derive it from bookings_last_year",
                 ));
             }
+        }
+        if self.max_hires_per_month == Some(0) {
+            p.push(problem(
+                "scenarios.max_hires_per_month",
+                "0".to_string(),
+                "expected at least 1 hire a month (leave it out for no cap)",
+            ));
+        }
+        if self.group_by.is_none() && !self.groups.is_empty() {
+            p.push(problem(
+                "scenarios.groups",
+                self.groups.keys().cloned().collect::<Vec<_>>().join(", "),
+                "group parameters need [scenarios] group_by = \"segment\" or \"region\"",
+            ));
+        }
+        for (name, g) in &self.groups {
+            let key = |k: &str| format!("scenarios.groups.{name}.{k}");
+            if let Some(q) = g.quota_per_ramped_fte {
+                if !(q.is_finite() && q > 0.0) {
+                    p.push(problem(
+                        &key("quota_per_ramped_fte"),
+                        q.to_string(),
+                        "expected a positive amount of currency per FTE per year",
+                    ));
+                }
+            }
+            if let Some(a) = g.attainment_last_year {
+                check_attainment(&key("attainment_last_year"), a, &mut p);
+            }
+            if let Some(t) = g.target_share {
+                if !(t.is_finite() && (0.0..=1.0).contains(&t)) {
+                    p.push(problem(
+                        &key("target_share"),
+                        t.to_string(),
+                        "expected the group's share of the sales target, from 0 to 1",
+                    ));
+                }
+            }
+            if let Some(r) = g.ramp_months {
+                if r == 0 || r > 36 {
+                    p.push(problem(
+                        &key("ramp_months"),
+                        r.to_string(),
+                        "expected months to full ramp, from 1 to 36",
+                    ));
+                }
+            }
+        }
+        if let Some(a) = self.attainment_last_year {
+            check_attainment("scenarios.attainment_last_year", a, &mut p);
         }
         for (key, v) in [
             ("scenarios.ote_per_fte", self.ote_per_fte),

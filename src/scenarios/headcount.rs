@@ -24,6 +24,15 @@
 //! - **Hires needed if starting in month s**: ceil(G / B(s)), empty where
 //!   no number of hires starting then can make it.
 //!
+//! - **Hiring capacity.** Recruiting delivers at most `max_hires_per_month`
+//!   a month (and `max_hires` in the year, when set). The fewest hires under
+//!   those caps take the months of largest B first, up to the cap each
+//!   (an exchange argument: any schedule of n hires adds at most the n
+//!   largest entries of B with each month repeated cap times), so
+//!   [`solve_capped`] is exact too. The schedule is spread over months;
+//!   when even the most the caps allow misses the gap, the plan says what
+//!   that schedule reaches.
+//!
 //! Counts are computed with a relative tolerance of 1e-9 on the gap so that
 //! a schedule that makes the number to within rounding noise counts as
 //! making it.
@@ -48,6 +57,28 @@ pub struct HeadcountPlan {
     pub latest: Option<usize>,
     /// Hires needed if they all start in month index k (plan year).
     pub needed_if_start: Vec<Option<u32>>,
+    /// Extra hires starting in each month index of the plan year: the
+    /// solved plan, or when no plan makes the number under the hiring caps,
+    /// the most they allow (see `reachable`).
+    pub schedule: Vec<u32>,
+    /// True when `schedule` is the most the hiring caps allow and it still
+    /// misses the number.
+    pub capped_short: bool,
+}
+
+/// What recruiting can deliver.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct HiringCaps {
+    /// Most extra hires starting in one month.
+    pub per_month: Option<u32>,
+    /// Most extra hires in the plan year (the hiring budget, in heads).
+    pub total: Option<u32>,
+}
+
+impl HiringCaps {
+    pub fn is_unlimited(&self) -> bool {
+        self.per_month.is_none() && self.total.is_none()
+    }
 }
 
 impl HeadcountPlan {
@@ -89,6 +120,8 @@ pub fn solve(gap: f64, target: f64, contribution: &[f64], earliest: usize) -> He
             hires: Some(0),
             latest: None,
             needed_if_start,
+            schedule: vec![0; months],
+            capped_short: false,
         };
     }
     for s in window.clone() {
@@ -105,13 +138,64 @@ pub fn solve(gap: f64, target: f64, contribution: &[f64], earliest: usize) -> He
             .rev()
             .find(|&s| n as f64 * contribution[s] >= gap - slack)
     });
+    let mut schedule = vec![0; months];
+    if let (Some(n), Some(s)) = (hires, latest) {
+        schedule[s] = n;
+    }
     HeadcountPlan {
         gap,
         earliest,
         hires,
         latest,
         needed_if_start,
+        schedule,
+        capped_short: false,
     }
+}
+
+/// [`solve`] under hiring caps. Without caps it is [`solve`] (all hires in
+/// the latest month that still makes the number, the cheapest such plan).
+/// With caps the fewest hires take the months of largest contribution
+/// first, up to `per_month` each and `total` in all (ties: the later,
+/// cheaper month). When that cannot close the gap, `hires` is `None`,
+/// `capped_short` is set and `schedule` is the most the caps allow.
+pub fn solve_capped(
+    gap: f64,
+    target: f64,
+    contribution: &[f64],
+    earliest: usize,
+    caps: HiringCaps,
+) -> HeadcountPlan {
+    let mut plan = solve(gap, target, contribution, earliest);
+    if caps.is_unlimited() || plan.hires == Some(0) {
+        return plan;
+    }
+    let months = contribution.len();
+    let slack = 1e-9 * target.abs().max(gap.abs());
+    let mut order: Vec<usize> = plan.earliest.map_or(Vec::new(), |e| (e..months).collect());
+    order.retain(|&s| contribution[s].is_finite() && contribution[s] > 0.0);
+    order.sort_by(|&a, &b| contribution[b].total_cmp(&contribution[a]).then(b.cmp(&a)));
+    let per_month = caps.per_month.unwrap_or(MAX_HIRES);
+    let mut left = caps.total.unwrap_or(MAX_HIRES).min(MAX_HIRES);
+    let mut schedule = vec![0u32; months];
+    let mut added = 0.0;
+    for &s in &order {
+        while schedule[s] < per_month && left > 0 && added < gap - slack {
+            schedule[s] += 1;
+            left -= 1;
+            added += contribution[s];
+        }
+    }
+    let made = added >= gap - slack;
+    plan.hires = made.then(|| schedule.iter().sum());
+    plan.latest = if made {
+        schedule.iter().rposition(|&n| n > 0)
+    } else {
+        None
+    };
+    plan.capped_short = !made;
+    plan.schedule = schedule;
+    plan
 }
 
 #[cfg(test)]
@@ -133,6 +217,46 @@ mod tests {
         assert_eq!(plan.needed_if_start[9], None);
         assert_eq!(plan.needed_if_start[0], None, "before the lead time");
         assert_eq!(plan.status(), "hire");
+    }
+
+    #[test]
+    fn capped_hiring_spreads_the_fewest_hires_under_the_cap() {
+        let b = [
+            90.0, 80.0, 70.0, 60.0, 50.0, 40.0, 30.0, 20.0, 10.0, 0.0, 0.0, 0.0,
+        ];
+        let caps = HiringCaps {
+            per_month: Some(2),
+            total: None,
+        };
+        // 2 x 90 + 2 x 80 = 340 < 400; + 1 x 70 = 410: 5 hires.
+        let plan = solve_capped(400.0, 1000.0, &b, 0, caps);
+        assert_eq!(plan.hires, Some(5));
+        assert_eq!(&plan.schedule[..4], [2, 2, 1, 0]);
+        assert!(plan.schedule.iter().all(|&n| n <= 2));
+        assert_eq!(plan.latest, Some(2));
+        // Uncapped it is 5 hires too, all in the latest month that still
+        // makes it (5 x 80 = 400).
+        let free = solve_capped(400.0, 1000.0, &b, 0, HiringCaps::default());
+        assert_eq!(free.hires, Some(5));
+        assert_eq!(free.schedule[1], 5);
+        // The fewest: no schedule of 4 under the cap makes 400 (the best
+        // four are 90, 90, 80, 80 = 340).
+        let best_four: f64 = [90.0, 90.0, 80.0, 80.0].iter().sum();
+        assert!(best_four < 400.0);
+    }
+
+    #[test]
+    fn capped_hiring_that_cannot_make_the_number_reports_the_most_it_allows() {
+        let b = [50.0, 40.0, 30.0];
+        let caps = HiringCaps {
+            per_month: Some(1),
+            total: Some(2),
+        };
+        let plan = solve_capped(200.0, 1000.0, &b, 0, caps);
+        assert_eq!(plan.hires, None);
+        assert!(plan.capped_short);
+        assert_eq!(plan.schedule, [1, 1, 0]);
+        assert_eq!(plan.status(), "unreachable");
     }
 
     #[test]

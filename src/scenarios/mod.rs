@@ -26,6 +26,7 @@
 //!   is that cost over the plan year's bookings with the solved hires.
 
 pub mod config;
+pub mod groups;
 pub mod headcount;
 pub mod model;
 pub mod sweep;
@@ -34,8 +35,8 @@ use crate::model::{Dataset, FiscalYear, RampConfig, YearMonth};
 use crate::{Error, InputProblem, Result};
 
 pub use config::{ScenarioOverride, ScenarioParams, ScenariosConfig, SweepConfig};
-pub use headcount::HeadcountPlan;
-pub use model::{Cohort, ModelParams, Series};
+pub use headcount::{HeadcountPlan, HiringCaps};
+pub use model::{Closing, Cohort, ModelParams, Series};
 
 /// Scenario-independent inputs of the capacity model.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,6 +54,8 @@ pub struct Setup {
     pub quota_per_ramped_fte: f64,
     /// True when derived from bookings_last_year rather than configured.
     pub quota_derived: bool,
+    /// Last year's attainment the derived quota capacity assumes.
+    pub attainment_last_year: f64,
     /// The `[ramp]` schedule scenarios stretch.
     pub ramp: RampConfig,
     /// Sales target of each fiscal year of the horizon.
@@ -60,6 +63,9 @@ pub struct Setup {
     pub season: [f64; 12],
     pub cost_per_fte_month: f64,
     pub cost_per_hire: f64,
+    /// What recruiting can deliver (`[scenarios] max_hires_per_month`,
+    /// `max_hires`).
+    pub hiring_caps: headcount::HiringCaps,
 }
 
 fn missing(file: &str, key: &str, message: &str) -> Error {
@@ -134,11 +140,16 @@ impl Setup {
             open_reqs,
             quota_per_ramped_fte: quota,
             quota_derived: derived,
+            attainment_last_year: sc.attainment_last_year(),
             ramp: config.ramp.clone(),
             targets,
             season: sc.season_weights(),
             cost_per_fte_month: (sc.ote_per_fte + sc.overhead_per_fte) / 12.0,
             cost_per_hire: sc.recruiting_cost_per_hire,
+            hiring_caps: headcount::HiringCaps {
+                per_month: sc.max_hires_per_month,
+                total: sc.max_hires,
+            },
         })
     }
 
@@ -166,7 +177,10 @@ impl Setup {
     }
 }
 
-/// Last fiscal year's bookings per ramped FTE-year of today's roster.
+/// Quota capacity of a ramped FTE-year implied by last year: last fiscal
+/// year's bookings per ramped FTE-year of today's roster, divided by last
+/// year's attainment (bookings are attained quota, and the model applies
+/// each scenario's attainment to quota capacity).
 fn derive_quota(dataset: &Dataset, fy: &FiscalYear, config_file: &str) -> Result<f64> {
     let bookings: f64 = dataset
         .accounts
@@ -187,7 +201,7 @@ fn derive_quota(dataset: &Dataset, fy: &FiscalYear, config_file: &str) -> Result
         })
         .sum();
     if bookings > 0.0 && ramped_years > 0.0 {
-        Ok(bookings / ramped_years)
+        Ok(bookings / ramped_years / dataset.config.scenarios.attainment_last_year())
     } else {
         Err(missing(
             config_file,
@@ -231,6 +245,22 @@ pub struct Summary {
     /// total_cost / bookings_with_hires.
     pub cost_per_dollar: f64,
     pub status: &'static str,
+    /// Extra hires by start month (the solved plan, or under hiring caps
+    /// that cannot make the number, the most they allow).
+    pub hires_by_month: Vec<(YearMonth, u32)>,
+    /// When the hiring caps cannot make the number: what they reach.
+    pub reachable: Option<Reachable>,
+}
+
+/// What the most hiring the caps allow reaches when it misses the target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reachable {
+    /// Plan-year bookings with the most hires the caps allow.
+    pub plan_year_bookings: f64,
+    /// First month whose trailing 12 months book the plan-year target when
+    /// recruiting keeps hiring at the monthly cap (within the budget), up
+    /// to five years out; `None` when that never happens.
+    pub annual_rate_from: Option<YearMonth>,
 }
 
 /// Everything one scenario produces.
@@ -270,32 +300,37 @@ pub fn evaluate(setup: &Setup, s: &ScenarioParams) -> Evaluation {
                 .sum()
         })
         .collect();
-    let plan = headcount::solve(
+    let caps = setup.hiring_caps;
+    let plan = headcount::solve_capped(
         target - expected,
         target,
         &contribution,
         s.lead_time_months as usize,
+        caps,
     );
-    let with_hires = match (plan.hires, plan.latest) {
-        (Some(n), Some(start)) if n > 0 => base.plus_shifted(&unit, n as f64, start, &p),
-        _ => base.clone(),
-    };
+    let with_hires = with_schedule(&base, &unit, &plan.schedule, &p);
+    let reachable = plan.capped_short.then(|| Reachable {
+        plan_year_bookings: sum(&with_hires.bookings, year1.clone()),
+        annual_rate_from: month_reaching_annual_rate(setup, s, target),
+    });
     let last = year1.end - 1;
+    let year_end = base.closing(last, p.hazard);
+    let year_end_with_hires = with_hires.closing(last, p.hazard);
     let bookings_with_hires = sum(&with_hires.bookings, year1.clone());
     let total_cost = sum(&with_hires.cost, year1.clone());
     let month = |k: Option<usize>| k.map(|k| setup.months[k]);
     let summary = Summary {
         target,
         headcount_start: base.heads[0],
-        headcount_year_end: base.heads[last],
-        ramped_fte_year_end: base.ramped_fte[last],
+        headcount_year_end: year_end.heads,
+        ramped_fte_year_end: year_end.ramped_fte,
         expected_bookings: expected,
         gap_to_target: target - expected,
         hires_needed: plan.hires,
         earliest_hire_month: month(plan.earliest),
         latest_hire_month: month(plan.latest),
-        headcount_year_end_with_hires: with_hires.heads[last],
-        ramped_fte_year_end_with_hires: with_hires.ramped_fte[last],
+        headcount_year_end_with_hires: year_end_with_hires.heads,
+        ramped_fte_year_end_with_hires: year_end_with_hires.ramped_fte,
         bookings_with_hires,
         total_cost,
         cost_per_dollar: if bookings_with_hires > 0.0 {
@@ -304,6 +339,14 @@ pub fn evaluate(setup: &Setup, s: &ScenarioParams) -> Evaluation {
             f64::NAN
         },
         status: plan.status(),
+        hires_by_month: plan
+            .schedule
+            .iter()
+            .enumerate()
+            .filter(|(_, &n)| n > 0)
+            .map(|(k, &n)| (setup.months[k], n))
+            .collect(),
+        reachable,
     };
     let years = setup
         .targets
@@ -329,6 +372,47 @@ pub fn evaluate(setup: &Setup, s: &ScenarioParams) -> Evaluation {
         with_hires,
         years,
     }
+}
+
+/// `base` plus `schedule[k]` unit hires starting in each month k.
+fn with_schedule(base: &Series, unit: &Series, schedule: &[u32], p: &ModelParams) -> Series {
+    schedule
+        .iter()
+        .enumerate()
+        .filter(|(_, &n)| n > 0)
+        .fold(base.clone(), |acc, (k, &n)| {
+            acc.plus_shifted(unit, f64::from(n), k, p)
+        })
+}
+
+/// The first month whose trailing 12 months of bookings reach `target`
+/// when recruiting hires at the monthly cap from the earliest month for as
+/// long as the hiring budget lasts, over five years from the plan year.
+fn month_reaching_annual_rate(setup: &Setup, s: &ScenarioParams, target: f64) -> Option<YearMonth> {
+    let months = config::MAX_HORIZON_MONTHS as usize;
+    let p = ModelParams {
+        months,
+        ..setup.params(s)
+    };
+    let base = model::simulate(&setup.cohorts, &p);
+    let unit = model::unit_response(&p);
+    let per_month = setup.hiring_caps.per_month.unwrap_or(headcount::MAX_HIRES);
+    let mut left = setup.hiring_caps.total.unwrap_or(headcount::MAX_HIRES);
+    let schedule: Vec<u32> = (0..months)
+        .map(|k| {
+            if k < s.lead_time_months as usize {
+                return 0;
+            }
+            let n = per_month.min(left);
+            left -= n;
+            n
+        })
+        .collect();
+    let series = with_schedule(&base, &unit, &schedule, &p);
+    let first = setup.fiscal_year.first;
+    (11..months)
+        .find(|&k| series.bookings[k - 11..=k].iter().sum::<f64>() >= target)
+        .map(|k| first.plus(k as i64))
 }
 
 #[cfg(test)]

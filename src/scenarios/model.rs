@@ -109,6 +109,19 @@ impl Series {
         }
     }
 
+    /// Heads, FTE and ramped FTE at the close of month `k`: those present
+    /// less the month's departures. Attrition falls at the end of a month
+    /// on every cohort alike, so each figure keeps the share 1 - hazard;
+    /// backfills of these departures start in a later month.
+    pub fn closing(&self, k: usize, hazard: f64) -> Closing {
+        let survive = 1.0 - hazard;
+        Closing {
+            heads: self.heads[k] * survive,
+            fte: self.fte[k] * survive,
+            ramped_fte: self.ramped_fte[k] * survive,
+        }
+    }
+
     /// `self + count x unit` with the unit shifted to start in month `start`
     /// (bookings re-weighted by the calendar months it lands on).
     pub fn plus_shifted(&self, unit: &Series, count: f64, start: usize, p: &ModelParams) -> Series {
@@ -126,6 +139,14 @@ impl Series {
         }
         s
     }
+}
+
+/// Figures at the close of a month (see [`Series::closing`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Closing {
+    pub heads: f64,
+    pub fte: f64,
+    pub ramped_fte: f64,
 }
 
 struct Active {

@@ -65,8 +65,8 @@ fn dataset(target: f64) -> Dataset {
 #[test]
 fn setup_derives_quota_and_counts_planned_hires() {
     let setup = Setup::new(&dataset(10_000_000.0), "plan.toml").unwrap();
-    // 4.5M over 4 + 0.125 ramped FTE-years.
-    assert!((setup.quota_per_ramped_fte - 4_500_000.0 / 4.125).abs() < 1e-6);
+    // 4.5M over 4 + 0.125 ramped FTE-years, booked at the likely 95 %.
+    assert!((setup.quota_per_ramped_fte - 4_500_000.0 / 4.125 / 0.95).abs() < 1e-6);
     assert!(setup.quota_derived);
     assert_eq!((setup.planned_hires, setup.open_reqs), (2, 1));
     assert_eq!(setup.targets, [10_000_000.0]);
@@ -172,4 +172,226 @@ fn later_years_grow_the_target() {
     assert!((e.years[2].target - 12_100_000.0).abs() < 1e-6);
     assert_eq!(e.years[1].first, YearMonth::new(2028, 1));
     assert_eq!(e.base.bookings.len(), 36);
+}
+
+/// Ten tenured reps who booked 8.0M between them last year.
+fn ten_reps_who_booked_8m(target: f64) -> Dataset {
+    let mut config = Config {
+        fiscal_year: Some(2027),
+        ..Config::default()
+    };
+    config.quota.company_target = Some(target);
+    Dataset {
+        accounts: (0..10)
+            .map(|i| account(&format!("A{i}"), 800_000.0))
+            .collect(),
+        reps: (0..10)
+            .map(|i| rep(&format!("R{i}"), Some("x"), 1.0, Some((2015, 1))))
+            .collect(),
+        config,
+        ..Dataset::default()
+    }
+}
+
+/// Issue 17, item 1: bookings_last_year are already what reps attained, so
+/// the derived capacity must not be multiplied by attainment a second time.
+/// With no attrition and the likely attainment, an unchanged roster books
+/// exactly what it booked last year and needs no hire.
+#[test]
+fn an_unchanged_roster_reproduces_last_years_bookings() {
+    let mut d = ten_reps_who_booked_8m(8_000_000.0);
+    d.config.scenarios.likely = ScenarioOverride {
+        attrition: Some(0.0),
+        productivity: Some(1.0),
+        attainment: Some(0.95),
+        ..ScenarioOverride::default()
+    };
+    let setup = Setup::new(&d, "plan.toml").unwrap();
+    let likely = d.config.scenarios.likely.apply(ScenarioParams::likely());
+    let e = evaluate(&setup, &likely);
+    assert!(
+        (e.summary.expected_bookings - 8_000_000.0).abs() < 1e-6,
+        "forecast {} where the same people booked 8.0M",
+        e.summary.expected_bookings
+    );
+    assert_eq!(e.summary.hires_needed, Some(0));
+    // Quota capacity is what last year's bookings imply at last year's
+    // attainment (the likely attainment unless set).
+    assert!((setup.quota_per_ramped_fte - 800_000.0 / 0.95).abs() < 1e-6);
+    // A scenario with higher attainment books proportionally more.
+    let best = ScenarioParams {
+        attainment: 1.0,
+        ..likely
+    };
+    let e = evaluate(&setup, &best);
+    assert!((e.summary.expected_bookings - 8_000_000.0 / 0.95).abs() < 1e-6);
+}
+
+#[test]
+fn last_years_attainment_can_be_stated() {
+    let mut d = ten_reps_who_booked_8m(8_000_000.0);
+    d.config.scenarios.attainment_last_year = Some(0.8);
+    let setup = Setup::new(&d, "plan.toml").unwrap();
+    assert!((setup.quota_per_ramped_fte - 1_000_000.0).abs() < 1e-6);
+    // A configured quota per ramped FTE is a quota: attainment applies.
+    d.config.scenarios.quota_per_ramped_fte = Some(900_000.0);
+    let setup = Setup::new(&d, "plan.toml").unwrap();
+    let s = ScenarioParams {
+        attrition: 0.0,
+        ..ScenarioParams::likely()
+    };
+    let e = evaluate(&setup, &s);
+    assert!((e.summary.expected_bookings - 10.0 * 900_000.0 * 0.95).abs() < 1e-6);
+}
+
+/// Issue 17, item 2: year-end headcount is after the last month's
+/// departures: 10 reps, 20 % attrition, no backfill end the year at 8.0.
+#[test]
+fn year_end_headcount_is_after_the_last_months_departures() {
+    let d = ten_reps_who_booked_8m(1.0);
+    let setup = Setup::new(&d, "plan.toml").unwrap();
+    let s = ScenarioParams {
+        attrition: 0.2,
+        backfill: false,
+        ..ScenarioParams::likely()
+    };
+    let e = evaluate(&setup, &s);
+    assert!(
+        (e.summary.headcount_year_end - 8.0).abs() < 1e-9,
+        "{}",
+        e.summary.headcount_year_end
+    );
+    assert!((e.summary.ramped_fte_year_end - 8.0).abs() < 1e-9);
+    assert!((e.summary.headcount_year_end_with_hires - 8.0).abs() < 1e-9);
+    assert_eq!(e.summary.headcount_start, 10.0);
+}
+
+/// Issue 17, item 5: recruiting delivers at most `max_hires_per_month`; the
+/// solved hires are spread so that no month exceeds it, and they make the
+/// number (checked by simulating the schedule from scratch).
+#[test]
+fn capped_hiring_never_exceeds_the_monthly_cap_and_makes_the_number() {
+    let mut d = dataset(9_000_000.0);
+    d.config.scenarios.max_hires_per_month = Some(2);
+    let setup = Setup::new(&d, "plan.toml").unwrap();
+    let mut spread = 0;
+    for (name, s) in ScenariosConfig::default().named() {
+        let e = evaluate(&setup, &s);
+        assert!(
+            e.summary.hires_by_month.iter().all(|&(_, k)| k <= 2),
+            "{name}"
+        );
+        let Some(n) = e.summary.hires_needed else {
+            assert!(e.summary.reachable.is_some(), "{name}");
+            continue;
+        };
+        if e.summary.hires_by_month.len() > 1 {
+            spread += 1;
+        }
+        assert_eq!(
+            e.summary
+                .hires_by_month
+                .iter()
+                .map(|&(_, k)| k)
+                .sum::<u32>(),
+            n
+        );
+        // From scratch: the roster plus the schedule as cohorts.
+        let mut cohorts = setup.cohorts.clone();
+        for &(m, k) in &e.summary.hires_by_month {
+            cohorts.push(Cohort {
+                start: Some(m.months_since(setup.fiscal_year.first)),
+                heads: f64::from(k),
+                fte: f64::from(k),
+            });
+        }
+        let made: f64 = model::simulate(&cohorts, &setup.params(&s)).bookings[..12]
+            .iter()
+            .sum();
+        assert!(made >= 9_000_000.0 * (1.0 - 1e-9), "{name}: {made}");
+    }
+    assert!(spread > 0, "the cap should spread hires in some scenario");
+}
+
+#[test]
+fn a_hiring_budget_too_small_says_what_is_reachable() {
+    let mut d = dataset(40_000_000.0);
+    d.config.scenarios.max_hires_per_month = Some(1);
+    d.config.scenarios.max_hires = Some(3);
+    let setup = Setup::new(&d, "plan.toml").unwrap();
+    let e = evaluate(&setup, &ScenarioParams::likely());
+    assert_eq!(e.summary.hires_needed, None);
+    assert_eq!(e.summary.status, "unreachable");
+    let r = e.summary.reachable.as_ref().expect("reachable figures");
+    assert_eq!(e.summary.hires_by_month.len(), 3);
+    assert!(r.plan_year_bookings > e.summary.expected_bookings);
+    assert!(r.plan_year_bookings < 40_000_000.0);
+    assert!((r.plan_year_bookings - e.summary.bookings_with_hires).abs() < 1e-6);
+}
+
+/// Issue 17, item 6: by segment, each group derives its own quota per
+/// ramped FTE from its own reps' accounts, carries its share of last year's
+/// bookings as its share of the target, and the roll-up adds the groups.
+#[test]
+fn groups_are_modelled_apart_and_rolled_up() {
+    let mut d = ten_reps_who_booked_8m(10_000_000.0);
+    // Reps 0-3 cover ENT and each owns an account that booked 1.5M; reps
+    // 4-9 cover SMB and each owns one that booked 0.3M.
+    for (i, r) in d.reps.iter_mut().enumerate() {
+        r.segments = vec![if i < 4 { "ENT" } else { "SMB" }.to_string()];
+    }
+    for (i, a) in d.accounts.iter_mut().enumerate() {
+        a.current_owner = Some(format!("R{i}"));
+        a.bookings_last_year = Some(if i < 4 { 1_500_000.0 } else { 300_000.0 });
+    }
+    d.config.scenarios.group_by = Some(groups::GroupBy::Segment);
+    d.config.scenarios.groups.insert(
+        "ENT".to_string(),
+        groups::GroupOverride {
+            ramp_months: Some(12),
+            ..Default::default()
+        },
+    );
+    let gs = groups::group_setups(&d, "plan.toml").unwrap().unwrap();
+    let names: Vec<&str> = gs.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(names, ["ENT", "SMB"]);
+    // 6.0M of 7.8M booked by ENT.
+    assert!((gs[0].target_share - 6.0 / 7.8).abs() < 1e-12);
+    assert!((gs[1].target_share - 1.8 / 7.8).abs() < 1e-12);
+    // Each group's own bookings per ramped FTE / 0.95.
+    assert!((gs[0].setup.quota_per_ramped_fte - 1_500_000.0 / 0.95).abs() < 1e-6);
+    assert!((gs[1].setup.quota_per_ramped_fte - 300_000.0 / 0.95).abs() < 1e-6);
+    assert!((gs[0].setup.targets[0] - 10_000_000.0 * 6.0 / 7.8).abs() < 1e-6);
+
+    let s = ScenarioParams::likely();
+    let results = groups::evaluate_groups(&gs, &s);
+    assert_eq!(results[0].evaluation.ramp_months, 12, "ENT's own ramp");
+    assert_eq!(results[1].evaluation.ramp_months, 9, "the plan's ramp");
+    let all = groups::roll_up(&results);
+    let sum_gap: f64 = results
+        .iter()
+        .map(|r| r.evaluation.summary.gap_to_target)
+        .sum();
+    assert!((all.gap_to_target - sum_gap).abs() < 1e-6);
+    assert!((all.target - 10_000_000.0).abs() < 1e-6);
+    let hires: u32 = results
+        .iter()
+        .map(|r| r.evaluation.summary.hires_needed.unwrap())
+        .sum();
+    assert_eq!(all.hires_needed, Some(hires));
+}
+
+#[test]
+fn a_group_parameter_for_no_group_is_named() {
+    let mut d = ten_reps_who_booked_8m(10_000_000.0);
+    d.config.scenarios.group_by = Some(groups::GroupBy::Region);
+    d.config
+        .scenarios
+        .groups
+        .insert("West".to_string(), groups::GroupOverride::default());
+    let err = groups::group_setups(&d, "plan.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("scenarios.groups.West"), "{err}");
+    assert!(err.contains("(none)"), "{err}");
 }

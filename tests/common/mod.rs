@@ -148,6 +148,30 @@ struct CheckerConfig {
     tol_w: f64,
     hours: BTreeMap<String, f64>,
     default_hours: f64,
+    /// First month of the plan year as year * 12 + (month - 1), when
+    /// `fiscal_year` is set: reps starting later are balanced on the
+    /// months they work.
+    plan_year_start: Option<i64>,
+}
+
+/// The rule of the brief and issue 17: a rep starting after the first month
+/// of the plan year is balanced on capacity x (months left, start month
+/// included) / 12; one starting after the year on 0.
+fn planning_capacity(capacity: f64, start_date: Option<&str>, plan_year_start: Option<i64>) -> f64 {
+    let (Some(first), Some(date)) = (plan_year_start, start_date) else {
+        return capacity;
+    };
+    let mut parts = date.trim().split('-');
+    let year: i64 = parts
+        .next()
+        .and_then(|y| y.parse().ok())
+        .expect("checker: start_date year");
+    let month: i64 = parts
+        .next()
+        .and_then(|m| m.parse().ok())
+        .expect("checker: start_date month");
+    let since = (year * 12 + month - 1 - first).clamp(0, 12);
+    capacity * (12 - since) as f64 / 12.0
 }
 
 fn read_config(dir: &Path) -> CheckerConfig {
@@ -159,6 +183,7 @@ fn read_config(dir: &Path) -> CheckerConfig {
             .map(|(k, v)| (k.to_string(), v))
             .collect(),
         default_hours: 40.0,
+        plan_year_start: None,
     };
     let path = dir.join("plan.toml");
     let Ok(text) = std::fs::read_to_string(&path) else {
@@ -169,6 +194,13 @@ fn read_config(dir: &Path) -> CheckerConfig {
         let v = value.get(table)?.get(key)?;
         v.as_float().or_else(|| v.as_integer().map(|i| i as f64))
     };
+    if let Some(year) = value.get("fiscal_year").and_then(|v| v.as_integer()) {
+        let month = value
+            .get("fiscal_year_start_month")
+            .and_then(|v| v.as_integer())
+            .unwrap_or(1);
+        cfg.plan_year_start = Some(year * 12 + month - 1);
+    }
     if let Some(t) = get("balance", "potential_tolerance") {
         cfg.tol_p = t;
     }
@@ -228,10 +260,14 @@ pub fn read_instance(dir: &Path) -> Instance {
             lat: number(&row["lat"], "lat"),
             lon: number(&row["lon"], "lon"),
             segments: parse_segments(row.get("segment").map(String::as_str).unwrap_or("")),
-            capacity: match non_empty(row.get("capacity").map(String::as_str)) {
-                Some(c) => number(&c, "capacity"),
-                None => 1.0,
-            },
+            capacity: planning_capacity(
+                match non_empty(row.get("capacity").map(String::as_str)) {
+                    Some(c) => number(&c, "capacity"),
+                    None => 1.0,
+                },
+                non_empty(row.get("start_date").map(String::as_str)).as_deref(),
+                cfg.plan_year_start,
+            ),
         })
         .collect();
     Instance {
