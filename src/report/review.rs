@@ -346,7 +346,7 @@ impl ReviewChart<'_> {
             .x_labels(n)
             .x_label_formatter(&|v| {
                 let i = v.round();
-                if (v - i).abs() > 1e-6 || i < 0.0 || (i as usize) % every != 0 {
+                if (v - i).abs() > 1e-6 || i < 0.0 || !(i as usize).is_multiple_of(every) {
                     return String::new();
                 }
                 ids.get(i as usize).cloned().unwrap_or_default()
@@ -401,7 +401,7 @@ impl ReviewChart<'_> {
                     .map(|(i, _)| Text::new("no quota yet", (i as f64, top * 0.03), small.clone())),
             )
             .map_err(text_err)?;
-        let span = vec![-0.6, n as f64 - 0.4];
+        let span = [-0.6, n as f64 - 0.4];
         chart
             .draw_series(LineSeries::new(
                 span.iter().map(|&x| (x, 100.0)),
