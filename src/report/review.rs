@@ -535,8 +535,8 @@ fn quarter_table(d: &ReviewData) -> String {
                 num_cell(&thousands(*booked), *booked),
                 num_cell(&thousands(booked + proposed), booked + proposed),
                 num_cell(
-                    &fixed(100.0 * (booked + proposed - plan) / plan.max(1.0), 1),
-                    0.0,
+                    &fixed(change_pct(*plan, booked + proposed), 1),
+                    change_pct(*plan, booked + proposed),
                 ),
             ]
             .concat()
@@ -553,6 +553,11 @@ fn quarter_table(d: &ReviewData) -> String {
         ],
         &rows,
     )
+}
+
+/// Change of `new` against `plan`, in %.
+fn change_pct(plan: f64, new: f64) -> f64 {
+    100.0 * (new - plan) / plan.max(1.0)
 }
 
 fn rep_table(d: &ReviewData) -> String {
