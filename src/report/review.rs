@@ -310,9 +310,15 @@ impl ReviewChart<'_> {
                 ])
                 .map_err(text_err)?;
         }
+        // The legend sits on the side away from the closed/to-come label.
+        let legend = if closed * 2 < n {
+            SeriesLabelPosition::UpperRight
+        } else {
+            SeriesLabelPosition::UpperLeft
+        };
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(legend)
             .background_style(WHITE.mix(0.9))
             .border_style(BLACK)
             .label_font((FONT, 14))
