@@ -22,6 +22,7 @@ pub mod model;
 pub mod output;
 pub mod quota;
 pub mod report;
+pub mod review;
 pub mod scenarios;
 pub mod territory;
 

@@ -76,6 +76,20 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Quarterly review of a plan's quotas against actuals to date.
+    Review {
+        /// Output folder of a plan with quotas (quotas.csv, quota_summary.csv).
+        out: PathBuf,
+        /// Bookings to date: rep_id, month (YYYY-MM), bookings, optional component.
+        #[arg(long)]
+        actuals: PathBuf,
+        /// Review month, YYYY-MM (default: the latest month in the actuals).
+        #[arg(long, value_name = "YYYY-MM", value_parser = commands::review::parse_as_of)]
+        as_of: Option<tplan::model::YearMonth>,
+        /// Plan config whose [review] table replaces the plan's.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Why an account went to its rep in a plan, and what moving it would cost.
     Explain {
         /// Plan output folder (holds manifest.json and assignments.csv).
@@ -150,6 +164,21 @@ fn main() -> ExitCode {
             };
             commands::scenarios::run(&options)
                 .with_context(|| format!("running scenarios for {}", dir.display()))
+        }
+        Command::Review {
+            out,
+            actuals,
+            as_of,
+            config,
+        } => {
+            let options = commands::review::ReviewOptions {
+                out: out.clone(),
+                actuals,
+                as_of,
+                config,
+            };
+            commands::review::run(&options)
+                .with_context(|| format!("reviewing the plan in {}", out.display()))
         }
         Command::Report { dir } => commands::report::run(&dir)
             .with_context(|| format!("writing the report of {}", dir.display())),

@@ -5,6 +5,7 @@ pub mod generate;
 pub mod plan;
 pub mod quota;
 pub mod report;
+pub mod review;
 pub mod scenarios;
 pub mod validate;
 

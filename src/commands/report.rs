@@ -28,7 +28,7 @@ pub fn run(dir: &Path) -> Result<()> {
     for (name, bytes) in &files {
         written.push(replace_file(dir, name, bytes)?);
     }
-    update_manifest(dir, &written)?;
+    update_manifest(dir, &written, None)?;
     for f in &written {
         println!("{:>12} bytes  {}", f.bytes, f.path);
     }
@@ -43,8 +43,13 @@ pub fn run(dir: &Path) -> Result<()> {
 }
 
 /// Replace the manifest's entries for `written` (appended in their order
-/// after the entries for other files, as `tplan plan` lists them).
-fn update_manifest(dir: &Path, written: &[ManifestFile]) -> Result<()> {
+/// after the entries for other files, as `tplan plan` lists them) and,
+/// when given, set one top-level section (`tplan review` adds `review`).
+pub(crate) fn update_manifest(
+    dir: &Path,
+    written: &[ManifestFile],
+    section: Option<(&str, Value)>,
+) -> Result<()> {
     let path = dir.join(MANIFEST_FILE);
     let malformed = |message: String| ReportError::Malformed {
         path: path.clone(),
@@ -63,6 +68,12 @@ fn update_manifest(dir: &Path, written: &[ManifestFile]) -> Result<()> {
     });
     for w in written {
         outputs.push(serde_json::to_value(w).map_err(|e| malformed(e.to_string()))?);
+    }
+    if let Some((key, value)) = section {
+        let map = manifest
+            .as_object_mut()
+            .ok_or_else(|| malformed("not a JSON object".to_string()))?;
+        map.insert(key.to_string(), value);
     }
     let mut json = serde_json::to_string_pretty(&manifest).map_err(|e| malformed(e.to_string()))?;
     json.push('\n');

@@ -9,10 +9,12 @@
 //!
 //! Submodules: `text` (bytes, BOM, UTF-8, delimiter), `table` (CSV shape,
 //! header), `row` and `parse` (cells), `accounts` / `reps` (one file
-//! each), `checks` (across files), `warnings`, `config` (plan.toml) and
+//! each), `actuals` (actuals.csv for `tplan review`), `checks` (across
+//! files), `warnings`, `config` (plan.toml) and
 //! `write` (the reverse direction, for `tplan generate`).
 
 mod accounts;
+pub mod actuals;
 mod checks;
 mod config;
 mod parse;

@@ -6,6 +6,7 @@ use super::ramp::RampConfig;
 use super::rep::Rep;
 use super::rules::{validate_rules, Limits, NamedList, Preference, Restriction, SegmentShare};
 use super::targets::QuotaConfig;
+use crate::review::ReviewConfig;
 use crate::scenarios::ScenariosConfig;
 use crate::InputProblem;
 
@@ -31,6 +32,8 @@ pub struct Config {
     pub quota: QuotaConfig,
     /// `[scenarios]`: capacity and headcount scenarios (`tplan scenarios`).
     pub scenarios: ScenariosConfig,
+    /// `[review]`: the quarterly review against actuals (`tplan review`).
+    pub review: ReviewConfig,
     pub compactness: CompactnessConfig,
     pub continuity: ContinuityConfig,
     /// `[[named]]`: named-account lists pinned to a rep.
@@ -55,6 +58,7 @@ impl Default for Config {
             ramp: RampConfig::default(),
             quota: QuotaConfig::default(),
             scenarios: ScenariosConfig::default(),
+            review: ReviewConfig::default(),
             compactness: CompactnessConfig::default(),
             continuity: ContinuityConfig::default(),
             named: Vec::new(),
@@ -248,6 +252,7 @@ impl Config {
         problems.extend(self.ramp.validate());
         problems.extend(self.quota.validate());
         problems.extend(self.scenarios.validate(&self.ramp));
+        problems.extend(self.review.validate());
         let move_cost = self.continuity.move_cost_km;
         if !(move_cost.is_finite() && move_cost >= 0.0) {
             problems.push(config_problem(

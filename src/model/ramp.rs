@@ -89,7 +89,7 @@ impl FiscalYear {
     /// 1-based fiscal month of `month`, if it lies in this fiscal year.
     pub fn fiscal_month(&self, month: YearMonth) -> Option<u32> {
         let k = month.months_since(self.first);
-        (0..12).contains(&k).then_some(k as u32 + 1)
+        (0..12).contains(&k).then(|| k as u32 + 1)
     }
 }
 

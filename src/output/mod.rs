@@ -13,6 +13,7 @@ pub mod hierarchy;
 pub mod in_place;
 pub mod manifest;
 pub mod quotas;
+pub mod review;
 pub mod scenarios;
 pub mod segment_shares;
 pub mod summary;

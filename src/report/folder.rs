@@ -144,14 +144,14 @@ impl PlanFolder {
 }
 
 /// A CSV file read into memory with its header index.
-pub(super) struct Table {
+pub(crate) struct Table {
     path: PathBuf,
     columns: BTreeMap<String, usize>,
     rows: Vec<csv::StringRecord>,
 }
 
 impl Table {
-    pub(super) fn read(path: &Path) -> Result<Table, ReportError> {
+    pub(crate) fn read(path: &Path) -> Result<Table, ReportError> {
         let bytes = read_file(path)?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
@@ -177,7 +177,7 @@ impl Table {
     }
 
     /// Column position, or an error naming the file and column.
-    pub(super) fn column(&self, name: &str) -> Result<usize, ReportError> {
+    pub(crate) fn column(&self, name: &str) -> Result<usize, ReportError> {
         self.columns.get(name).copied().ok_or_else(|| {
             malformed(
                 &self.path,
@@ -197,19 +197,19 @@ impl Table {
 }
 
 /// Accessor for one row: text and numbers by column, errors with line.
-pub(super) struct Row<'a> {
+pub(crate) struct Row<'a> {
     table: &'a Table,
     record: &'a csv::StringRecord,
     /// 1-based line (header is line 1).
-    pub(super) line: u64,
+    pub(crate) line: u64,
 }
 
 impl Row<'_> {
-    pub(super) fn text(&self, column: usize) -> String {
+    pub(crate) fn text(&self, column: usize) -> String {
         self.record.get(column).unwrap_or("").to_string()
     }
 
-    pub(super) fn number(&self, column: usize, name: &str) -> Result<f64, ReportError> {
+    pub(crate) fn number(&self, column: usize, name: &str) -> Result<f64, ReportError> {
         let raw = self.record.get(column).unwrap_or("");
         raw.parse::<f64>()
             .ok()
@@ -224,7 +224,7 @@ impl Row<'_> {
     }
 
     /// A number, or `None` for an empty cell.
-    pub(super) fn opt_number(&self, column: usize, name: &str) -> Result<Option<f64>, ReportError> {
+    pub(crate) fn opt_number(&self, column: usize, name: &str) -> Result<Option<f64>, ReportError> {
         if self.record.get(column).unwrap_or("").is_empty() {
             Ok(None)
         } else {
@@ -233,7 +233,7 @@ impl Row<'_> {
     }
 
     /// An error naming this row's file and line.
-    pub(super) fn error(&self, message: impl std::fmt::Display) -> ReportError {
+    pub(crate) fn error(&self, message: impl std::fmt::Display) -> ReportError {
         malformed(&self.table.path, Some(self.line), message)
     }
 
@@ -250,7 +250,7 @@ impl Row<'_> {
     }
 }
 
-pub(super) fn rows(table: &Table) -> impl Iterator<Item = Row<'_>> {
+pub(crate) fn rows(table: &Table) -> impl Iterator<Item = Row<'_>> {
     table.rows.iter().enumerate().map(move |(i, record)| Row {
         table,
         record,

@@ -27,6 +27,7 @@ pub mod palette;
 pub mod projection;
 pub mod quotas;
 pub mod render;
+pub mod review;
 pub mod scenarios;
 
 use std::path::{Path, PathBuf};
@@ -94,9 +95,11 @@ pub struct SectionOutput {
 pub type SectionBuilder = fn(&PlanFolder) -> Result<Option<SectionOutput>, ReportError>;
 
 /// Sections shown only when their files exist, in page order. Quotas
-/// (`quotas.csv`, `quota_summary.csv`) and scenarios (`scenarios.csv`,
+/// (`quotas.csv`, `quota_summary.csv`), the review against actuals
+/// (`review.csv`, `review_monthly.csv`) and scenarios (`scenarios.csv`,
 /// `scenarios_monthly.csv`) add one function each here.
-pub const OPTIONAL_SECTIONS: &[SectionBuilder] = &[quotas::section, scenarios::section];
+pub const OPTIONAL_SECTIONS: &[SectionBuilder] =
+    &[quotas::section, review::section, scenarios::section];
 
 /// Render a chart to both formats and add the files to `files`.
 fn chart_files<C: Chart>(chart: &C, r: &Rendered, files: &mut Vec<(String, Vec<u8>)>) {

@@ -220,7 +220,8 @@ impl Chart for ScenarioChart<'_> {
     }
 }
 
-fn month_label(months: &[String], v: f64) -> String {
+/// The month at a whole x position, empty between months.
+pub(super) fn month_label(months: &[String], v: f64) -> String {
     let i = v.round();
     if (v - i).abs() > 1e-6 || i < 0.0 {
         return String::new();
