@@ -349,7 +349,11 @@ mod tests {
         for i in 0..p.num_accounts {
             assert!(tight[i].contains(&cheapest[i].0), "account {i}");
             for (r, v) in pairs.priced(i, &dual.price) {
-                assert_eq!(tight[i].contains(&r), v <= cheapest[i].1, "account {i}, rep {r}");
+                assert_eq!(
+                    tight[i].contains(&r),
+                    v <= cheapest[i].1,
+                    "account {i}, rep {r}"
+                );
             }
             assert_eq!(loose[i], pool[i], "account {i}");
         }
