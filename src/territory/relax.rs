@@ -3,6 +3,8 @@
 //! no pair has a negative reduced cost. Balance slacks keep every restricted
 //! LP feasible; when slack remains at the optimum, a pure feasibility LP
 //! (with its own pricing) decides whether the full model is infeasible.
+//! The first core comes from a coarse model ([`LpMethod::Columns`]) or from
+//! reduced-cost fixing under Lagrangian prices ([`LpMethod::Dual`]).
 
 use super::candidates::{add_pairs, drop_unattractive, price, start_candidates};
 use super::coarse::{coarse_problem, Coarse};
