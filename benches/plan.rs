@@ -9,9 +9,14 @@
 //!   `tplan::territory::solver`, the plain alternative to column generation
 //!   (the LP only: no rounding or repair).
 //!
-//! `TPLAN_BENCH_LARGE=1` adds `plan_territories/100000x500` (minutes per
-//! iteration). `TPLAN_BENCH_SOLVER=highs` (with `--features highs`) changes
-//! the backend of every benchmark.
+//! - `plan_dual/2000x20`: the same plan with `LpMethod::Dual` (Lagrangian
+//!   prices and reduced-cost fixing before column generation), against
+//!   `plan_territories` (`LpMethod::Columns`, the default) in the same run.
+//!
+//! `TPLAN_BENCH_LARGE=1` adds `plan_territories/60000x200` and
+//! `plan_territories/100000x500` (minutes per iteration) and
+//! `plan_dual/10000x100`. `TPLAN_BENCH_SOLVER=highs` (with `--features
+//! highs`) changes the backend of every benchmark.
 //!
 //! Each benchmark takes 10 samples of one iteration each (flat sampling).
 
@@ -23,7 +28,7 @@ use tplan::distance::haversine_km;
 use tplan::generate::{generate, GenerateSpec};
 use tplan::model::Dataset;
 use tplan::territory::solver::{solve, LpModel, LpOutcome, Sense};
-use tplan::territory::{plan_territories, PlanOptions};
+use tplan::territory::{plan_territories_with, LpMethod, PlanOptions};
 
 fn solver() -> String {
     std::env::var("TPLAN_BENCH_SOLVER")
@@ -109,23 +114,40 @@ fn full_lp(ds: &Dataset) -> LpModel {
     lp
 }
 
+fn large() -> bool {
+    std::env::var_os("TPLAN_BENCH_LARGE").is_some_and(|v| v == "1")
+}
+
 fn bench_plan(c: &mut Criterion) {
     let mut sizes = vec![(2_000, 20), (10_000, 100)];
-    if std::env::var_os("TPLAN_BENCH_LARGE").is_some_and(|v| v == "1") {
-        sizes.push((100_000, 500));
+    if large() {
+        sizes.extend([(60_000, 200), (100_000, 500)]);
     }
-    let mut group = c.benchmark_group("plan_territories");
+    plan_group(c, "plan_territories", LpMethod::Columns, &sizes);
+}
+
+fn bench_plan_dual(c: &mut Criterion) {
+    let mut sizes = vec![(2_000, 20)];
+    if large() {
+        sizes.push((10_000, 100));
+    }
+    plan_group(c, "plan_dual", LpMethod::Dual, &sizes);
+}
+
+/// `plan_territories_with(method)` end to end on `generate(N, R, 1)`.
+fn plan_group(c: &mut Criterion, name: &str, method: LpMethod, sizes: &[(usize, usize)]) {
+    let mut group = c.benchmark_group(name);
     group
         .sampling_mode(SamplingMode::Flat)
         .sample_size(10)
         .warm_up_time(Duration::from_millis(1))
         .measurement_time(Duration::from_secs(1));
-    for (accounts, reps) in sizes {
+    for &(accounts, reps) in sizes {
         let ds = generate(&GenerateSpec::new(accounts, reps, 1));
         let options = options();
         group.bench_function(
             BenchmarkId::from_parameter(format!("{accounts}x{reps}")),
-            |b| b.iter(|| plan_territories(&ds, &options).expect("plan")),
+            |b| b.iter(|| plan_territories_with(&ds, &options, method).expect("plan")),
         );
     }
     group.finish();
@@ -152,5 +174,5 @@ fn bench_full_lp(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_plan, bench_full_lp);
+criterion_group!(benches, bench_plan, bench_plan_dual, bench_full_lp);
 criterion_main!(benches);

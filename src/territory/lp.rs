@@ -180,12 +180,7 @@ pub fn solve_restricted(
     }
 
     // Per-group means per FTE: C_g * T_g - sum of the group's loads = 0.
-    let balanced: Vec<usize> = p
-        .metrics
-        .iter()
-        .copied()
-        .filter(|&k| p.tol[k].is_finite())
-        .collect();
+    let balanced = p.balanced_metrics();
     let mut mean = vec![[usize::MAX; NUM_METRICS]; p.groups.len()];
     for (g, group) in p.groups.iter().enumerate() {
         for &k in &balanced {

@@ -9,6 +9,7 @@ use serde::Serialize;
 mod candidates;
 mod coarse;
 mod compactness;
+mod dual;
 mod infeasible;
 mod lp;
 mod problem;
@@ -31,6 +32,7 @@ use problem::{Problem, KM_SCALE};
 use repair::LocalSearch;
 
 pub use infeasible::money;
+pub use relax::LpMethod;
 
 /// Options of a planning run that are not part of the plan config.
 #[derive(Debug, Clone)]
@@ -41,10 +43,38 @@ pub struct PlanOptions {
     pub progress: bool,
 }
 
+/// Environment variable that picks the [`LpMethod`] of `tplan plan`.
+pub const LP_METHOD_VAR: &str = "TPLAN_LP";
+
+impl LpMethod {
+    /// The method named by `TPLAN_LP`: `columns` (the default, also when
+    /// unset or empty) or `dual`.
+    pub fn from_env() -> Result<LpMethod> {
+        let value = std::env::var(LP_METHOD_VAR).unwrap_or_default();
+        match value.as_str() {
+            "" | "columns" => Ok(LpMethod::Columns),
+            "dual" => Ok(LpMethod::Dual),
+            other => Err(Error::Usage(format!(
+                "{LP_METHOD_VAR}='{other}' is not an LP method; expected columns or dual"
+            ))),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            LpMethod::Columns => "columns",
+            LpMethod::Dual => "dual",
+        }
+    }
+}
+
 /// How the solve went, for the manifest and the summary.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SolveStats {
     pub solver: String,
+    /// How the LP's column generation started: `columns` (coarse model)
+    /// or `dual` (reduced-cost fixing under Lagrangian prices).
+    pub lp_method: String,
     /// LP solves, including the pricing rounds.
     pub lp_solves: usize,
     /// Pairs (account, rep) allowed by segments and locks.
@@ -86,11 +116,22 @@ pub struct PlanOutcome {
 /// With `[[segment_share]]`, the model is solved and verified over the
 /// reps' capacity parts ([`PartSplit`]) and the plan is reported per rep,
 /// with each part's figures in `Plan::segment_parts`.
+///
+/// The LP method comes from `TPLAN_LP` ([`LpMethod::from_env`]).
 pub fn plan_territories(dataset: &Dataset, options: &PlanOptions) -> Result<PlanOutcome> {
+    plan_territories_with(dataset, options, LpMethod::from_env()?)
+}
+
+/// [`plan_territories`] with the LP method given.
+pub fn plan_territories_with(
+    dataset: &Dataset,
+    options: &PlanOptions,
+    method: LpMethod,
+) -> Result<PlanOutcome> {
     let mut outcome = match PartSplit::of(dataset) {
-        None => plan_whole_reps(dataset, options)?,
+        None => plan_whole_reps(dataset, options, method)?,
         Some(split) => {
-            let mut outcome = match plan_whole_reps(&split.dataset, options) {
+            let mut outcome = match plan_whole_reps(&split.dataset, options, method) {
                 Err(Error::Infeasible(text)) => {
                     return Err(Error::Infeasible(with_part_notes(dataset, &split, text)))
                 }
@@ -167,7 +208,11 @@ fn plan_over_reps(ds: &Dataset, split: &PartSplit, parts_plan: Plan) -> Result<P
 
 /// [`plan_territories`] for a dataset whose reps are all whole (the caller
 /// fills in the status quo).
-fn plan_whole_reps(dataset: &Dataset, options: &PlanOptions) -> Result<PlanOutcome> {
+fn plan_whole_reps(
+    dataset: &Dataset,
+    options: &PlanOptions,
+    method: LpMethod,
+) -> Result<PlanOutcome> {
     solver::check_solver(&options.solver)?;
     let mut stats = SolveStats {
         solver: options.solver.clone(),
@@ -189,7 +234,8 @@ fn plan_whole_reps(dataset: &Dataset, options: &PlanOptions) -> Result<PlanOutco
 
     let progress = Progress::new(options.progress);
     let verbose = std::env::var_os("TPLAN_DEBUG").is_some();
-    let relaxation = relax::solve_relaxation(&problem, &options.solver, &mut |msg| {
+    stats.lp_method = method.name().to_string();
+    let relaxation = relax::solve_relaxation(&problem, &options.solver, method, &mut |msg| {
         if verbose {
             eprintln!("{msg}");
         }

@@ -260,6 +260,15 @@ impl Problem {
         best.1
     }
 
+    /// Metrics held to a balance band (finite tolerance), ascending.
+    pub fn balanced_metrics(&self) -> Vec<usize> {
+        self.metrics
+            .iter()
+            .copied()
+            .filter(|&m| self.tol[m].is_finite())
+            .collect()
+    }
+
     /// True when account `i` has a single possible owner.
     pub fn is_fixed(&self, i: usize) -> bool {
         self.eligible(i).len() == 1

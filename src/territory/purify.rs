@@ -512,9 +512,14 @@ mod tests {
         for (seed, accounts, reps) in [(1, 1500, 12), (2, 5000, 20)] {
             let ds = generate(&GenerateSpec::new(accounts, reps, seed));
             let p = Problem::new(&ds);
-            let relaxation = solve_relaxation(&p, "clarabel", &mut |_| {})
-                .unwrap()
-                .expect("generated instances are feasible");
+            let relaxation = solve_relaxation(
+                &p,
+                "clarabel",
+                crate::territory::relax::LpMethod::Columns,
+                &mut |_| {},
+            )
+            .unwrap()
+            .expect("generated instances are feasible");
             let support = optimal_support(&p, &relaxation.lp);
             let cost = |shares: &[Vec<(usize, f64)>]| -> f64 {
                 shares

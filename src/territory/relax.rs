@@ -3,9 +3,12 @@
 //! no pair has a negative reduced cost. Balance slacks keep every restricted
 //! LP feasible; when slack remains at the optimum, a pure feasibility LP
 //! (with its own pricing) decides whether the full model is infeasible.
+//! The first core comes from a coarse model ([`LpMethod::Columns`]) or from
+//! reduced-cost fixing under Lagrangian prices ([`LpMethod::Dual`]).
 
 use super::candidates::{add_pairs, drop_unattractive, price, start_candidates};
 use super::coarse::{coarse_problem, Coarse};
+use super::dual;
 use super::lp::{solve_restricted, LpResult, Phase};
 use super::problem::Problem;
 use super::warm::{core_candidates, estimate_prices};
@@ -28,6 +31,28 @@ const COARSE_BOUND_GAP: f64 = 1e-4;
 /// A cluster share above this puts the rep in its accounts' first core
 /// (interior-point solutions carry noise shares far below it).
 const COARSE_SUPPORT: f64 = 1e-3;
+
+/// Price error (km per fair share, in every balanced metric) the dual's
+/// reduced-cost fixing allows for: an account whose cheapest priced rep
+/// beats its others by more than this times its loads is fixed there.
+const FIX_MARGIN_KM: f64 = 10.0;
+
+/// How the first restricted LP's columns are chosen. Both end in the same
+/// column generation over every eligible pair, so both give the LP optimum
+/// (within `BOUND_GAP`) and a valid bound; they differ in how many and how
+/// large the interior-point solves on the way are, and the plan can differ
+/// with the LP's interior point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LpMethod {
+    /// Column generation from a core picked by a solved coarse model
+    /// (clusters of accounts), or by price adjustment on small instances.
+    #[default]
+    Columns,
+    /// Reduced-cost fixing under Lagrangian prices (`dual.rs`): only the
+    /// accounts near a tie between reps enter the first LP as columns.
+    /// Measured slower than `Columns` (docs/solvers.md, session 6).
+    Dual,
+}
 
 /// The optimal LP relaxation with its candidate set.
 #[derive(Debug, Clone)]
@@ -55,12 +80,14 @@ pub struct Infeasibility {
 pub fn solve_relaxation(
     p: &Problem,
     solver: &str,
+    method: LpMethod,
     on_round: &mut dyn FnMut(&str),
 ) -> Result<std::result::Result<Relaxation, Infeasibility>> {
     let pool = start_candidates(p);
-    let mut cand = match coarse_problem(p) {
-        Some(coarse) => coarse_core(p, &pool, &coarse, solver, on_round)?,
-        None => {
+    let mut cand = match (method, coarse_problem(p)) {
+        (LpMethod::Dual, _) => dual_core(p, &pool, on_round),
+        (LpMethod::Columns, Some(coarse)) => coarse_core(p, &pool, &coarse, solver, on_round)?,
+        (LpMethod::Columns, None) => {
             let prices = estimate_prices(p, &pool);
             core_candidates(p, &pool, &prices)
         }
@@ -77,6 +104,9 @@ pub fn solve_relaxation(
         let (lp, deficit) =
             price_to_optimality(p, &mut cand, phase, BOUND_GAP, solver, &mut tally, on_round)?;
         if lp.slack <= SLACK_TOL {
+            if std::env::var_os("TPLAN_DEBUG").is_some() {
+                report_ties(p, &pool, &lp, on_round);
+            }
             let neighbours = pool
                 .iter()
                 .zip(&cand)
@@ -115,6 +145,39 @@ pub fn solve_relaxation(
                     .into(),
             ));
         }
+    }
+}
+
+/// The first core by reduced-cost fixing under the Lagrangian prices of
+/// the pool: clear accounts fixed, near-tied ones with their near reps.
+fn dual_core(p: &Problem, pool: &[Vec<usize>], on_round: &mut dyn FnMut(&str)) -> Vec<Vec<usize>> {
+    let t = std::time::Instant::now();
+    let prices = dual::ascend(p, pool, INITIAL_PENALTY);
+    let core = dual::fixed_core(p, pool, &prices.price, FIX_MARGIN_KM);
+    on_round(&format!(
+        "dual value {:.6} after {} steps in {:.2}s; {} of {} accounts left open by reduced-cost fixing",
+        prices.value,
+        prices.steps,
+        t.elapsed().as_secs_f64(),
+        core.iter().filter(|reps| reps.len() > 1).count(),
+        p.num_accounts
+    ));
+    core
+}
+
+/// How many accounts reduced-cost fixing would leave open at the LP's own
+/// optimal prices, for a few margins (the `TPLAN_DEBUG` trace): the floor
+/// of what any dual method's fixing can reach.
+fn report_ties(p: &Problem, pool: &[Vec<usize>], lp: &LpResult, on_round: &mut dyn FnMut(&str)) {
+    for margin_km in [1.0, 3.0, 10.0, 30.0] {
+        let open = dual::fixed_core(p, pool, &lp.price, margin_km)
+            .iter()
+            .filter(|reps| reps.len() > 1)
+            .count();
+        on_round(&format!(
+            "at the LP's prices, {open} of {} accounts within {margin_km} km of a tie",
+            p.num_accounts
+        ));
     }
 }
 

@@ -231,9 +231,14 @@ mod tests {
     fn seeded_roundings_are_repeatable_valid_and_varied() {
         let ds = generate(&GenerateSpec::new(1500, 12, 1));
         let p = Problem::new(&ds);
-        let relaxation = solve_relaxation(&p, "clarabel", &mut |_| {})
-            .unwrap()
-            .expect("generated instances are feasible");
+        let relaxation = solve_relaxation(
+            &p,
+            "clarabel",
+            crate::territory::relax::LpMethod::Columns,
+            &mut |_| {},
+        )
+        .unwrap()
+        .expect("generated instances are feasible");
         let (vertex, _) = purify(&p, &optimal_support(&p, &relaxation.lp));
         let split = vertex.iter().filter(|s| s.len() > 1).count();
         assert!(split >= 5, "too few split accounts to round: {split}");
