@@ -109,6 +109,7 @@ pub fn run_with_command(options: &QuotaOptions, command: Vec<String>) -> Result<
         .collect();
     let run = quotas::QuotaRun::new(command, inputs, dataset);
     quotas::add_to_folder(&resolved, dataset, &plan, run)?;
+    refresh_workbook(&resolved)?;
     println!(
         "tplan quota: territories read from {shown} ({} accounts, {} reps)",
         dataset.accounts.len(),
@@ -117,6 +118,17 @@ pub fn run_with_command(options: &QuotaOptions, command: Vec<String>) -> Result<
     print!("{}", quotas::render(dataset, &plan));
     println!("output: {}", out.display());
     Ok(())
+}
+
+/// Rebuild plan.xlsx with the new quota sheets when the folder has one
+/// (a plan written with its report), and record it in the manifest.
+fn refresh_workbook(dir: &Path) -> Result<()> {
+    if !dir.join(output::WORKBOOK_FILE).is_file() {
+        return Ok(());
+    }
+    let bytes = output::workbook::from_dir(dir)?;
+    let written = output::in_place::replace_file(dir, output::WORKBOOK_FILE, &bytes)?;
+    super::report::update_manifest(dir, &[written])
 }
 
 /// The owner (rep index) of every account, from an earlier run's
