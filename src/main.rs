@@ -28,6 +28,9 @@ enum Command {
         /// Plan config to use instead of DIR/plan.toml.
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Sheet to read from accounts.xlsx / reps.xlsx (default: the first).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
     },
     /// Build balanced territories and write the plan to an output folder.
     Plan {
@@ -39,6 +42,9 @@ enum Command {
         /// Plan config to use instead of DIR/plan.toml.
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Sheet to read from accounts.xlsx / reps.xlsx (default: the first).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
         /// LP solver backend.
         #[arg(long, default_value = commands::plan::DEFAULT_SOLVER)]
         solver: String,
@@ -61,6 +67,9 @@ enum Command {
         /// Plan config to use instead of DIR/plan.toml.
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Sheet to read from accounts.xlsx / reps.xlsx (default: the first).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
         /// LP solver backend, for the plan made when OUT holds none.
         #[arg(long, default_value = commands::plan::DEFAULT_SOLVER)]
         solver: String,
@@ -75,6 +84,9 @@ enum Command {
         /// Plan config to use instead of DIR/plan.toml.
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Sheet to read from accounts.xlsx / reps.xlsx (default: the first).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
     },
     /// Why an account went to its rep in a plan, and what moving it would cost.
     Explain {
@@ -109,12 +121,15 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Validate { dir, config } => commands::validate::run(&dir, config.as_deref())
-            .with_context(|| format!("validating {}", dir.display())),
+        Command::Validate { dir, config, sheet } => {
+            commands::validate::run(&dir, config.as_deref(), sheet.as_deref())
+                .with_context(|| format!("validating {}", dir.display()))
+        }
         Command::Plan {
             dir,
             out,
             config,
+            sheet,
             solver,
             no_report,
         } => {
@@ -122,6 +137,7 @@ fn main() -> ExitCode {
                 dir: dir.clone(),
                 out,
                 config,
+                sheet,
                 solver,
                 report: !no_report,
             };
@@ -131,22 +147,30 @@ fn main() -> ExitCode {
             dir,
             out,
             config,
+            sheet,
             solver,
         } => {
             let options = commands::quota::QuotaOptions {
                 dir: dir.clone(),
                 out,
                 config,
+                sheet,
                 solver,
             };
             commands::quota::run(&options)
                 .with_context(|| format!("setting quotas for {}", dir.display()))
         }
-        Command::Scenarios { dir, out, config } => {
+        Command::Scenarios {
+            dir,
+            out,
+            config,
+            sheet,
+        } => {
             let options = commands::scenarios::ScenariosOptions {
                 dir: dir.clone(),
                 out,
                 config,
+                sheet,
             };
             commands::scenarios::run(&options)
                 .with_context(|| format!("running scenarios for {}", dir.display()))

@@ -27,6 +27,8 @@ pub struct QuotaOptions {
     pub dir: PathBuf,
     pub out: Option<PathBuf>,
     pub config: Option<PathBuf>,
+    /// Sheet of accounts.xlsx / reps.xlsx to read (the first when `None`).
+    pub sheet: Option<String>,
     /// Solver for the plan made first when OUT holds none.
     pub solver: String,
 }
@@ -62,7 +64,11 @@ pub(crate) fn name_config_file(err: Error, label: &str) -> Error {
 /// Run `tplan quota`; `command` is recorded in the manifest.
 pub fn run_with_command(options: &QuotaOptions, command: Vec<String>) -> Result<()> {
     let label = config_label(&options.dir, options.config.as_deref());
-    let loaded = io::load_dataset(&options.dir, options.config.as_deref())?;
+    let loaded = io::load_dataset_with_sheet(
+        &options.dir,
+        options.config.as_deref(),
+        options.sheet.as_deref(),
+    )?;
     let dataset = &loaded.dataset;
     quota::requirements(&dataset.config).map_err(|e| name_config_file(e, &label))?;
 
@@ -84,6 +90,7 @@ pub fn run_with_command(options: &QuotaOptions, command: Vec<String>) -> Result<
                 dir: options.dir.clone(),
                 out: options.out.clone(),
                 config: options.config.clone(),
+                sheet: options.sheet.clone(),
                 solver: options.solver.clone(),
                 report: true,
             },

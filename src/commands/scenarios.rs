@@ -28,11 +28,17 @@ pub struct ScenariosOptions {
     pub dir: PathBuf,
     pub out: Option<PathBuf>,
     pub config: Option<PathBuf>,
+    /// Sheet of accounts.xlsx / reps.xlsx to read (the first when `None`).
+    pub sheet: Option<String>,
 }
 
 /// Run the scenarios end to end.
 pub fn run(options: &ScenariosOptions) -> Result<()> {
-    let loaded = io::load_dataset(&options.dir, options.config.as_deref())?;
+    let loaded = io::load_dataset_with_sheet(
+        &options.dir,
+        options.config.as_deref(),
+        options.sheet.as_deref(),
+    )?;
     for w in &loaded.warnings {
         eprintln!("warning: {w}");
     }
