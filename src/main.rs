@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use tplan::commands;
 
@@ -14,6 +14,7 @@ use tplan::commands;
     version,
     about = "Territory and quota planning optimizer"
 )]
+// `--version` also names the LP backends compiled in ([`version_text`]).
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -101,6 +102,11 @@ enum Command {
         #[arg(long, value_name = "REP_ID")]
         to: Option<String>,
     },
+    /// Print a shell completion script: `tplan completions bash > /etc/bash_completion.d/tplan`.
+    Completions {
+        /// bash, zsh or fish (elvish and powershell work too).
+        shell: clap_complete::Shell,
+    },
     /// Write a synthetic instance clustered like real markets.
     Generate {
         /// Number of accounts.
@@ -118,8 +124,30 @@ enum Command {
     },
 }
 
+/// `tplan --version`: the version and the LP backends of this build
+/// (`highs` only with `--features highs`).
+fn version_text() -> String {
+    format!(
+        "{} (LP solvers: {})",
+        env!("CARGO_PKG_VERSION"),
+        tplan::territory::solver::available_solvers().join(", ")
+    )
+}
+
+/// The clap command with the runtime version text.
+fn cli_command() -> clap::Command {
+    // clap wants a 'static version; this string lives as long as the
+    // process anyway, and is made once.
+    let version: &'static str = Box::leak(version_text().into_boxed_str());
+    Cli::command().version(version)
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = cli_command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let result = match cli.command {
         Command::Validate { dir, config, sheet } => {
             commands::validate::run(&dir, config.as_deref(), sheet.as_deref())
@@ -191,6 +219,10 @@ fn main() -> ExitCode {
             };
             commands::explain::run(&options)
                 .with_context(|| format!("explaining account {account_id} in {}", out.display()))
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut cli_command(), "tplan", &mut std::io::stdout());
+            Ok(())
         }
         Command::Generate {
             accounts,
