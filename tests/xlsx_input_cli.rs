@@ -143,7 +143,13 @@ fn a_bad_cell_is_named_by_file_sheet_row_column_value_and_cell() {
     let letter = char::from(b'A' + col as u8);
     let expected = format!("accounts.xlsx (sheet Accounts):3: column 'potential': value 'lots'");
     assert!(err.contains(&expected), "{err}");
-    assert!(err.contains(&format!("(cell {letter}3)")), "{err}");
+    // The README quotes this message.
+    assert!(
+        err.contains(&format!(
+            "value 'lots': expected a number >= 0 (annual opportunity in currency) (cell {letter}3)"
+        )),
+        "{err}"
+    );
 }
 
 #[test]
