@@ -141,8 +141,8 @@ fn a_bad_cell_is_named_by_file_sheet_row_column_value_and_cell() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let err = String::from_utf8_lossy(&o.stderr);
     let letter = char::from(b'A' + col as u8);
-    let expected = format!("accounts.xlsx (sheet Accounts):3: column 'potential': value 'lots'");
-    assert!(err.contains(&expected), "{err}");
+    let expected = "accounts.xlsx (sheet Accounts):3: column 'potential': value 'lots'";
+    assert!(err.contains(expected), "{err}");
     // The README quotes this message.
     assert!(
         err.contains(&format!(
