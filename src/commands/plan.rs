@@ -155,6 +155,10 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
             "review page: {}",
             out.join(crate::report::REPORT_FILE).display()
         );
+        println!(
+            "workbook: {}",
+            out.join(crate::output::WORKBOOK_FILE).display()
+        );
     }
 
     if outcome.plan.status == PlanStatus::OutsideTolerance {

@@ -41,6 +41,9 @@ const MIN_WIDTH: usize = 6;
 const WIDTH_SAMPLE_ROWS: usize = 500;
 /// Fill of the quota rows of a month in ramp (less than full quota).
 const RAMP_FILL: u32 = 0xFFF2CC;
+/// Rows of an Excel sheet (header included): a longer table is cut, and
+/// its last row says how many rows are only in the CSV file.
+const EXCEL_MAX_ROWS: usize = 1_048_576;
 /// Fill of header rows.
 const HEADER_FILL: u32 = 0xDDEBF7;
 
@@ -414,7 +417,8 @@ pub fn build(sources: &Sources) -> Result<Vec<u8>, WorkbookError> {
             sheet.set_name(name)?;
             write_table(sheet, file, &table, &formats)?;
             if file == ASSIGNMENTS_FILE && !table.rows.is_empty() {
-                sheet.autofilter(0, 0, table.rows.len() as u32, last_col(&table.header))?;
+                let last_row = table.rows.len().min(EXCEL_MAX_ROWS - 2) as u32;
+                sheet.autofilter(0, 0, last_row, last_col(&table.header))?;
             }
         }
     }
@@ -501,13 +505,32 @@ fn write_table(
 ) -> Result<(), WorkbookError> {
     write_header(sheet, &table.header, formats)?;
     let kinds: Vec<Kind> = table.header.iter().map(|h| column_kind(file, h)).collect();
-    for (r, row) in table.rows.iter().enumerate() {
+    let shown = rows_shown(table.rows.len(), EXCEL_MAX_ROWS);
+    if shown < table.rows.len() {
+        let note = format!(
+            "... and {} more rows in {file}: an Excel sheet holds {EXCEL_MAX_ROWS} rows",
+            table.rows.len() - shown
+        );
+        sheet.write_string(shown as u32 + 1, 0, note)?;
+    }
+    for (r, row) in table.rows.iter().take(shown).enumerate() {
         for (c, text) in row.iter().enumerate() {
             let kind = kinds.get(c).copied().unwrap_or(Kind::Text);
             write_cell(sheet, (r as u32 + 1, c as u16), text, kind, false, formats)?;
         }
     }
     set_widths(sheet, &table.header, &table.rows)
+}
+
+/// Data rows of a `total`-row table written to a sheet of `max_rows` rows
+/// (header included): all of them when they fit, else as many as leave a
+/// row for the note saying how many are left out.
+fn rows_shown(total: usize, max_rows: usize) -> usize {
+    if total < max_rows {
+        total
+    } else {
+        max_rows - 2
+    }
 }
 
 /// Column widths: the longest of the header and the first rows' text
@@ -922,6 +945,13 @@ mod tests {
                 .contains("out/quotas.csv:1: no column 'component'"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_table_longer_than_a_sheet_keeps_a_row_for_the_note() {
+        assert_eq!(rows_shown(10, 11), 10);
+        assert_eq!(rows_shown(11, 11), 9);
+        assert_eq!(rows_shown(2_000_000, EXCEL_MAX_ROWS), EXCEL_MAX_ROWS - 2);
     }
 
     #[test]
