@@ -78,6 +78,9 @@ pub enum Error {
     /// An output folder could not be read back or its report drawn.
     #[error(transparent)]
     Report(#[from] crate::report::ReportError),
+    /// plan.xlsx could not be built from the output folder's files.
+    #[error(transparent)]
+    Workbook(#[from] crate::output::workbook::WorkbookError),
 }
 
 impl Error {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use tplan::commands;
 
@@ -14,6 +14,7 @@ use tplan::commands;
     version,
     about = "Territory and quota planning optimizer"
 )]
+// `--version` also names the LP backends compiled in ([`version_text`]).
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -28,6 +29,9 @@ enum Command {
         /// Plan config to use instead of DIR/plan.toml.
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Sheet to read from accounts.xlsx / reps.xlsx (default: the first).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
     },
     /// Build balanced territories and write the plan to an output folder.
     Plan {
@@ -39,6 +43,9 @@ enum Command {
         /// Plan config to use instead of DIR/plan.toml.
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Sheet to read from accounts.xlsx / reps.xlsx (default: the first).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
         /// LP solver backend.
         #[arg(long, default_value = commands::plan::DEFAULT_SOLVER)]
         solver: String,
@@ -61,6 +68,9 @@ enum Command {
         /// Plan config to use instead of DIR/plan.toml.
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Sheet to read from accounts.xlsx / reps.xlsx (default: the first).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
         /// LP solver backend, for the plan made when OUT holds none.
         #[arg(long, default_value = commands::plan::DEFAULT_SOLVER)]
         solver: String,
@@ -75,6 +85,9 @@ enum Command {
         /// Plan config to use instead of DIR/plan.toml.
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Sheet to read from accounts.xlsx / reps.xlsx (default: the first).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
     },
     /// Quarterly review of a plan's quotas against actuals to date.
     Review {
@@ -103,6 +116,11 @@ enum Command {
         #[arg(long, value_name = "REP_ID")]
         to: Option<String>,
     },
+    /// Print a shell completion script: `tplan completions bash > /etc/bash_completion.d/tplan`.
+    Completions {
+        /// bash, zsh or fish (elvish and powershell work too).
+        shell: clap_complete::Shell,
+    },
     /// Write a synthetic instance clustered like real markets.
     Generate {
         /// Number of accounts.
@@ -120,15 +138,40 @@ enum Command {
     },
 }
 
+/// `tplan --version`: the version and the LP backends of this build
+/// (`highs` only with `--features highs`).
+fn version_text() -> String {
+    format!(
+        "{} (LP solvers: {})",
+        env!("CARGO_PKG_VERSION"),
+        tplan::territory::solver::available_solvers().join(", ")
+    )
+}
+
+/// The clap command with the runtime version text.
+fn cli_command() -> clap::Command {
+    // clap wants a 'static version; this string lives as long as the
+    // process anyway, and is made once.
+    let version: &'static str = Box::leak(version_text().into_boxed_str());
+    Cli::command().version(version)
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = cli_command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let result = match cli.command {
-        Command::Validate { dir, config } => commands::validate::run(&dir, config.as_deref())
-            .with_context(|| format!("validating {}", dir.display())),
+        Command::Validate { dir, config, sheet } => {
+            commands::validate::run(&dir, config.as_deref(), sheet.as_deref())
+                .with_context(|| format!("validating {}", dir.display()))
+        }
         Command::Plan {
             dir,
             out,
             config,
+            sheet,
             solver,
             no_report,
         } => {
@@ -136,6 +179,7 @@ fn main() -> ExitCode {
                 dir: dir.clone(),
                 out,
                 config,
+                sheet,
                 solver,
                 report: !no_report,
             };
@@ -145,22 +189,30 @@ fn main() -> ExitCode {
             dir,
             out,
             config,
+            sheet,
             solver,
         } => {
             let options = commands::quota::QuotaOptions {
                 dir: dir.clone(),
                 out,
                 config,
+                sheet,
                 solver,
             };
             commands::quota::run(&options)
                 .with_context(|| format!("setting quotas for {}", dir.display()))
         }
-        Command::Scenarios { dir, out, config } => {
+        Command::Scenarios {
+            dir,
+            out,
+            config,
+            sheet,
+        } => {
             let options = commands::scenarios::ScenariosOptions {
                 dir: dir.clone(),
                 out,
                 config,
+                sheet,
             };
             commands::scenarios::run(&options)
                 .with_context(|| format!("running scenarios for {}", dir.display()))
@@ -196,6 +248,10 @@ fn main() -> ExitCode {
             };
             commands::explain::run(&options)
                 .with_context(|| format!("explaining account {account_id} in {}", out.display()))
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut cli_command(), "tplan", &mut std::io::stdout());
+            Ok(())
         }
         Command::Generate {
             accounts,

@@ -228,6 +228,7 @@ fn check_folder(out: &Path, accounts: usize, reps: usize, group_maps: &[&str]) {
         "territories.csv".into(),
         "report.html".into(),
         "territories.geojson".into(),
+        "plan.xlsx".into(),
     ];
     for (stem, _, _) in &charts {
         expected.push(format!("{stem}.png"));
@@ -273,6 +274,7 @@ fn report_regenerates_the_same_bytes_without_solving() {
         "territories.geojson",
         "manifest.json",
         "exports/alignment.csv",
+        "plan.xlsx",
     ]
     .iter()
     .map(|f| (f.to_string(), fs::read(out.join(f)).unwrap()))
@@ -281,7 +283,7 @@ fn report_regenerates_the_same_bytes_without_solving() {
     fs::remove_dir_all(out.join("exports")).unwrap();
     let o = tplan(&["report", out.to_str().unwrap()]);
     ok(&o);
-    assert!(String::from_utf8_lossy(&o.stdout).contains("tplan report: 18 files"));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("tplan report: 19 files"));
     for (f, bytes) in before {
         assert_eq!(fs::read(out.join(&f)).unwrap(), bytes, "{f} differs");
     }

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::explain;
-use crate::io::{self, ACCOUNTS_FILE, CONFIG_FILE, REPS_FILE};
+use crate::io::{self, ACCOUNTS_FILE, ACCOUNTS_XLSX, CONFIG_FILE, REPS_FILE, REPS_XLSX};
 use crate::model::{Dataset, PartSplit, Reason};
 use crate::output::{atomic::MANIFEST_MARKER_KEY, ASSIGNMENTS_FILE, MANIFEST_FILE};
 use crate::territory::verify;
@@ -150,6 +150,14 @@ fn file_name_is(path: &str, name: &str) -> bool {
     Path::new(path).file_name().is_some_and(|n| n == name)
 }
 
+/// The file name part of a recorded input path.
+fn file_name_of(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 /// Find the inputs (the manifest's, or `--data`'s) and check that
 /// accounts.csv and reps.csv are the files the plan was made from.
 fn input_files(out: &Path, manifest: &Value, data: Option<&Path>) -> Result<InputFiles> {
@@ -167,12 +175,21 @@ fn input_files(out: &Path, manifest: &Value, data: Option<&Path>) -> Result<Inpu
                 ))
             })
     };
-    let (accounts_recorded, accounts_hash) = find(ACCOUNTS_FILE)?;
-    let (reps_recorded, reps_hash) = find(REPS_FILE)?;
+    // A plan made from accounts.xlsx / reps.xlsx records those instead.
+    let (accounts_recorded, accounts_hash) =
+        find(ACCOUNTS_XLSX).or_else(|_| find(ACCOUNTS_FILE))?;
+    let (reps_recorded, reps_hash) = find(REPS_XLSX).or_else(|_| find(REPS_FILE))?;
+    let is_table = |p: &str| {
+        [ACCOUNTS_FILE, REPS_FILE, ACCOUNTS_XLSX, REPS_XLSX]
+            .iter()
+            .any(|name| file_name_is(p, name))
+    };
     let config_recorded = recorded
         .iter()
-        .find(|(p, _)| !file_name_is(p, ACCOUNTS_FILE) && !file_name_is(p, REPS_FILE))
+        .find(|(p, _)| !is_table(p))
         .map(|(p, _)| PathBuf::from(p));
+    let accounts_name = file_name_of(&accounts_recorded);
+    let reps_name = file_name_of(&reps_recorded);
 
     let (dir, config) = match data {
         Some(dir) => {
@@ -189,7 +206,7 @@ fn input_files(out: &Path, manifest: &Value, data: Option<&Path>) -> Result<Inpu
                 .parent()
                 .map(Path::to_path_buf)
                 .unwrap_or_default();
-            if dir.join(REPS_FILE) != Path::new(&reps_recorded) {
+            if dir.join(&reps_name) != Path::new(&reps_recorded) {
                 return Err(Error::Usage(format!(
                     "{} records accounts and reps in different folders ({accounts_recorded}, \
                      {reps_recorded}): pass --data DIR with the original inputs",
@@ -210,7 +227,7 @@ fn input_files(out: &Path, manifest: &Value, data: Option<&Path>) -> Result<Inpu
             (dir, config_recorded)
         }
     };
-    for (name, hash) in [(ACCOUNTS_FILE, &accounts_hash), (REPS_FILE, &reps_hash)] {
+    for (name, hash) in [(&accounts_name, &accounts_hash), (&reps_name, &reps_hash)] {
         let path = dir.join(name);
         let bytes = std::fs::read(&path).map_err(|e| {
             Error::Usage(format!(

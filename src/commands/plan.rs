@@ -26,6 +26,8 @@ pub struct PlanOptions {
     pub dir: PathBuf,
     pub out: Option<PathBuf>,
     pub config: Option<PathBuf>,
+    /// Sheet of accounts.xlsx / reps.xlsx to read (the first when `None`).
+    pub sheet: Option<String>,
     pub solver: String,
     /// Write the charts, report.html, GeoJSON and CRM exports too.
     pub report: bool,
@@ -54,7 +56,11 @@ pub fn command_line() -> Vec<String> {
 pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<()> {
     let started = Instant::now();
 
-    let loaded = io::load_dataset(&options.dir, options.config.as_deref())?;
+    let loaded = io::load_dataset_with_sheet(
+        &options.dir,
+        options.config.as_deref(),
+        options.sheet.as_deref(),
+    )?;
     for w in &loaded.warnings {
         eprintln!("warning: {w}");
     }
@@ -152,6 +158,10 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
         println!(
             "review page: {}",
             out.join(crate::report::REPORT_FILE).display()
+        );
+        println!(
+            "workbook: {}",
+            out.join(crate::output::WORKBOOK_FILE).display()
         );
     }
 

@@ -27,6 +27,8 @@ pub struct QuotaOptions {
     pub dir: PathBuf,
     pub out: Option<PathBuf>,
     pub config: Option<PathBuf>,
+    /// Sheet of accounts.xlsx / reps.xlsx to read (the first when `None`).
+    pub sheet: Option<String>,
     /// Solver for the plan made first when OUT holds none.
     pub solver: String,
 }
@@ -62,7 +64,11 @@ pub(crate) fn name_config_file(err: Error, label: &str) -> Error {
 /// Run `tplan quota`; `command` is recorded in the manifest.
 pub fn run_with_command(options: &QuotaOptions, command: Vec<String>) -> Result<()> {
     let label = config_label(&options.dir, options.config.as_deref());
-    let loaded = io::load_dataset(&options.dir, options.config.as_deref())?;
+    let loaded = io::load_dataset_with_sheet(
+        &options.dir,
+        options.config.as_deref(),
+        options.sheet.as_deref(),
+    )?;
     let dataset = &loaded.dataset;
     quota::requirements(&dataset.config).map_err(|e| name_config_file(e, &label))?;
 
@@ -84,6 +90,7 @@ pub fn run_with_command(options: &QuotaOptions, command: Vec<String>) -> Result<
                 dir: options.dir.clone(),
                 out: options.out.clone(),
                 config: options.config.clone(),
+                sheet: options.sheet.clone(),
                 solver: options.solver.clone(),
                 report: true,
             },
@@ -109,6 +116,7 @@ pub fn run_with_command(options: &QuotaOptions, command: Vec<String>) -> Result<
         .collect();
     let run = quotas::QuotaRun::new(command, inputs, dataset);
     quotas::add_to_folder(&resolved, dataset, &plan, run)?;
+    refresh_workbook(&resolved)?;
     println!(
         "tplan quota: territories read from {shown} ({} accounts, {} reps)",
         dataset.accounts.len(),
@@ -117,6 +125,17 @@ pub fn run_with_command(options: &QuotaOptions, command: Vec<String>) -> Result<
     print!("{}", quotas::render(dataset, &plan));
     println!("output: {}", out.display());
     Ok(())
+}
+
+/// Rebuild plan.xlsx with the new quota sheets when the folder has one
+/// (a plan written with its report), and record it in the manifest.
+fn refresh_workbook(dir: &Path) -> Result<()> {
+    if !dir.join(output::WORKBOOK_FILE).is_file() {
+        return Ok(());
+    }
+    let bytes = output::workbook::from_dir(dir)?;
+    let written = output::in_place::replace_file(dir, output::WORKBOOK_FILE, &bytes)?;
+    super::report::update_manifest(dir, &[written], None)
 }
 
 /// The owner (rep index) of every account, from an earlier run's

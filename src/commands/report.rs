@@ -1,5 +1,6 @@
-//! `tplan report OUT`: redraw the charts, review page, GeoJSON and CRM
-//! exports of an existing output folder without solving again.
+//! `tplan report OUT`: redraw the charts, review page, GeoJSON, CRM
+//! exports and plan.xlsx of an existing output folder without solving
+//! again.
 //!
 //! The folder must be a tplan output folder (a manifest written by tplan);
 //! anything else is refused before a byte is written. Each file is
@@ -14,7 +15,7 @@ use std::time::Instant;
 use serde_json::Value;
 
 use crate::output::in_place::replace_file;
-use crate::output::{ManifestFile, MANIFEST_FILE};
+use crate::output::{workbook, ManifestFile, MANIFEST_FILE, WORKBOOK_FILE};
 use crate::report::{self, ReportError};
 use crate::Result;
 
@@ -22,7 +23,8 @@ use crate::Result;
 /// per file and the time taken on stdout.
 pub fn run(dir: &Path) -> Result<()> {
     let started = Instant::now();
-    let files = report::build_from_dir(dir)?;
+    let mut files = report::build_from_dir(dir)?;
+    files.push((WORKBOOK_FILE.to_string(), workbook::from_dir(dir)?));
     let built = started.elapsed().as_secs_f64();
     let mut written = Vec::with_capacity(files.len());
     for (name, bytes) in &files {

@@ -28,11 +28,17 @@ pub struct ScenariosOptions {
     pub dir: PathBuf,
     pub out: Option<PathBuf>,
     pub config: Option<PathBuf>,
+    /// Sheet of accounts.xlsx / reps.xlsx to read (the first when `None`).
+    pub sheet: Option<String>,
 }
 
 /// Run the scenarios end to end.
 pub fn run(options: &ScenariosOptions) -> Result<()> {
-    let loaded = io::load_dataset(&options.dir, options.config.as_deref())?;
+    let loaded = io::load_dataset_with_sheet(
+        &options.dir,
+        options.config.as_deref(),
+        options.sheet.as_deref(),
+    )?;
     for w in &loaded.warnings {
         eprintln!("warning: {w}");
     }
@@ -118,19 +124,22 @@ pub fn run(options: &ScenariosOptions) -> Result<()> {
     if let Some(groups) = &group_setups {
         print!("{}", out::render_groups(groups, &group_runs));
     }
-    let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+    let mut names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+    let beside_plan = written.join(out::SCENARIOS_MANIFEST_FILE).is_file();
+    if !beside_plan {
+        names.push(output::WORKBOOK_FILE);
+    }
     println!("  wrote {} to {}", names.join(", "), target.display());
     if sweep_points > 0 {
         println!("  sweep: {sweep_points} scenarios in {}", out::SWEEP_FILE);
     }
     // Beside a plan the plan's files and manifest are left as they are,
     // so its report.html does not show the scenarios until redrawn.
-    if written.join(out::SCENARIOS_MANIFEST_FILE).is_file()
-        && written.join(crate::report::REPORT_FILE).is_file()
-    {
+    if beside_plan && written.join(crate::report::REPORT_FILE).is_file() {
         println!(
-            "  {} does not show them yet: run `tplan report {}` to redraw it with a Scenarios section",
+            "  {} and {} do not show them yet: run `tplan report {}` to redraw them with the scenarios",
             crate::report::REPORT_FILE,
+            output::WORKBOOK_FILE,
             written.display()
         );
     }

@@ -10,13 +10,13 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::error::MAX_LISTED_PROBLEMS;
-use crate::io::{load_dataset, thousands, Loaded};
+use crate::io::{load_dataset_with_sheet, thousands, Loaded};
 use crate::model::Dataset;
 use crate::Result;
 
 /// Validate the input folder; prints a report on stdout, warnings on stderr.
-pub fn run(dir: &Path, config: Option<&Path>) -> Result<()> {
-    let loaded = load_dataset(dir, config)?;
+pub fn run(dir: &Path, config: Option<&Path>, sheet: Option<&str>) -> Result<()> {
+    let loaded = load_dataset_with_sheet(dir, config, sheet)?;
     print_warnings(&loaded);
     print!("{}", summary(dir, &loaded));
     Ok(())

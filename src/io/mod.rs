@@ -24,6 +24,7 @@ mod table;
 mod text;
 mod warnings;
 mod write;
+mod xlsx;
 
 use std::path::{Path, PathBuf};
 
@@ -40,6 +41,10 @@ pub use write::write_dataset;
 /// File names inside an input folder.
 pub const ACCOUNTS_FILE: &str = "accounts.csv";
 pub const REPS_FILE: &str = "reps.csv";
+/// Workbooks that may stand in for the CSV files (first sheet, or the
+/// sheet named by `--sheet`).
+pub const ACCOUNTS_XLSX: &str = "accounts.xlsx";
+pub const REPS_XLSX: &str = "reps.xlsx";
 pub const CONFIG_FILE: &str = "plan.toml";
 
 /// A validated input folder.
@@ -83,13 +88,28 @@ impl Report {
 /// config: `config` when given, else `dir/plan.toml` when present, else
 /// the defaults.
 pub fn load_dataset(dir: &Path, config: Option<&Path>) -> Result<Loaded> {
+    load_dataset_with_sheet(dir, config, None)
+}
+
+/// [`load_dataset`], where `accounts.xlsx` / `reps.xlsx` (standing in for
+/// the CSV files) are read from the sheet `sheet` instead of their first.
+pub fn load_dataset_with_sheet(
+    dir: &Path,
+    config: Option<&Path>,
+    sheet: Option<&str>,
+) -> Result<Loaded> {
+    if let Some(sheet) = sheet {
+        let workbooks = [ACCOUNTS_XLSX, REPS_XLSX];
+        if !workbooks.iter().any(|name| dir.join(name).is_file()) {
+            return Err(Error::Usage(format!(
+                "--sheet {sheet}: {} holds no {ACCOUNTS_XLSX} or {REPS_XLSX} to read a sheet from",
+                dir.display()
+            )));
+        }
+    }
     let mut report = Report::default();
     let mut inputs = Vec::new();
 
-    let accounts_path = dir.join(ACCOUNTS_FILE);
-    let reps_path = dir.join(REPS_FILE);
-    let accounts_label = label(&accounts_path);
-    let reps_label = label(&reps_path);
     let config_path = config_path(dir, config);
     let config_label = config_path.as_deref().map(label);
 
@@ -108,20 +128,34 @@ pub fn load_dataset(dir: &Path, config: Option<&Path>) -> Result<Loaded> {
         _ => Config::default(),
     };
 
-    let accounts_table = read_csv(
-        &accounts_path,
-        &accounts_label,
-        &accounts::ACCOUNT_COLUMNS,
+    let accounts_input = read_input_table(
+        &InputTable {
+            dir,
+            csv_name: ACCOUNTS_FILE,
+            xlsx_name: ACCOUNTS_XLSX,
+            sheet,
+            contract: &accounts::ACCOUNT_COLUMNS,
+        },
         &mut inputs,
         &mut report,
     );
-    let reps_table = read_csv(
-        &reps_path,
-        &reps_label,
-        &reps::REP_COLUMNS,
+    let reps_input = read_input_table(
+        &InputTable {
+            dir,
+            csv_name: REPS_FILE,
+            xlsx_name: REPS_XLSX,
+            sheet,
+            contract: &reps::REP_COLUMNS,
+        },
         &mut inputs,
         &mut report,
     );
+    let (accounts_label, accounts_table) = (accounts_input.label.clone(), accounts_input.table);
+    let (reps_label, reps_table) = (reps_input.label.clone(), reps_input.table);
+    let sheets: Vec<SheetOrigin> = [accounts_input.sheet, reps_input.sheet]
+        .into_iter()
+        .flatten()
+        .collect();
     let accounts = accounts_table
         .as_ref()
         .map(|t| accounts::read_accounts(t, &config, &mut report))
@@ -149,6 +183,9 @@ pub fn load_dataset(dir: &Path, config: Option<&Path>) -> Result<Loaded> {
         &mut report,
     );
 
+    for origin in &sheets {
+        origin.add_cell_references(&mut report.problems);
+    }
     if !report.problems.is_empty() {
         let order = [
             Some(&accounts_label),
@@ -196,11 +233,99 @@ pub fn load_dataset(dir: &Path, config: Option<&Path>) -> Result<Loaded> {
             rep_lines: &reps.lines,
         },
     ));
+    for origin in &sheets {
+        origin.add_cell_references(&mut warnings);
+    }
     Ok(Loaded {
         dataset,
         warnings,
         inputs,
     })
+}
+
+/// Where to look for one input table.
+struct InputTable<'a> {
+    dir: &'a Path,
+    csv_name: &'a str,
+    xlsx_name: &'a str,
+    /// Sheet of the workbook to read; the first when `None`.
+    sheet: Option<&'a str>,
+    contract: &'a [table::ColumnSpec],
+}
+
+/// One input table as read: how messages name it, the table, and for a
+/// workbook where its cells sit (for cell references in messages).
+struct ReadTable {
+    label: String,
+    table: Option<table::Table>,
+    sheet: Option<SheetOrigin>,
+}
+
+/// The sheet an input table came from.
+struct SheetOrigin {
+    label: String,
+    header: Vec<String>,
+    first_column: u32,
+}
+
+impl SheetOrigin {
+    fn add_cell_references(&self, problems: &mut [InputProblem]) {
+        xlsx::add_cell_references(problems, &self.label, &self.header, self.first_column);
+    }
+}
+
+/// Read the CSV file or the workbook standing in for it (never both).
+fn read_input_table(
+    spec: &InputTable,
+    inputs: &mut Vec<InputFile>,
+    report: &mut Report,
+) -> ReadTable {
+    let source = xlsx::choose_source(spec.dir, spec.csv_name, spec.xlsx_name, report);
+    match source {
+        None => ReadTable {
+            label: label(&spec.dir.join(spec.csv_name)),
+            table: None,
+            sheet: None,
+        },
+        Some(xlsx::TableSource::Csv(path)) => {
+            let name = label(&path);
+            let table = read_csv(&path, &name, spec.contract, inputs, report);
+            ReadTable {
+                label: name,
+                table,
+                sheet: None,
+            }
+        }
+        Some(xlsx::TableSource::Xlsx(path)) => {
+            let path_label = label(&path);
+            let Some(bytes) = read_input(&path, &path_label, inputs, report) else {
+                return ReadTable {
+                    label: path_label,
+                    table: None,
+                    sheet: None,
+                };
+            };
+            let Some(sheet) = xlsx::read_sheet(&path_label, &bytes, spec.sheet, report) else {
+                return ReadTable {
+                    label: path_label,
+                    table: None,
+                    sheet: None,
+                };
+            };
+            let name = xlsx::sheet_label(&path_label, &sheet.name);
+            let table = table::table_from_rows(&name, sheet.rows, spec.contract, report);
+            let origin = table.as_ref().map(|t| SheetOrigin {
+                label: name.clone(),
+                header: t.header.clone(),
+                first_column: sheet.first_column,
+            });
+            ReadTable {
+                label: name,
+                table,
+                sheet: origin,
+            }
+        }
+    }
 }
 
 /// Read and validate a plan config file on its own.

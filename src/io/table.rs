@@ -175,6 +175,60 @@ pub fn read_table(
     Some(table)
 }
 
+/// A table from rows already split into cells (a spreadsheet's sheet,
+/// each row with its sheet row number): the same header matching and row
+/// handling as a CSV file. Columns after the last named one are dropped
+/// when empty; a value in one is a problem, as a ragged CSV row is.
+pub fn table_from_rows(
+    file: &str,
+    rows: Vec<(u64, Vec<String>)>,
+    contract: &[ColumnSpec],
+    report: &mut Report,
+) -> Option<Table> {
+    let mut rows = rows
+        .into_iter()
+        .skip_while(|(_, cells)| cells.iter().all(String::is_empty));
+    let Some((header_line, mut header)) = rows.next() else {
+        report.problem(InputProblem {
+            file: file.to_string(),
+            line: None,
+            column: None,
+            value: None,
+            message: format!(
+                "the sheet is empty: expected a header row naming the columns ({})",
+                describe_contract(contract)
+            ),
+        });
+        return None;
+    };
+    let width = header
+        .iter()
+        .rposition(|h| !h.is_empty())
+        .map_or(0, |p| p + 1);
+    header.truncate(width);
+    let mut table = match_header(file, header_line, header, contract, report);
+    for (line, mut cells) in rows {
+        if let Some(extra) = cells.iter().skip(width).find(|c| !c.is_empty()) {
+            report.problem(InputProblem {
+                file: file.to_string(),
+                line: Some(line),
+                column: None,
+                value: Some(extra.clone()),
+                message: format!(
+                    "a value to the right of the last named column (the header names {width} columns): give the column a name or clear the cell"
+                ),
+            });
+            continue;
+        }
+        cells.resize(width, String::new());
+        if cells.iter().all(String::is_empty) {
+            continue;
+        }
+        table.rows.push(Row { line, cells });
+    }
+    Some(table)
+}
+
 /// Human list of the contract's columns, required ones marked.
 pub fn describe_contract(contract: &[ColumnSpec]) -> String {
     let required: Vec<&str> = contract

@@ -18,6 +18,7 @@ pub mod scenarios;
 pub mod segment_shares;
 pub mod summary;
 pub mod territories;
+pub mod workbook;
 
 use std::fs;
 use std::io::Write;
@@ -39,6 +40,7 @@ pub use manifest::{Manifest, ManifestFile, RunInfo, Timings};
 pub use segment_shares::SEGMENT_SHARES_FILE;
 pub use summary::{render as render_summary, SummaryInput};
 pub use territories::{write_territories, TERRITORY_COLUMNS};
+pub use workbook::WORKBOOK_FILE;
 
 /// Name of the per-account file.
 pub const ASSIGNMENTS_FILE: &str = "assignments.csv";
@@ -136,7 +138,8 @@ pub struct RunClock {
 /// What to write besides the plan's own tables.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WriteOptions {
-    /// Charts, report.html, GeoJSON and CRM exports ([`crate::report`]).
+    /// Charts, report.html, GeoJSON and CRM exports ([`crate::report`]),
+    /// and plan.xlsx ([`workbook`]).
     pub report: bool,
 }
 
@@ -212,6 +215,7 @@ pub fn write_plan_folder_with(
         for (name, bytes) in crate::report::build_from_dir(&dir)? {
             outputs.push(write_file(&dir, &name, &bytes)?);
         }
+        outputs.push(write_file(&dir, WORKBOOK_FILE, &workbook::from_dir(&dir)?)?);
     }
     let timings = Timings::new(
         clock.load,

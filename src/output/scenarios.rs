@@ -567,14 +567,28 @@ pub fn write_scenario_outputs(
     files: &[(&str, Vec<u8>)],
     mut manifest: ScenariosManifest,
 ) -> Result<PathBuf> {
+    let (resolved, existing) = check_target(out, input_dir, protected)?;
+    let beside_plan = existing == ExistingTarget::TplanOutput && !written_by_scenarios(&resolved);
+    // A folder of its own gets the scenario sheets in plan.xlsx; beside a
+    // plan the plan's workbook (in the plan's manifest) is left alone, as
+    // its report.html is, until `tplan report` redraws both.
+    let mut files: Vec<(&str, Vec<u8>)> = files.to_vec();
+    if !beside_plan {
+        let sources = super::workbook::Sources {
+            dir: resolved.clone(),
+            files: files
+                .iter()
+                .map(|(n, b)| (n.to_string(), b.clone()))
+                .collect(),
+        };
+        files.push((super::WORKBOOK_FILE, super::workbook::build(&sources)?));
+    }
     manifest.outputs = files.iter().map(|(n, b)| describe(n, b)).collect();
     let mut json = serde_json::to_string_pretty(&manifest).expect("serialising the manifest");
     json.push('\n');
-    let (resolved, existing) = check_target(out, input_dir, protected)?;
-    let beside_plan = existing == ExistingTarget::TplanOutput && !written_by_scenarios(&resolved);
     if !beside_plan {
         let staged = StagedDir::create(out, input_dir, protected)?;
-        for (name, bytes) in files {
+        for (name, bytes) in &files {
             write_synced(&staged.path().join(name), bytes)?;
         }
         write_synced(&staged.path().join(MANIFEST_FILE), json.as_bytes())?;

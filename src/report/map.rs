@@ -1,9 +1,11 @@
 //! The territory map: accounts as dots coloured by territory (area by
 //! potential), each territory's convex hull, and rep homes.
 //!
-//! Layout: title and key on top, the map on the left, a legend of rep
-//! colours on the right (for up to [`MAX_LEGEND_REPS`] reps; more would be
-//! unreadable, and the page's table has them all), Alaska and Hawaii in
+//! Layout: title and key on top, the map on the left, a legend on the
+//! right: the key to the marks, then the rep colours (for up to
+//! [`MAX_LEGEND_REPS`] reps; more would be unreadable, and the page's
+//! table has them all) in one to three columns or a capped list, so that
+//! it stays inside the frame whatever the rep count, Alaska and Hawaii in
 //! insets at the bottom left when the plan has accounts there and on the
 //! mainland, and a km scale bar. Above [`MAX_POINTS`] accounts a
 //! deterministic, evenly spaced sample of dots is drawn (the title says
@@ -475,35 +477,72 @@ impl MapChart<'_> {
         .map_err(text_err)
     }
 
+    /// The legend column: the key to the marks first (fixed height, so it
+    /// can never be pushed out of the frame), then the rep colours in as
+    /// many columns as they need ([`legend_layout`]).
     fn draw_legend<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let x = (WIDTH as f64 - LEGEND_WIDTH + 4.0) as i32;
-        let mut y = TOP as i32;
+        let head = (FONT, 17).into_font().color(&BLACK);
+        let y = self.draw_marks_key(root, x, TOP as i32)?;
+        root.draw(&Text::new("Territory (rep)", (x, y), head))
+            .map_err(text_err)?;
+        let first = y + 30;
+        let layout = legend_layout(self.reps.len(), first, HEIGHT as i32 - LEGEND_BOTTOM_MARGIN);
+        let font_size = if layout.columns == 1 { 14 } else { 12 };
+        let font = (FONT, font_size)
+            .into_font()
+            .color(&BLACK)
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        let column_width = (LEGEND_WIDTH as i32 - 8) / layout.columns as i32;
+        let at = |k: usize| {
+            let (col, row) = (k / layout.rows, k % layout.rows);
+            (
+                x + col as i32 * column_width,
+                first + row as i32 * LEGEND_ROW,
+            )
+        };
+        for (k, &i) in self.reps.iter().take(layout.shown).enumerate() {
+            let r = &self.folder.reps[i];
+            let (cx, cy) = at(k);
+            let c = rgb(rep_colour(i));
+            root.draw(&Rectangle::new(
+                [(cx, cy - 7), (cx + 14, cy + 7)],
+                c.filled(),
+            ))
+            .map_err(text_err)?;
+            let label = if r.name.is_empty() || layout.columns > 2 {
+                r.id.clone()
+            } else {
+                format!("{} {}", r.id, r.name)
+            };
+            root.draw(&Text::new(
+                truncate(&label, layout.label_chars),
+                (cx + 20, cy),
+                font.clone(),
+            ))
+            .map_err(text_err)?;
+        }
+        if layout.more > 0 {
+            let more = format!("+{} more", thousands(layout.more as f64));
+            root.draw(&Text::new(more, at(layout.shown), font))
+                .map_err(text_err)?;
+        }
+        Ok(())
+    }
+
+    /// The key to the marks (dot, diamond, hull) from `y` down; returns
+    /// the y below it.
+    fn draw_marks_key<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        x: i32,
+        mut y: i32,
+    ) -> Result<i32, String> {
         let head = (FONT, 17).into_font().color(&BLACK);
         let font = (FONT, 14)
             .into_font()
             .color(&BLACK)
             .pos(Pos::new(HPos::Left, VPos::Center));
-        root.draw(&Text::new("Territory (rep)", (x, y), head.clone()))
-            .map_err(text_err)?;
-        y += 30;
-        for &i in &self.reps {
-            let r = &self.folder.reps[i];
-            let c = rgb(rep_colour(i));
-            root.draw(&Rectangle::new([(x, y - 7), (x + 14, y + 7)], c.filled()))
-                .map_err(text_err)?;
-            let mut label = if r.name.is_empty() {
-                r.id.clone()
-            } else {
-                format!("{} {}", r.id, r.name)
-            };
-            if label.chars().count() > 28 {
-                label = label.chars().take(27).collect::<String>() + "…";
-            }
-            root.draw(&Text::new(label, (x + 22, y), font.clone()))
-                .map_err(text_err)?;
-            y += 20;
-        }
-        y += 16;
         root.draw(&Text::new("Marks", (x, y), head))
             .map_err(text_err)?;
         y += 30;
@@ -533,7 +572,67 @@ impl MapChart<'_> {
         .map_err(text_err)?;
         root.draw(&Text::new("territory hull", (x + 22, y), font))
             .map_err(text_err)?;
-        Ok(())
+        Ok(y + 34)
+    }
+}
+
+/// Pixels between two legend rows.
+const LEGEND_ROW: i32 = 20;
+/// Space kept free below the legend's last row.
+const LEGEND_BOTTOM_MARGIN: i32 = 12;
+
+/// How the rep legend fits its column between two heights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LegendLayout {
+    /// Side-by-side columns (1 to 3).
+    pub columns: usize,
+    /// Rows per column.
+    pub rows: usize,
+    /// Reps listed.
+    pub shown: usize,
+    /// Reps left out, counted in a last "+N more" line.
+    pub more: usize,
+    /// Longest label, in characters.
+    pub label_chars: usize,
+}
+
+/// Lay out `reps` legend rows whose centres run from `first` to at most
+/// `bottom`: one column with names while they fit, then two and three
+/// narrower columns, then a capped list that ends with "+N more".
+pub fn legend_layout(reps: usize, first: i32, bottom: i32) -> LegendLayout {
+    let rows = (((bottom - 7 - first) / LEGEND_ROW) + 1).max(1) as usize;
+    let (columns, label_chars) = match reps.div_ceil(rows) {
+        0 | 1 => (1, 28),
+        2 => (2, 16),
+        _ => (3, 8),
+    };
+    let slots = columns * rows;
+    let (shown, more) = if reps <= slots {
+        (reps, 0)
+    } else {
+        (slots - 1, reps - (slots - 1))
+    };
+    // Columns of even length when everything fits (20 + 20, not 38 + 2).
+    let rows = if more == 0 {
+        reps.div_ceil(columns).max(1)
+    } else {
+        rows
+    };
+    LegendLayout {
+        columns,
+        rows,
+        shown,
+        more,
+        label_chars,
+    }
+}
+
+/// `text` cut to `max` characters, with an ellipsis when cut.
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() > max {
+        text.chars().take(max - 1).collect::<String>() + "…"
+    } else {
+        text.to_string()
     }
 }
 
@@ -574,6 +673,24 @@ mod tests {
         assert_eq!(s[..3], [0, 5, 10]);
         assert!(s.windows(2).all(|w| w[0] < w[1]));
         assert_eq!(s, sample(100_000, 20_000));
+    }
+
+    #[test]
+    fn the_legend_stays_in_the_frame_at_any_rep_count() {
+        let (first, bottom) = (238, HEIGHT as i32 - LEGEND_BOTTOM_MARGIN);
+        for reps in 0..=500 {
+            let l = legend_layout(reps, first, bottom);
+            let last_centre = first + (l.rows as i32 - 1) * LEGEND_ROW;
+            assert!(last_centre + 7 <= bottom, "{reps} reps: {l:?}");
+            assert_eq!(l.shown + l.more, reps, "{l:?}");
+            let used = l.shown + usize::from(l.more > 0);
+            assert!(used <= l.columns * l.rows, "{reps} reps: {l:?}");
+            assert!(l.columns <= 3);
+        }
+        assert_eq!(legend_layout(30, first, bottom).columns, 1);
+        assert_eq!(legend_layout(40, first, bottom).columns, 2);
+        let capped = legend_layout(500, first, bottom);
+        assert_eq!(capped.shown + 1, capped.columns * capped.rows);
     }
 
     #[test]

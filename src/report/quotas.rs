@@ -2,12 +2,14 @@
 //! report.html, from `quotas.csv` and `quota_summary.csv`.
 //!
 //! One stacked chart of 30 reps is unreadable, so the chart is small
-//! multiples: one panel per rep (id order), all on the same y scale, bars
+//! multiples: one panel per rep (by balance group, then id), bars
 //! per month stacked by component in shades of the rep's territory colour
 //! (new business full, expansion lighter, retention lightest). Months in
 //! which the rep is still ramping (`ramp_factor` < 1) are hatched and
 //! carry the ramp in % above the bar, so a low bar reads as "ramping", not
-//! "small territory".
+//! "small territory". Panels of one balance group share a y scale, and
+//! each group has its own: on one scale for all, the SMB panels of the
+//! sample were flat lines beside ENT's 20 M.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -244,21 +246,48 @@ pub struct QuotaChart<'a> {
     pub data: &'a QuotaData,
     /// Annual final quota per rep id (panel captions).
     pub annual: BTreeMap<String, f64>,
+    /// Balance group per rep id: panels of a group share a y scale.
+    pub groups: BTreeMap<String, String>,
 }
 
 impl QuotaChart<'_> {
-    fn y_top(&self) -> f64 {
-        let highest = self
-            .data
-            .reps
-            .iter()
-            .flat_map(|r| r.amounts.iter().map(|a| a.iter().sum::<f64>()))
-            .fold(0.0, f64::max);
-        // Room above the tallest bar for the ramp numbers.
-        if highest > 0.0 {
-            highest * 1.22
+    fn group_of(&self, rep: &RepQuota) -> &str {
+        self.groups.get(&rep.id).map_or("", String::as_str)
+    }
+
+    /// Top of the y axis per balance group: the group's tallest monthly
+    /// bar, with room above it for the ramp numbers.
+    pub fn y_tops(&self) -> BTreeMap<&str, f64> {
+        let mut tops: BTreeMap<&str, f64> = BTreeMap::new();
+        for rep in &self.data.reps {
+            let highest = rep
+                .amounts
+                .iter()
+                .map(|a| a.iter().sum::<f64>())
+                .fold(0.0, f64::max);
+            let top = tops.entry(self.group_of(rep)).or_insert(0.0);
+            *top = top.max(highest);
+        }
+        for top in tops.values_mut() {
+            *top = if *top > 0.0 { *top * 1.22 } else { 1.0 };
+        }
+        tops
+    }
+
+    /// Panels in drawing order: by balance group, then rep id.
+    pub fn panel_order(&self) -> Vec<&RepQuota> {
+        let mut reps: Vec<&RepQuota> = self.data.reps.iter().collect();
+        reps.sort_by(|a, b| (self.group_of(a), &a.id).cmp(&(self.group_of(b), &b.id)));
+        reps
+    }
+
+    fn title(&self) -> String {
+        let first = self.data.months.first().cloned().unwrap_or_default();
+        let last = self.data.months.last().cloned().unwrap_or_default();
+        if self.y_tops().len() > 1 {
+            format!("Monthly quota per rep, {first} to {last}: one y scale per balance group")
         } else {
-            1.0
+            format!("Monthly quota per rep, {first} to {last} (same y scale in every panel)")
         }
     }
 }
@@ -280,9 +309,7 @@ impl Chart for QuotaChart<'_> {
         let first = self.data.months.first().cloned().unwrap_or_default();
         let last = self.data.months.last().cloned().unwrap_or_default();
         head.draw(&Text::new(
-            format!(
-                "Monthly quota per rep, {first} to {last}, stacked by component (same scale in every panel)"
-            ),
+            self.title(),
             (14, 12),
             (FONT, 26).into_font().color(&BLACK),
         ))
@@ -301,7 +328,7 @@ impl Chart for QuotaChart<'_> {
             .map_err(text_err)?;
         foot.draw(&Text::new(
             format!(
-                "month ({first} to {last}; letters are month initials); panel title: rep and annual final quota"
+                "month ({first} to {last}; letters are month initials); panel title: rep, balance group and annual final quota"
             ),
             (WIDTH as i32 / 2, 6),
             (FONT, 16)
@@ -310,9 +337,10 @@ impl Chart for QuotaChart<'_> {
                 .pos(Pos::new(HPos::Center, VPos::Top)),
         ))
         .map_err(text_err)?;
-        let top = self.y_top();
+        let tops = self.y_tops();
         let panels = grid.split_evenly((rows, cols));
-        for (rep, area) in self.data.reps.iter().zip(panels.iter()) {
+        for (rep, area) in self.panel_order().into_iter().zip(panels.iter()) {
+            let top = tops.get(self.group_of(rep)).copied().unwrap_or(1.0);
             self.draw_panel(area, rep, top)?;
         }
         Ok(())
@@ -366,8 +394,13 @@ impl QuotaChart<'_> {
                 .sum::<f64>()
         });
         let ramping = rep.ramp.iter().any(|&f| f < 1.0);
+        let group = match self.group_of(rep) {
+            "" => String::new(),
+            "*" => " · all".to_string(),
+            g => format!(" · {g}"),
+        };
         let caption = format!(
-            "{} · {}/yr{}",
+            "{}{group} · {}/yr{}",
             rep.id,
             compact(annual),
             if ramping { " · ramping" } else { "" }
@@ -495,6 +528,11 @@ pub fn section(folder: &PlanFolder) -> Result<Option<SectionOutput>, ReportError
             .iter()
             .map(|r| (r.id.clone(), r.final_quota))
             .collect(),
+        groups: folder
+            .reps
+            .iter()
+            .map(|r| (r.id.clone(), r.group.clone()))
+            .collect(),
     };
     let r = render::both(&chart)?;
     let mut html = String::new();
@@ -525,7 +563,7 @@ pub fn section(folder: &PlanFolder) -> Result<Option<SectionOutput>, ReportError
     html.push_str(&figure(
         &r.svg,
         CHART,
-        "Monthly quota per rep (quotas.csv), stacked by component in shades of the rep's colour; hatched months: the rep is ramping.",
+        "Monthly quota per rep (quotas.csv), stacked by component in shades of the rep's colour; panels grouped by balance group, each group on its own y scale; hatched months: the rep is ramping.",
     ));
     let opt = |x: Option<f64>, scale: f64, d: usize| match x {
         Some(v) => num_cell(&fixed(v * scale, d), v),
@@ -613,6 +651,38 @@ mod tests {
         let (c, r, h) = layout(200);
         assert_eq!((c, r), (10, 20));
         assert!(h > HEIGHT);
+    }
+
+    fn rep(id: &str, monthly: f64) -> RepQuota {
+        RepQuota {
+            id: id.to_string(),
+            colour: 0,
+            amounts: vec![[monthly, 0.0, 0.0]; 2],
+            ramp: vec![1.0; 2],
+        }
+    }
+
+    #[test]
+    fn each_balance_group_gets_its_own_scale_and_panels_follow_the_groups() {
+        let data = QuotaData {
+            months: vec!["2027-01".into(), "2027-02".into()],
+            reps: vec![rep("R1", 100.0), rep("R2", 2_000.0), rep("R3", 50.0)],
+        };
+        let groups = [("R1", "SMB"), ("R2", "ENT"), ("R3", "SMB")]
+            .iter()
+            .map(|(r, g)| (r.to_string(), g.to_string()))
+            .collect();
+        let chart = QuotaChart {
+            data: &data,
+            annual: BTreeMap::new(),
+            groups,
+        };
+        let tops = chart.y_tops();
+        assert_eq!(tops["SMB"], 100.0 * 1.22);
+        assert_eq!(tops["ENT"], 2_000.0 * 1.22);
+        let order: Vec<&str> = chart.panel_order().iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(order, ["R2", "R1", "R3"]);
+        assert!(chart.title().contains("one y scale per balance group"));
     }
 
     #[test]
