@@ -387,3 +387,38 @@ fn every_rule_of_the_sample_holds_after_a_rebalance() {
     let bound = m["rebalance"]["moves_bound"].as_u64().unwrap();
     assert!(within_target(moves, bound), "{moves} moves, bound {bound}");
 }
+
+#[test]
+fn a_rebalance_folder_has_a_review_section_and_works_with_report_and_explain() {
+    let root = tempfile::tempdir().unwrap();
+    let input = balanced_instance(root.path(), 200, 5, 8);
+    edit_csv(&input.join("accounts.csv"), "potential", |k, h, row| {
+        let p: f64 = cell(h, row, "potential").parse().unwrap();
+        if k % 4 == 0 {
+            format!("{:.2}", p * 1.8)
+        } else {
+            cell(h, row, "potential")
+        }
+    });
+    let out = root.path().join("out");
+    let o = tplan(&["rebalance", s(&input), "--out", s(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for f in [
+        "frontier.png",
+        "frontier.svg",
+        "report.html",
+        "moves.csv",
+        "rebalance_summary.csv",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Rebalance: before and after"));
+    assert!(html.contains("no balanced plan needs fewer than"));
+    let o = tplan(&["report", s(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(manifest(&out)["rebalance"]["statement"].is_string());
+    let first = common::read_table(&input.join("accounts.csv"))[0]["account_id"].clone();
+    let o = tplan(&["explain", s(&out), &first]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
