@@ -29,7 +29,7 @@ use crate::rebalance::frontier::{Budget, Frontier, FrontierPoint};
 use crate::rebalance::grandfathering::{grandfathered, Grandfathered};
 use crate::rebalance::{model, prepare, AccountKind, Origin, Setup};
 use crate::territory::{self, verify};
-use crate::{io, Error, InputProblem, Result};
+use crate::{io, quota, Error, InputProblem, Result};
 
 /// Arguments of `tplan rebalance`.
 #[derive(Debug, Clone)]
@@ -130,7 +130,7 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
             progress: std::io::stderr().is_terminal(),
         },
     )?;
-    let full_owner = model::owners(&solved.outcome);
+    let (solved, full_owner) = undo_spare_moves(&setup, solved)?;
     let frontier = Frontier::new(&setup, &full_owner);
     let points = frontier.series(solved.moves);
     let mut outcome = solved.outcome.clone();
@@ -156,6 +156,9 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
         setup.dataset.config.rebalance.transition_months,
     );
     let before = verify::rep_balances(&setup.dataset, &setup.before_owners());
+    let config_label = super::quota::config_label(&options.dir, options.config.as_deref());
+    let quotas = rest_of_year_quotas(&loaded.dataset, &setup, &owner)
+        .map_err(|e| super::quota::name_config_file(e, &config_label))?;
     let solve = manifest::seconds(solve_started.elapsed());
 
     let files = RebalanceFiles {
@@ -165,7 +168,7 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
         after: &outcome.plan.balance,
         grandfathered: &gf,
         frontier: &points,
-        quotas: None,
+        quotas: quotas.as_deref(),
     };
     let section = manifest_section(&setup, &solved, moves, limits, budget_binding, &gf, &points);
     let run = RunInfo {
@@ -241,6 +244,59 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
         )));
     }
     Ok(())
+}
+
+/// Rest-of-year quota per rep, before (the territories as they were,
+/// departed reps included, new accounts left out) and after, from the
+/// effective month to the fiscal year end; `None` unless the config sets
+/// `[quota] company_target` and an effective date is known.
+fn rest_of_year_quotas(
+    original: &crate::model::Dataset,
+    setup: &Setup,
+    owner: &[usize],
+) -> Result<Option<Vec<(f64, f64)>>> {
+    let (Some(_), Some(effective)) = (original.config.quota.company_target, setup.effective) else {
+        return Ok(None);
+    };
+    let from = crate::model::YearMonth::of(effective);
+    let reps = original.reps.len();
+    let mut before_ds = original.clone();
+    let kept: Vec<usize> = (0..setup.current.len())
+        .filter(|&i| setup.current[i].is_some())
+        .collect();
+    before_ds.accounts = kept.iter().map(|&i| original.accounts[i].clone()).collect();
+    before_ds.rules = crate::model::RuleSet::default();
+    let before_owner: Vec<usize> = kept.iter().filter_map(|&i| setup.current[i]).collect();
+    let before = quota::plan_quotas(&before_ds, &before_owner)?;
+    let after = quota::plan_quotas(&setup.dataset, owner)?;
+    let b = quota::rest_of_year::remaining_by_rep(&before, reps, from);
+    let a = quota::rest_of_year::remaining_by_rep(&after, reps, from);
+    Ok(Some(b.into_iter().zip(a).collect()))
+}
+
+/// The LP plan with the moves balance can spare undone, kept only when
+/// the independent check still finds it balanced and it moves fewer
+/// accounts.
+fn undo_spare_moves(setup: &Setup, solved: model::Solved) -> Result<(model::Solved, Vec<usize>)> {
+    let owner = model::owners(&solved.outcome);
+    if solved.outcome.plan.status != PlanStatus::Balanced {
+        return Ok((solved, owner));
+    }
+    let fewer = Frontier::new(setup, &owner).undo_moves(&owner);
+    let moves = setup.discretionary_moves(&fewer);
+    if moves >= solved.moves {
+        return Ok((solved, owner));
+    }
+    let plan = territory::plan_of_owners(&setup.dataset, &fewer, 0.0)?;
+    if plan.status != PlanStatus::Balanced {
+        return Ok((solved, owner));
+    }
+    let mut better = solved;
+    better.outcome.plan = plan;
+    better.outcome.status_quo = Some(verify::rep_balances(&setup.dataset, &setup.before_owners()));
+    model::describe_distance(setup, &mut better.outcome);
+    better.moves = moves;
+    Ok((better, fewer))
 }
 
 /// Does a plan keep to the move budget?

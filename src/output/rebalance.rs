@@ -17,6 +17,7 @@ pub const MOVES_FILE: &str = "moves.csv";
 pub const REBALANCE_SUMMARY_FILE: &str = "rebalance_summary.csv";
 pub const FRONTIER_FILE: &str = "frontier.csv";
 pub const GRANDFATHERED_FILE: &str = "grandfathered.csv";
+pub const RATIONALE_FILE: &str = "rationale.md";
 
 /// Columns of moves.csv.
 pub const MOVES_COLUMNS: [&str; 12] = [
@@ -265,12 +266,120 @@ pub fn grandfathered_csv(f: &RebalanceFiles<'_>) -> Vec<u8> {
     w.into_inner().expect("in memory")
 }
 
+/// rationale.md: a short paragraph per affected rep (moves in or out,
+/// departed, new hire) that a manager can forward.
+pub fn rationale_md(f: &RebalanceFiles<'_>) -> Vec<u8> {
+    let s = f.setup;
+    let ds = &s.dataset;
+    let (ins, outs) = moves_in_out(s, f.owner);
+    let mut text = String::from("# Rebalance: what changes for each rep, and why\n\n");
+    if let Some(d) = s.effective {
+        text.push_str(&format!("Effective {}.\n\n", d.format("%Y-%m-%d")));
+    }
+    let changed = changed(s, f.owner);
+    let reasons = |r: usize, incoming: bool| -> String {
+        let mut by: std::collections::BTreeMap<&str, (usize, f64)> = Default::default();
+        for &i in &changed {
+            let hit = if incoming {
+                f.owner[i] == r
+            } else {
+                s.current[i] == Some(r)
+            };
+            if hit {
+                let e = by.entry(s.kind[i].code()).or_default();
+                e.0 += 1;
+                e.1 += ds.accounts[i].potential;
+            }
+        }
+        by.iter()
+            .map(|(code, (n, p))| {
+                let what = match *code {
+                    "orphan" => "from departed reps",
+                    "new_account" => "new accounts",
+                    "rule" => "required by the territory rules",
+                    _ => "to restore balance",
+                };
+                format!(
+                    "{n} account{} {what} (potential {})",
+                    if *n == 1 { "" } else { "s" },
+                    super::format::thousands(*p)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for (r, rep) in ds.reps.iter().enumerate() {
+        if ins[r] == 0 && outs[r] == 0 && !s.departed[r] && !s.new_hire[r] {
+            continue;
+        }
+        let name = rep
+            .name
+            .as_deref()
+            .map(|n| format!("{} ({n})", rep.id))
+            .unwrap_or_else(|| rep.id.clone());
+        text.push_str(&format!("## {name}\n\n"));
+        if s.departed[r] {
+            text.push_str(&format!(
+                "Leaves the team: all {} accounts go to other reps, nearest first within the \
+                 balance bands.\n",
+                outs[r]
+            ));
+        } else {
+            if s.new_hire[r] {
+                text.push_str("New hire: starts with a territory of its own.\n");
+            }
+            if ins[r] > 0 {
+                text.push_str(&format!("Receives {}.\n", reasons(r, true)));
+            }
+            if outs[r] > 0 {
+                text.push_str(&format!("Hands over {}.\n", reasons(r, false)));
+            }
+            let (b, a) = (&f.before[r], &f.after[r]);
+            text.push_str(&format!(
+                "Potential goes from {} % to {} % of fair share (band ±{} %).\n",
+                signed_pct(b.potential_deviation, 1),
+                signed_pct(a.potential_deviation, 1),
+                fixed(ds.config.balance.potential_tolerance * 100.0, 1)
+            ));
+        }
+        if let Some(q) = f.quotas {
+            text.push_str(&format!(
+                "Rest-of-year quota: {} before, {} after.\n",
+                super::format::thousands(q[r].0),
+                super::format::thousands(q[r].1)
+            ));
+        }
+        let kept: Vec<&Grandfathered> = f
+            .grandfathered
+            .iter()
+            .filter(|g| g.original_owner == r)
+            .collect();
+        if !kept.is_empty() {
+            text.push_str(&format!(
+                "Keeps credit for {} open deal{} on accounts handed over ({}), until each \
+                 closes or the transition ends (latest {}).\n",
+                kept.len(),
+                if kept.len() == 1 { "" } else { "s" },
+                super::format::thousands(kept.iter().map(|g| g.amount).sum()),
+                kept.iter()
+                    .map(|g| g.until)
+                    .max()
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default()
+            ));
+        }
+        text.push('\n');
+    }
+    text.into_bytes()
+}
+
 /// Every rebalance file, name and bytes.
 pub fn rebalance_files(f: &RebalanceFiles<'_>) -> Vec<(String, Vec<u8>)> {
     let mut files = vec![
         (MOVES_FILE.to_string(), moves_csv(f)),
         (REBALANCE_SUMMARY_FILE.to_string(), summary_csv(f)),
         (FRONTIER_FILE.to_string(), frontier_csv(f.frontier)),
+        (RATIONALE_FILE.to_string(), rationale_md(f)),
     ];
     if !f.setup.deals.is_empty() {
         files.push((GRANDFATHERED_FILE.to_string(), grandfathered_csv(f)));

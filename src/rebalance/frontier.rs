@@ -289,6 +289,118 @@ impl<'a> Frontier<'a> {
         s.owner
     }
 
+    /// Fewer moves for a balanced plan: undo a discretionary move (the
+    /// account goes back to its current owner) when balance still holds,
+    /// alone or with one compensating move that costs no move itself (an
+    /// account that must be placed anyway, or one already moved, going to
+    /// another rep or back to its owner). Repeats until no move can be
+    /// undone. Rounding the LP and repairing the bands can move staying
+    /// accounts where re-routing an orphan would do; this takes them back.
+    pub fn undo_moves(&self, owner: &[usize]) -> Vec<usize> {
+        let setup = self.setup;
+        let ds = &setup.dataset;
+        let mut load = vec![[0.0; 3]; ds.reps.len()];
+        for (i, &r) in owner.iter().enumerate() {
+            let a = &ds.accounts[i];
+            load[r][0] += a.potential;
+            load[r][1] += a.workload;
+            load[r][2] += 1.0;
+        }
+        let mut s = Search {
+            ds,
+            eligible: &self.eligible,
+            bands: &self.bands,
+            owner: owner.to_vec(),
+            load,
+        };
+        if s.total_violation() > VIOLATION_EPS {
+            return s.owner;
+        }
+        loop {
+            let moved: Vec<usize> = (0..ds.accounts.len())
+                .filter(|&i| {
+                    setup.kind[i] == AccountKind::Staying && setup.current[i] != Some(s.owner[i])
+                })
+                .collect();
+            let mut undone = false;
+            for &i in &moved {
+                let Some(home) = setup.current[i] else {
+                    continue;
+                };
+                let away = s.owner[i];
+                if away == home {
+                    continue;
+                }
+                s.apply(i, home);
+                if s.total_violation() <= VIOLATION_EPS {
+                    undone = true;
+                    continue;
+                }
+                if let Some((c, r)) = self.compensation(&s, i) {
+                    s.apply(c, r);
+                    undone = true;
+                    continue;
+                }
+                // Two compensating moves: the one that lowers the
+                // violation most, then one that restores balance.
+                let free = self.free_moved(&s, i);
+                if let Some((_, _, c1, r1)) = s.best_free_move(&free) {
+                    let back1 = s.owner[c1];
+                    s.apply(c1, r1);
+                    if let Some((c2, r2)) = self.compensation(&s, i) {
+                        s.apply(c2, r2);
+                        undone = true;
+                        continue;
+                    }
+                    s.apply(c1, back1);
+                }
+                s.apply(i, away);
+            }
+            if !undone {
+                return s.owner;
+            }
+        }
+    }
+
+    /// Accounts whose move costs no move: those that must be placed and
+    /// those already moved (other than `undone`).
+    fn free_moved(&self, s: &Search<'_>, undone: usize) -> Vec<usize> {
+        let setup = self.setup;
+        (0..setup.kind.len())
+            .filter(|&c| {
+                c != undone
+                    && self.eligible[c].len() > 1
+                    && (setup.kind[c] != AccountKind::Staying
+                        || setup.current[c] != Some(s.owner[c]))
+            })
+            .collect()
+    }
+
+    /// A move of a free or already-moved account (other than `undone`)
+    /// that restores balance, least extra distance first.
+    fn compensation(&self, s: &Search<'_>, undone: usize) -> Option<(usize, usize)> {
+        let candidates = self.free_moved(s, undone);
+        let total = s.total_violation();
+        let by_distance = |a: &(f64, f64, usize, usize), b: &(f64, f64, usize, usize)| {
+            cmp_moves(&(0.0, a.1, a.2, a.3), &(0.0, b.1, b.2, b.3))
+        };
+        candidates
+            .par_iter()
+            .filter_map(|&c| {
+                self.eligible[c]
+                    .iter()
+                    .filter(|&&r| r != s.owner[c])
+                    .map(|&r| {
+                        let (dv, dd) = s.delta(c, r);
+                        (dv, dd, c, r)
+                    })
+                    .filter(|m| total + m.0 <= VIOLATION_EPS)
+                    .min_by(by_distance)
+            })
+            .min_by(by_distance)
+            .map(|m| (m.2, m.3))
+    }
+
     /// Total band violation of a plan (0 when every rep is within its band).
     pub fn violation(&self, owner: &[usize]) -> f64 {
         let ds = &self.setup.dataset;

@@ -194,3 +194,54 @@ fn the_bound_rounds_up_after_the_distance_and_deal_allowance() {
     assert_eq!(model::moves_bound(5.3, &w), 11);
     assert_eq!(model::moves_bound(0.1, &w), 0);
 }
+
+#[test]
+fn a_grandfathered_deal_keeps_its_credit_until_it_closes_or_the_transition_ends() {
+    use super::grandfathering::{grandfathered, transition_end};
+    let mut rng = ChaCha8Rng::seed_from_u64(2);
+    let mut ds = Dataset::default();
+    ds.reps = (0..3).map(|r| rep(r, &mut rng)).collect();
+    ds.accounts = (0..4)
+        .map(|i| account(i, &mut rng, Some("R0".into())))
+        .collect();
+    let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let deal = |id: &str, account: usize, owner: &str, stage: &str, close: &str| Deal {
+        id: id.into(),
+        account,
+        owner: owner.into(),
+        amount: 1000.0,
+        stage: stage.into(),
+        close_date: date(close),
+        line: 2,
+    };
+    let deals = vec![
+        deal("early", 0, "R0", "Proposal", "2026-08-15"),
+        deal("late", 1, "R0", "Negotiation", "2027-03-31"),
+        deal("closed", 2, "R0", "Closed Won", "2026-08-01"),
+        deal("unmoved", 3, "R0", "Proposal", "2026-08-01"),
+        deal("gone", 1, "R2", "Proposal", "2026-08-01"),
+        deal("past", 0, "R0", "Proposal", "2026-06-01"),
+    ];
+    // Accounts 0-2 move to R1; account 3 stays; R2 has left.
+    let owner = vec![1, 1, 1, 0];
+    let departed = vec![false, false, true];
+    let effective = date("2026-07-01");
+    let kept = grandfathered(&ds, &deals, &owner, &departed, Some(effective), 3);
+    let ids: Vec<&str> = kept.iter().map(|g| deals[g.deal].id.as_str()).collect();
+    assert_eq!(ids, ["early", "late"]);
+    assert_eq!(transition_end(effective, 3), date("2026-09-30"));
+    assert_eq!(
+        kept[0].until,
+        date("2026-08-15"),
+        "credited until it closes"
+    );
+    assert_eq!(
+        kept[1].until,
+        date("2026-09-30"),
+        "credited until the transition ends"
+    );
+    assert!(kept
+        .iter()
+        .all(|g| g.original_owner == 0 && g.new_owner == 1));
+    assert!(grandfathered(&ds, &deals, &owner, &departed, Some(effective), 0).is_empty());
+}
