@@ -422,3 +422,23 @@ fn a_rebalance_folder_has_a_review_section_and_works_with_report_and_explain() {
     let o = tplan(&["explain", s(&out), &first]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// The figures README.md quotes for `tplan rebalance data/`.
+#[test]
+fn the_readme_figures_for_the_sample_hold() {
+    let root = tempfile::tempdir().unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let out = root.path().join("out");
+    let o = rebalance(&data, &out, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("653 moves; no balanced plan needs fewer than 645"),
+        "{stdout}"
+    );
+    assert_eq!(
+        manifest(&out)["rebalance"]["statement"],
+        "653 moves; no balanced plan needs fewer than 645"
+    );
+    assert_valid(&common::read_instance(&data), &out);
+}
