@@ -107,13 +107,14 @@ impl Bands {
             return 0.0;
         }
         let mut v = 0.0;
-        for m in 0..3 {
+        for (m, &x) in load.iter().enumerate() {
             let t = self.target[r][m];
             if self.tol[m].is_finite() && t > 0.0 {
-                v += ((load[m] - t).abs() / t - self.tol[m]).max(0.0);
+                v += ((x - t).abs() / t - self.tol[m]).max(0.0);
             }
-            if self.limit[r][m].is_finite() && load[m] > self.limit[r][m] {
-                v += (load[m] - self.limit[r][m]) / self.limit[r][m].max(1.0);
+            let cap = self.limit[r][m];
+            if cap.is_finite() && x > cap {
+                v += (x - cap) / cap.max(1.0);
             }
         }
         v
@@ -167,9 +168,9 @@ impl<'a> Search<'a> {
     fn apply(&mut self, i: usize, to: usize) {
         let l = self.account_load(i);
         let from = self.owner[i];
-        for m in 0..3 {
-            self.load[from][m] -= l[m];
-            self.load[to][m] += l[m];
+        for (m, x) in l.iter().enumerate() {
+            self.load[from][m] -= x;
+            self.load[to][m] += x;
         }
         self.owner[i] = to;
     }

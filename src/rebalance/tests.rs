@@ -47,8 +47,10 @@ fn rep(r: usize, rng: &mut ChaCha8Rng) -> Rep {
 /// none), the last rep at capacity 0 when `departure`.
 fn tiny(seed: u64, n: usize, reps: usize, departure: bool) -> Dataset {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut ds = Dataset::default();
-    ds.reps = (0..reps).map(|r| rep(r, &mut rng)).collect();
+    let mut ds = Dataset {
+        reps: (0..reps).map(|r| rep(r, &mut rng)).collect(),
+        ..Dataset::default()
+    };
     if departure {
         ds.reps[reps - 1].capacity = 0.0;
     }
@@ -152,8 +154,10 @@ fn the_bound_is_never_above_the_exhaustive_optimum_on_tiny_instances() {
 #[test]
 fn accounts_are_classified_by_their_owner_and_the_rules() {
     let mut rng = ChaCha8Rng::seed_from_u64(1);
-    let mut ds = Dataset::default();
-    ds.reps = (0..3).map(|r| rep(r, &mut rng)).collect();
+    let mut ds = Dataset {
+        reps: (0..3).map(|r| rep(r, &mut rng)).collect(),
+        ..Dataset::default()
+    };
     ds.reps[2].capacity = 0.0;
     ds.reps[1].segments = vec!["SMB".to_string()];
     ds.accounts = vec![
@@ -199,11 +203,14 @@ fn the_bound_rounds_up_after_the_distance_and_deal_allowance() {
 fn a_grandfathered_deal_keeps_its_credit_until_it_closes_or_the_transition_ends() {
     use super::grandfathering::{grandfathered, transition_end};
     let mut rng = ChaCha8Rng::seed_from_u64(2);
-    let mut ds = Dataset::default();
-    ds.reps = (0..3).map(|r| rep(r, &mut rng)).collect();
-    ds.accounts = (0..4)
-        .map(|i| account(i, &mut rng, Some("R0".into())))
-        .collect();
+    let reps = (0..3).map(|r| rep(r, &mut rng)).collect();
+    let ds = Dataset {
+        reps,
+        accounts: (0..4)
+            .map(|i| account(i, &mut rng, Some("R0".into())))
+            .collect(),
+        ..Dataset::default()
+    };
     let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     let deal = |id: &str, account: usize, owner: &str, stage: &str, close: &str| Deal {
         id: id.into(),

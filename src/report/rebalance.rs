@@ -51,6 +51,9 @@ pub fn read_frontier(folder: &PlanFolder) -> Result<Option<Vec<Point>>, ReportEr
         .map(Some)
 }
 
+/// One line of the deviation chart: name, tolerance %, colour, value.
+type Series = (&'static str, f64, RGBColor, fn(&Point) -> f64);
+
 /// Max deviation and reps outside tolerance against moves made.
 pub struct FrontierChart<'a> {
     pub points: &'a [Point],
@@ -122,7 +125,7 @@ impl FrontierChart<'_> {
             .label_style((FONT, 13))
             .draw()
             .map_err(text_err)?;
-        let series: [(&str, f64, RGBColor, fn(&Point) -> f64); 2] = [
+        let series: [Series; 2] = [
             ("potential", self.tolerance.0, RGBColor(31, 119, 180), |p| {
                 p.max_potential_pct
             }),
