@@ -442,3 +442,26 @@ fn the_readme_figures_for_the_sample_hold() {
     );
     assert_valid(&common::read_instance(&data), &out);
 }
+
+/// A departed rep still owning accounts used to make the status-quo row
+/// of comparison.csv `inf`, which the report then refused.
+#[test]
+fn a_departure_with_the_report_on_writes_finite_figures_and_the_moves_map() {
+    let root = tempfile::tempdir().unwrap();
+    let input = balanced_instance(root.path(), 150, 5, 9);
+    let leaver = common::read_table(&input.join("accounts.csv"))[0]["current_owner"].clone();
+    edit_csv(&input.join("reps.csv"), "capacity", move |_, h, row| {
+        if cell(h, row, "rep_id") == leaver {
+            "0".to_string()
+        } else {
+            cell(h, row, "capacity")
+        }
+    });
+    let out = root.path().join("out");
+    let o = tplan(&["rebalance", s(&input), "--out", s(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let comparison = fs::read_to_string(out.join("comparison.csv")).unwrap();
+    assert!(!comparison.contains("inf"), "{comparison}");
+    assert!(out.join("map_moves.png").is_file());
+    assert!(out.join("rationale.md").is_file());
+}

@@ -243,7 +243,9 @@ pub fn section(folder: &PlanFolder) -> Result<Option<SectionOutput>, ReportError
         reps: active,
         bound: manifest_number(folder, "moves_bound"),
     };
-    let r = render::both(&chart)?;
+    let moves_map = super::map::MapChart::moves(folder);
+    let (r, map_r) = rayon::join(|| render::both(&chart), || render::both(&moves_map));
+    let (r, map_r) = (r?, map_r?);
     let mut html = String::new();
     if let Some(statement) = statement(folder) {
         html.push_str(&format!("<p><b>{}</b>.</p>\n", escape(&statement)));
@@ -253,6 +255,11 @@ pub fn section(folder: &PlanFolder) -> Result<Option<SectionOutput>, ReportError
         CHART,
         "Each point is a verified plan with at most that many discretionary moves (orphans and \
          new accounts are placed at every point); the last point is the full rebalance.",
+    ));
+    html.push_str(&figure(
+        &map_r.svg,
+        moves_map.name(),
+        "Accounts that change owner, ringed in black, in their new territory's colour.",
     ));
     let body: Vec<String> = summary
         .iter()
@@ -292,6 +299,8 @@ pub fn section(folder: &PlanFolder) -> Result<Option<SectionOutput>, ReportError
         files: vec![
             (format!("{CHART}.svg"), r.svg),
             (format!("{CHART}.png"), r.png),
+            (format!("{}.svg", moves_map.name()), map_r.svg),
+            (format!("{}.png", moves_map.name()), map_r.png),
         ],
     }))
 }
