@@ -363,7 +363,8 @@ impl<'a> Frontier<'a> {
                 s.apply(i, away);
             }
             let pairs_affordable = moved.len() <= MAX_PAIR_UNDO_MOVES;
-            if !undone && !(pairs_affordable && self.undo_pair(&mut s, &moved)) {
+            let progress = undone || (pairs_affordable && self.undo_pair(&mut s, &moved));
+            if !progress {
                 return s.owner;
             }
         }
