@@ -97,12 +97,14 @@ impl FrontierChart<'_> {
         area: &DrawingArea<DB, Shift>,
     ) -> Result<(), String> {
         let x_max = self.max_moves() * 1.04;
+        // Headroom for the legend at the upper right, above the curves,
+        // which fall as moves grow.
         let top = self
             .points
             .iter()
             .map(|p| p.max_potential_pct.max(p.max_workload_pct))
             .fold(self.tolerance.1, f64::max)
-            * 1.1;
+            * 1.35;
         let mut chart = ChartBuilder::on(area)
             .caption(
                 "Largest deviation from fair share (%)",
@@ -174,7 +176,7 @@ impl FrontierChart<'_> {
         }
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::LowerLeft)
+            .position(SeriesLabelPosition::UpperRight)
             .background_style(WHITE.mix(0.9))
             .border_style(RGBColor(180, 180, 180))
             .label_font((FONT, 14))
