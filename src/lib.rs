@@ -21,6 +21,7 @@ pub mod io;
 pub mod model;
 pub mod output;
 pub mod quota;
+pub mod rebalance;
 pub mod report;
 pub mod review;
 pub mod scenarios;

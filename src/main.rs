@@ -53,6 +53,35 @@ enum Command {
         #[arg(long)]
         no_report: bool,
     },
+    /// Mid-year rebalance: the fewest account moves that restore balance,
+    /// with the LP's lower bound on the moves any balanced plan needs.
+    Rebalance {
+        /// Folder holding accounts.csv (with current_owner), reps.csv and
+        /// optionally plan.toml and deals.csv.
+        dir: PathBuf,
+        /// Output folder (default: reports/<input folder name>/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Plan config to use instead of DIR/plan.toml.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// At most N accounts taken from active owners.
+        #[arg(long, value_name = "N")]
+        max_moves: Option<usize>,
+        /// At most PCT % of all potential taken from active owners.
+        #[arg(long, value_name = "PCT")]
+        max_moved_potential: Option<f64>,
+        /// Day the new territories take effect (reps whose end_date is on
+        /// or before it have left).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        effective: Option<chrono::NaiveDate>,
+        /// LP solver backend.
+        #[arg(long, default_value = commands::plan::DEFAULT_SOLVER)]
+        solver: String,
+        /// Skip the charts, report.html, GeoJSON and CRM exports.
+        #[arg(long)]
+        no_report: bool,
+    },
     /// Redraw the charts, review page, GeoJSON and CRM exports of an output folder.
     Report {
         /// An output folder written by `tplan plan`.
@@ -156,6 +185,12 @@ fn cli_command() -> clap::Command {
     Cli::command().version(version)
 }
 
+/// A YYYY-MM-DD date argument.
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("'{s}': expected a date written YYYY-MM-DD"))
+}
+
 fn main() -> ExitCode {
     let matches = cli_command().get_matches();
     let cli = match Cli::from_arg_matches(&matches) {
@@ -231,6 +266,29 @@ fn main() -> ExitCode {
             };
             commands::review::run(&options)
                 .with_context(|| format!("reviewing the plan in {}", out.display()))
+        }
+        Command::Rebalance {
+            dir,
+            out,
+            config,
+            max_moves,
+            max_moved_potential,
+            effective,
+            solver,
+            no_report,
+        } => {
+            let options = commands::rebalance::RebalanceOptions {
+                dir: dir.clone(),
+                out,
+                config,
+                solver,
+                report: !no_report,
+                max_moves,
+                max_moved_potential_pct: max_moved_potential,
+                effective,
+            };
+            commands::rebalance::run(&options)
+                .with_context(|| format!("rebalancing {}", dir.display()))
         }
         Command::Report { dir } => commands::report::run(&dir)
             .with_context(|| format!("writing the report of {}", dir.display())),

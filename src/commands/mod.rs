@@ -4,6 +4,7 @@ pub mod explain;
 pub mod generate;
 pub mod plan;
 pub mod quota;
+pub mod rebalance;
 pub mod report;
 pub mod review;
 pub mod scenarios;

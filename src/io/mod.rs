@@ -17,6 +17,7 @@ mod accounts;
 pub mod actuals;
 mod checks;
 mod config;
+mod deals;
 mod parse;
 mod reps;
 mod row;
@@ -33,6 +34,7 @@ use sha2::{Digest, Sha256};
 use crate::model::{resolve_rules, Config, Dataset, RuleSet};
 use crate::{Error, InputProblem, Result};
 
+pub use deals::{load_deals, DEALS_FILE};
 pub use parse::{parse_bool, parse_number, NumberKind};
 pub use reps::DEFAULT_CAPACITY;
 pub use warnings::{thousands, FAR_AWAY_KM};
@@ -56,6 +58,10 @@ pub struct Loaded {
     /// Every file read, in reading order (accounts, reps, config if any),
     /// for the run manifest.
     pub inputs: Vec<InputFile>,
+    /// Line in accounts.csv of each account, in `Dataset::accounts` order.
+    pub account_lines: Vec<u64>,
+    /// Line in reps.csv of each rep, in `Dataset::reps` order.
+    pub rep_lines: Vec<u64>,
 }
 
 /// One input file as read: its name as the user gave it, and its hash.
@@ -240,6 +246,8 @@ pub fn load_dataset_with_sheet(
         dataset,
         warnings,
         inputs,
+        account_lines: accounts.lines,
+        rep_lines: reps.lines,
     })
 }
 
@@ -403,7 +411,7 @@ fn read_csv(
 
 /// Read a file and record its hash; a file that cannot be read is a
 /// problem like any other, so the user sees it alongside the rest.
-fn read_input(
+pub(crate) fn read_input(
     path: &Path,
     name: &str,
     inputs: &mut Vec<InputFile>,

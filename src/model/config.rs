@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::ramp::RampConfig;
+use super::rebalance::RebalanceConfig;
 use super::rep::Rep;
 use super::rules::{validate_rules, Limits, NamedList, Preference, Restriction, SegmentShare};
 use super::targets::QuotaConfig;
@@ -46,6 +47,8 @@ pub struct Config {
     pub limits: Vec<Limits>,
     /// `[[segment_share]]`: hybrid reps' capacity split by segment.
     pub segment_share: Vec<SegmentShare>,
+    /// `[rebalance]`: mid-year rebalance (`tplan rebalance`).
+    pub rebalance: RebalanceConfig,
 }
 
 impl Default for Config {
@@ -66,6 +69,7 @@ impl Default for Config {
             prefer: Vec::new(),
             limits: Vec::new(),
             segment_share: Vec::new(),
+            rebalance: RebalanceConfig::default(),
         }
     }
 }
@@ -261,6 +265,7 @@ impl Config {
                 "expected km of driving per unit of potential, >= 0 (0 turns continuity off)",
             ));
         }
+        problems.extend(self.rebalance.validate());
         let margin = self.compactness.outlier_margin_km;
         if !(margin.is_finite() && margin >= 0.0) {
             problems.push(config_problem(

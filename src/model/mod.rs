@@ -6,9 +6,11 @@
 mod account;
 mod availability;
 mod config;
+mod deal;
 mod parts;
 mod plan;
 mod ramp;
+mod rebalance;
 mod rep;
 mod rules;
 mod targets;
@@ -19,11 +21,13 @@ pub use config::{
     BalanceConfig, BalanceGroups, CompactnessConfig, Config, ContinuityConfig, WorkloadDefaults,
     DEFAULT_POTENTIAL_TOLERANCE, DEFAULT_WORKLOAD_TOLERANCE,
 };
+pub use deal::Deal;
 pub use parts::PartSplit;
 pub use plan::{
     deviation, Assignment, Compactness, Plan, PlanStatus, Reason, RepBalance, SegmentPart,
 };
 pub use ramp::{tenure_month, FiscalYear, RampConfig, RampStep, YearMonth};
+pub use rebalance::{RebalanceConfig, DEFAULT_TRANSITION_MONTHS};
 pub use rep::Rep;
 pub use rules::{
     resolve_rules, Limits, NamedList, Preference, RepLimit, RepLimits, RepShares,

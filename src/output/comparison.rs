@@ -118,7 +118,13 @@ pub fn compare(ds: &Dataset, plan: &Plan) -> Vec<PlanFigures> {
     let mut rows = Vec::with_capacity(3);
     let current = ds.current_owner_indices();
     if current.iter().any(Option::is_some) {
-        rows.push(figures(ds, STATUS_QUO, &current, &current));
+        // A rep with capacity 0 (gone) has no fair share: its accounts
+        // count for nobody, rather than as an infinite deviation.
+        let held: Vec<Option<usize>> = current
+            .iter()
+            .map(|o| o.filter(|&r| ds.reps[r].capacity > 0.0))
+            .collect();
+        rows.push(figures(ds, STATUS_QUO, &held, &current));
     }
     let nearest: Vec<Option<usize>> = territory::nearest_owners(ds)
         .into_iter()

@@ -143,6 +143,10 @@ pub struct Manifest<'a> {
     /// `moved_potential`; present when comparison.csv was written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comparison: Option<Vec<super::comparison::PlanFigures>>,
+    /// `tplan rebalance`: moves, the bound on the moves any balanced plan
+    /// needs, departures and budgets; present in a rebalance folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rebalance: Option<serde_json::Value>,
     /// Files written next to the manifest.
     pub outputs: &'a [ManifestFile],
     pub warnings: &'a [String],
@@ -195,6 +199,7 @@ impl<'a> Manifest<'a> {
             solve: outcome.stats.clone(),
             quota: None,
             comparison: None,
+            rebalance: None,
             outputs,
             warnings: &run.warnings,
             timings,

@@ -13,6 +13,7 @@ pub mod hierarchy;
 pub mod in_place;
 pub mod manifest;
 pub mod quotas;
+pub mod rebalance;
 pub mod review;
 pub mod scenarios;
 pub mod segment_shares;
@@ -178,6 +179,41 @@ pub fn write_plan_folder_with(
     clock: RunClock,
     options: WriteOptions,
 ) -> Result<Written> {
+    write_plan_folder_extra(
+        staged,
+        dataset,
+        outcome,
+        quotas,
+        run,
+        clock,
+        options,
+        Extra::default(),
+    )
+}
+
+/// Files and a manifest section a command adds to a plan folder (the
+/// rebalance's moves, summary and frontier).
+#[derive(Debug, Clone, Default)]
+pub struct Extra {
+    /// Written after the plan's own files and before the report, which
+    /// may read them.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// The manifest's `rebalance` section.
+    pub rebalance: Option<serde_json::Value>,
+}
+
+/// [`write_plan_folder_with`] plus `extra` files and manifest section.
+#[allow(clippy::too_many_arguments)]
+pub fn write_plan_folder_extra(
+    staged: StagedDir,
+    dataset: &Dataset,
+    outcome: &PlanOutcome,
+    quotas: Option<&QuotaPlan>,
+    run: &RunInfo,
+    clock: RunClock,
+    options: WriteOptions,
+    extra: Extra,
+) -> Result<Written> {
     let write_started = Instant::now();
     let dir = staged.path().to_path_buf();
     let mut outputs = vec![
@@ -201,6 +237,9 @@ pub fn write_plan_folder_with(
     if let Some(bytes) = segment_shares::segment_shares_csv(dataset, &outcome.plan) {
         outputs.push(write_file(&dir, SEGMENT_SHARES_FILE, &bytes)?);
     }
+    for (name, bytes) in &extra.files {
+        outputs.push(write_file(&dir, name, bytes)?);
+    }
     let quota_manifest = || quotas.map(|plan| quotas::QuotaManifest::new(plan, None));
     // Keep the report last among the outputs: it reads the staged folder,
     // so files written after it would be missing from it.
@@ -211,6 +250,7 @@ pub fn write_plan_folder_with(
         let mut provisional = Manifest::new(run, dataset, outcome, &outputs, Timings::default());
         provisional.quota = quota_manifest();
         provisional.comparison = Some(comparison.clone());
+        provisional.rebalance = extra.rebalance.clone();
         write_file(&dir, MANIFEST_FILE, provisional.to_json().as_bytes())?;
         for (name, bytes) in crate::report::build_from_dir(&dir)? {
             outputs.push(write_file(&dir, &name, &bytes)?);
@@ -227,6 +267,7 @@ pub fn write_plan_folder_with(
     let mut manifest = Manifest::new(run, dataset, outcome, &outputs, timings.clone());
     manifest.quota = quota_manifest();
     manifest.comparison = Some(comparison.clone());
+    manifest.rebalance = extra.rebalance;
     write_file(&dir, MANIFEST_FILE, manifest.to_json().as_bytes())?;
     let dir = staged.commit()?;
     Ok(Written {

@@ -33,6 +33,7 @@ mod alloc;
 pub mod bottomup;
 pub mod calibrate;
 pub mod phasing;
+pub mod rest_of_year;
 pub mod topdown;
 
 use serde::Serialize;

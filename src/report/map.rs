@@ -58,6 +58,8 @@ pub struct MapChart<'a> {
     shown: Vec<usize>,
     /// Potential that gets the largest dot (95th percentile).
     reference_potential: f64,
+    /// Ring the accounts whose owner changed (the rebalance map).
+    highlight_moved: bool,
 }
 
 /// Evenly spaced indices `0..n`, at most `max` of them, always the same.
@@ -72,6 +74,21 @@ impl<'a> MapChart<'a> {
     /// The map of every territory.
     pub fn new(folder: &'a PlanFolder) -> MapChart<'a> {
         MapChart::of(folder, None, "map".to_string())
+    }
+
+    /// The map of every territory with the accounts whose owner changed
+    /// ringed in black and drawn on top (`map_moves`, rebalance folders).
+    pub fn moves(folder: &'a PlanFolder) -> MapChart<'a> {
+        let mut map = MapChart::of(folder, None, "map_moves".to_string());
+        map.highlight_moved = true;
+        // Overlapping hulls would hide the rings: the territory colours say
+        // where each moved account went.
+        map.hulls.clear();
+        // Every moved account is drawn, sampled or not, last (on top).
+        map.shown.retain(|&i| !folder.accounts[i].moved);
+        map.shown
+            .extend((0..folder.accounts.len()).filter(|&i| folder.accounts[i].moved));
+        map
     }
 
     /// The map of one balance group's territories (reps with the same
@@ -133,6 +150,7 @@ impl<'a> MapChart<'a> {
             hulls,
             shown,
             reference_potential,
+            highlight_moved: false,
         }
     }
 
@@ -230,6 +248,14 @@ impl<'a> MapChart<'a> {
     }
 
     fn title(&self) -> String {
+        if self.highlight_moved {
+            let moved = self.folder.accounts.iter().filter(|a| a.moved).count();
+            return format!(
+                "Rebalance: {} of {} accounts change owner (ringed)",
+                thousands(moved as f64),
+                thousands(self.accounts.len() as f64)
+            );
+        }
         let what = match &self.group {
             None => "Territory map".to_string(),
             Some(g) => format!("Territory map, balance group {g}"),
@@ -242,6 +268,11 @@ impl<'a> MapChart<'a> {
     }
 
     fn key(&self) -> String {
+        if self.highlight_moved {
+            return "Dots: accounts coloured by their new territory, dot area proportional to \
+                    potential; black rings: accounts that change owner. Diamonds: rep homes."
+                .to_string();
+        }
         let mut key = "Dots: accounts coloured by territory, dot area proportional to potential. \
                        Diamonds: rep homes. Outlines: convex hull of each territory."
             .to_string();
@@ -372,6 +403,11 @@ impl MapChart<'_> {
             let r = self.radius(a.potential);
             root.draw(&Circle::new(centre, r, rgb(c).mix(0.85).filled()))
                 .map_err(text_err)?;
+            if self.highlight_moved && a.moved {
+                root.draw(&Circle::new(centre, r + 3, BLACK.stroke_width(2)))
+                    .map_err(text_err)?;
+                continue;
+            }
             if outlined {
                 // A darker rim keeps the light palette shades visible on
                 // white and on their own hull.

@@ -26,6 +26,7 @@ pub mod map;
 pub mod palette;
 pub mod projection;
 pub mod quotas;
+pub mod rebalance;
 pub mod render;
 pub mod review;
 pub mod scenarios;
@@ -98,8 +99,12 @@ pub type SectionBuilder = fn(&PlanFolder) -> Result<Option<SectionOutput>, Repor
 /// (`quotas.csv`, `quota_summary.csv`), the review against actuals
 /// (`review.csv`, `review_monthly.csv`) and scenarios (`scenarios.csv`,
 /// `scenarios_monthly.csv`) add one function each here.
-pub const OPTIONAL_SECTIONS: &[SectionBuilder] =
-    &[quotas::section, review::section, scenarios::section];
+pub const OPTIONAL_SECTIONS: &[SectionBuilder] = &[
+    quotas::section,
+    review::section,
+    scenarios::section,
+    rebalance::section,
+];
 
 /// Render a chart to both formats and add the files to `files`.
 fn chart_files<C: Chart>(chart: &C, r: &Rendered, files: &mut Vec<(String, Vec<u8>)>) {
@@ -240,6 +245,10 @@ pub fn build(folder: &PlanFolder) -> Result<Vec<(String, Vec<u8>)>, ReportError>
             crate::output::COMPARISON_FILE,
             crate::output::HIERARCHY_FILE,
             crate::output::SEGMENT_SHARES_FILE,
+            crate::output::rebalance::MOVES_FILE,
+            crate::output::rebalance::REBALANCE_SUMMARY_FILE,
+            crate::output::rebalance::FRONTIER_FILE,
+            crate::output::rebalance::GRANDFATHERED_FILE,
         ]
         .into_iter()
         .filter(|f| folder.dir.join(f).is_file())

@@ -28,7 +28,8 @@ use indicatif::ProgressBar;
 
 use crate::model::{Assignment, Dataset, PartSplit, Plan, PlanStatus, Reason, RepBalance};
 use crate::{Error, Result};
-use problem::{Problem, KM_SCALE};
+use problem::Problem;
+pub use problem::KM_SCALE;
 use repair::LocalSearch;
 
 pub use infeasible::money;
@@ -213,6 +214,57 @@ fn plan_whole_reps(
     options: &PlanOptions,
     method: LpMethod,
 ) -> Result<PlanOutcome> {
+    solve_whole_reps(dataset, Problem::new(dataset), options, method).map(|(outcome, _)| outcome)
+}
+
+/// The rebalance model: `plan`'s model and rules, plus `move_weight[i]`
+/// (scaled cost units) for taking account `i` from its current owner and
+/// the distance scaled by `distance_weight`. Returns the verified plan and
+/// the LP relaxation's lower bound on the model's objective, in the same
+/// scaled units as the weights. Segment-share parts are not supported.
+pub fn plan_rebalance(
+    dataset: &Dataset,
+    options: &PlanOptions,
+    move_weight: Vec<f64>,
+    distance_weight: f64,
+) -> Result<(PlanOutcome, f64)> {
+    let mut problem = Problem::new(dataset);
+    problem.move_weight = move_weight;
+    problem.distance_weight = distance_weight;
+    let (mut outcome, bound) = solve_whole_reps(dataset, problem, options, LpMethod::from_env()?)?;
+    outcome.status_quo = status_quo(dataset);
+    Ok((outcome, bound))
+}
+
+/// A single-owner plan (`owner[i]` is account `i`'s rep index) verified
+/// and described like the planner's own, with `lp_bound` as its bound.
+pub fn plan_of_owners(ds: &Dataset, owner: &[usize], lp_bound: f64) -> Result<Plan> {
+    build_plan(ds, &Problem::new(ds), owner, lp_bound)
+}
+
+/// Scaled potential (1 = one FTE's fair share) and its currency unit.
+pub fn scaled_potential(ds: &Dataset) -> (Vec<f64>, f64) {
+    let p = Problem::new(ds);
+    (p.pot, p.pot_unit)
+}
+
+/// Eligible reps of every account under the rules (locks, named lists,
+/// segments, restrictions), reps with capacity only.
+pub fn eligible_reps(ds: &Dataset) -> Vec<Vec<usize>> {
+    let p = Problem::new(ds);
+    (0..p.num_accounts)
+        .map(|i| p.eligible(i).to_vec())
+        .collect()
+}
+
+/// [`plan_whole_reps`] on a prepared model; also returns the LP bound in
+/// the model's scaled cost units.
+fn solve_whole_reps(
+    dataset: &Dataset,
+    problem: Problem,
+    options: &PlanOptions,
+    method: LpMethod,
+) -> Result<(PlanOutcome, f64)> {
     solver::check_solver(&options.solver)?;
     let mut stats = SolveStats {
         solver: options.solver.clone(),
@@ -226,7 +278,6 @@ fn plan_whole_reps(
         clock = Instant::now();
     };
 
-    let problem = Problem::new(dataset);
     stats.eligible_pairs = (0..problem.num_accounts)
         .map(|i| problem.eligible(i).len())
         .sum();
@@ -345,11 +396,14 @@ fn plan_whole_reps(
 
     let plan = build_plan(dataset, &problem, &owner, stats.lp_objective)?;
     lap("verify", &mut stats);
-    Ok(PlanOutcome {
-        plan,
-        stats,
-        status_quo: None,
-    })
+    Ok((
+        PlanOutcome {
+            plan,
+            stats,
+            status_quo: None,
+        },
+        relaxation.bound,
+    ))
 }
 
 /// Seeded band-aware roundings tried on top of the two plain ones.

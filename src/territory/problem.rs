@@ -100,6 +100,12 @@ pub struct Problem {
     /// `[continuity] move_cost_km`: km charged per unit potential for
     /// leaving the current owner (0: off).
     pub move_km: f64,
+    /// Rebalance: cost (scaled units) of taking account `i` from its
+    /// current owner, charged on top of the distance; empty when off.
+    pub move_weight: Vec<f64>,
+    /// Rebalance: factor on the distance part of every cost (1 in `plan`),
+    /// small enough that distance only breaks ties between move counts.
+    pub distance_weight: f64,
     /// Some territory rule is in force (checked once: the check walks
     /// every account's named-list slot).
     pub has_rules: bool,
@@ -189,6 +195,8 @@ impl Problem {
                 .collect(),
             current: ds.current_owner_indices(),
             move_km: ds.config.continuity.move_cost_km,
+            move_weight: Vec::new(),
+            distance_weight: 1.0,
             has_rules: !ds.rules.is_empty(),
         }
     }
@@ -211,7 +219,28 @@ impl Problem {
     /// not the current owner.
     pub fn cost(&self, i: usize, r: usize) -> f64 {
         let km = self.km(i, r);
-        self.pot[i] * (km - self.preference_km(i, r, km) + self.move_charge_km(i, r)) / KM_SCALE
+        self.distance_weight
+            * self.pot[i]
+            * (km - self.preference_km(i, r, km) + self.move_charge_km(i, r))
+            / KM_SCALE
+            + self.move_penalty(i, r)
+    }
+
+    /// Rebalance charge for giving account `i` to a rep other than its
+    /// current owner (0 outside a rebalance).
+    pub fn move_penalty(&self, i: usize, r: usize) -> f64 {
+        match (self.move_weight.get(i), self.current[i]) {
+            (Some(&w), Some(o)) if o != r => w,
+            _ => 0.0,
+        }
+    }
+
+    /// The current owner of account `i` when moves are weighed and it may
+    /// keep the account: a pair every rebalance LP should hold.
+    pub fn weighed_owner(&self, i: usize) -> Option<usize> {
+        let o = self.current[i]?;
+        (self.move_weight.get(i).is_some_and(|&w| w > 0.0) && self.eligible(i).contains(&o))
+            .then_some(o)
     }
 
     /// Scaled load of account `i` in metric `m`.

@@ -92,6 +92,15 @@ pub fn solve_relaxation(
             core_candidates(p, &pool, &prices)
         }
     };
+    // A rebalance starts from today's owners: without their pairs the
+    // first LP would have to move every account.
+    for (i, reps) in cand.iter_mut().enumerate() {
+        if let Some(o) = p.weighed_owner(i) {
+            if let Err(at) = reps.binary_search(&o) {
+                reps.insert(at, o);
+            }
+        }
+    }
     on_round(&format!(
         "core of {} pairs from a pool of {}",
         cand.iter().map(Vec::len).sum::<usize>(),

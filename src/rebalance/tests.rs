@@ -1,0 +1,254 @@
+//! The rebalance bound against exhaustive search on tiny instances, and
+//! the setup's classification of accounts.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::model::solve;
+use super::*;
+use crate::model::{Account, Rep, WorkloadSource};
+use crate::territory::{verify, PlanOptions};
+
+fn account(i: usize, rng: &mut ChaCha8Rng, owner: Option<String>) -> Account {
+    Account {
+        id: format!("A{i}"),
+        name: None,
+        lat: 40.0 + rng.gen_range(-2.0..2.0),
+        lon: -90.0 + rng.gen_range(-3.0..3.0),
+        potential: rng.gen_range(10.0..100.0_f64).round(),
+        workload: rng.gen_range(5.0..20.0_f64).round(),
+        workload_source: WorkloadSource::Data,
+        segment: None,
+        industry: None,
+        current_owner: owner,
+        locked: false,
+        bookings_last_year: None,
+        pipeline: None,
+        extra: Vec::new(),
+    }
+}
+
+fn rep(r: usize, rng: &mut ChaCha8Rng) -> Rep {
+    Rep {
+        id: format!("R{r}"),
+        name: None,
+        lat: 40.0 + rng.gen_range(-2.0..2.0),
+        lon: -90.0 + rng.gen_range(-3.0..3.0),
+        segments: Vec::new(),
+        capacity: 1.0,
+        start_date: None,
+        manager: None,
+        region: None,
+        extra: Vec::new(),
+    }
+}
+
+/// A tiny instance: `n` accounts with random owners among `reps` reps (or
+/// none), the last rep at capacity 0 when `departure`.
+fn tiny(seed: u64, n: usize, reps: usize, departure: bool) -> Dataset {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut ds = Dataset {
+        reps: (0..reps).map(|r| rep(r, &mut rng)).collect(),
+        ..Dataset::default()
+    };
+    if departure {
+        ds.reps[reps - 1].capacity = 0.0;
+    }
+    ds.accounts = (0..n)
+        .map(|i| {
+            let owner = (rng.gen_range(0..10) > 0).then(|| format!("R{}", rng.gen_range(0..reps)));
+            account(i, &mut rng, owner)
+        })
+        .collect();
+    ds.config.balance.potential_tolerance = 0.3;
+    ds.config.balance.workload_tolerance = 0.4;
+    ds
+}
+
+fn setup_of(ds: &Dataset) -> Setup {
+    let origin = Origin {
+        accounts_file: "accounts.csv",
+        reps_file: "reps.csv",
+        account_lines: &[],
+        rep_lines: &[],
+    };
+    prepare(ds, None, Vec::new(), origin).unwrap()
+}
+
+/// Fewest discretionary moves over every balanced single-owner plan, by
+/// enumeration; `None` when no plan is balanced.
+fn exhaustive_fewest_moves(setup: &Setup) -> Option<usize> {
+    let ds = &setup.dataset;
+    let active: Vec<usize> = (0..ds.reps.len())
+        .filter(|&r| ds.reps[r].capacity > 0.0)
+        .collect();
+    let n = ds.accounts.len();
+    let combos = active.len().pow(n as u32);
+    let mut best: Option<usize> = None;
+    for code in 0..combos {
+        let mut c = code;
+        let owner: Vec<usize> = (0..n)
+            .map(|_| {
+                let r = active[c % active.len()];
+                c /= active.len();
+                r
+            })
+            .collect();
+        let moves = setup.discretionary_moves(&owner);
+        if best.is_some_and(|b| moves >= b) {
+            continue;
+        }
+        let some: Vec<Option<usize>> = owner.iter().map(|&r| Some(r)).collect();
+        if verify::whole_rep_balances(ds, &some)
+            .iter()
+            .filter(|b| ds.reps[b.rep].capacity > 0.0)
+            .all(|b| b.within_tolerance)
+        {
+            best = Some(moves);
+        }
+    }
+    best
+}
+
+#[test]
+fn the_bound_is_never_above_the_exhaustive_optimum_on_tiny_instances() {
+    let options = PlanOptions {
+        solver: "clarabel".to_string(),
+        progress: false,
+    };
+    let mut compared = 0;
+    for seed in 0..24 {
+        let ds = tiny(seed, 7, 3 + (seed % 2) as usize, seed % 3 == 0);
+        let setup = setup_of(&ds);
+        let exact = exhaustive_fewest_moves(&setup);
+        match solve(&setup, &options) {
+            Ok(solved) => {
+                // The LP may be feasible when no single-owner plan is.
+                let Some(exact) = exact else {
+                    assert_eq!(
+                        solved.outcome.plan.status,
+                        crate::model::PlanStatus::OutsideTolerance
+                    );
+                    continue;
+                };
+                assert!(
+                    solved.bound <= exact,
+                    "seed {seed}: bound {} above the optimum {exact}",
+                    solved.bound
+                );
+                if solved.outcome.plan.status == crate::model::PlanStatus::Balanced {
+                    assert!(
+                        solved.moves >= exact,
+                        "seed {seed}: fewer moves than optimal"
+                    );
+                }
+                compared += 1;
+            }
+            Err(crate::Error::Infeasible(_)) => {}
+            Err(e) => panic!("seed {seed}: {e}"),
+        }
+    }
+    assert!(compared >= 12, "only {compared} feasible instances");
+}
+
+#[test]
+fn accounts_are_classified_by_their_owner_and_the_rules() {
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    let mut ds = Dataset {
+        reps: (0..3).map(|r| rep(r, &mut rng)).collect(),
+        ..Dataset::default()
+    };
+    ds.reps[2].capacity = 0.0;
+    ds.reps[1].segments = vec!["SMB".to_string()];
+    ds.accounts = vec![
+        account(0, &mut rng, Some("R0".into())),
+        account(1, &mut rng, Some("R2".into())),
+        account(2, &mut rng, None),
+        account(3, &mut rng, Some("R1".into())),
+    ];
+    ds.accounts[3].segment = Some("ENT".into());
+    ds.reps[0].segments = vec!["ENT".into(), "SMB".into()];
+    ds.accounts[0].segment = Some("SMB".into());
+    ds.accounts[1].segment = Some("SMB".into());
+    ds.accounts[2].segment = Some("SMB".into());
+    let setup = setup_of(&ds);
+    assert_eq!(
+        setup.kind,
+        vec![
+            AccountKind::Staying,
+            AccountKind::Orphan,
+            AccountKind::NewAccount,
+            AccountKind::Forced
+        ]
+    );
+    assert_eq!(setup.departed, vec![false, false, true]);
+    assert_eq!(setup.new_hire, vec![false, false, false]);
+}
+
+#[test]
+fn the_bound_rounds_up_after_the_distance_and_deal_allowance() {
+    let w = model::Weights {
+        move_weight: Vec::new(),
+        distance_weight: 1.0,
+        unit: 0.5,
+    };
+    // 10.4 moves' worth of objective: at least 10 moves (10.4 - 0.5 < 10).
+    assert_eq!(model::moves_bound(5.2, &w), 10);
+    assert_eq!(model::moves_bound(5.24, &w), 10);
+    assert_eq!(model::moves_bound(5.3, &w), 11);
+    assert_eq!(model::moves_bound(0.1, &w), 0);
+}
+
+#[test]
+fn a_grandfathered_deal_keeps_its_credit_until_it_closes_or_the_transition_ends() {
+    use super::grandfathering::{grandfathered, transition_end};
+    let mut rng = ChaCha8Rng::seed_from_u64(2);
+    let reps = (0..3).map(|r| rep(r, &mut rng)).collect();
+    let ds = Dataset {
+        reps,
+        accounts: (0..4)
+            .map(|i| account(i, &mut rng, Some("R0".into())))
+            .collect(),
+        ..Dataset::default()
+    };
+    let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let deal = |id: &str, account: usize, owner: &str, stage: &str, close: &str| Deal {
+        id: id.into(),
+        account,
+        owner: owner.into(),
+        amount: 1000.0,
+        stage: stage.into(),
+        close_date: date(close),
+        line: 2,
+    };
+    let deals = vec![
+        deal("early", 0, "R0", "Proposal", "2026-08-15"),
+        deal("late", 1, "R0", "Negotiation", "2027-03-31"),
+        deal("closed", 2, "R0", "Closed Won", "2026-08-01"),
+        deal("unmoved", 3, "R0", "Proposal", "2026-08-01"),
+        deal("gone", 1, "R2", "Proposal", "2026-08-01"),
+        deal("past", 0, "R0", "Proposal", "2026-06-01"),
+    ];
+    // Accounts 0-2 move to R1; account 3 stays; R2 has left.
+    let owner = vec![1, 1, 1, 0];
+    let departed = vec![false, false, true];
+    let effective = date("2026-07-01");
+    let kept = grandfathered(&ds, &deals, &owner, &departed, Some(effective), 3);
+    let ids: Vec<&str> = kept.iter().map(|g| deals[g.deal].id.as_str()).collect();
+    assert_eq!(ids, ["early", "late"]);
+    assert_eq!(transition_end(effective, 3), date("2026-09-30"));
+    assert_eq!(
+        kept[0].until,
+        date("2026-08-15"),
+        "credited until it closes"
+    );
+    assert_eq!(
+        kept[1].until,
+        date("2026-09-30"),
+        "credited until the transition ends"
+    );
+    assert!(kept
+        .iter()
+        .all(|g| g.original_owner == 0 && g.new_owner == 1));
+    assert!(grandfathered(&ds, &deals, &owner, &departed, Some(effective), 0).is_empty());
+}
