@@ -40,7 +40,7 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
         /// LP solver backend.
-        #[arg(long, default_value = commands::plan::DEFAULT_SOLVER)]
+        #[arg(long, default_value = commands::plan::DEFAULT_SOLVER, value_parser = solver_name)]
         solver: String,
         /// Skip the charts, report.html, GeoJSON and CRM exports.
         #[arg(long)]
@@ -62,7 +62,7 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
         /// LP solver backend, for the plan made when OUT holds none.
-        #[arg(long, default_value = commands::plan::DEFAULT_SOLVER)]
+        #[arg(long, default_value = commands::plan::DEFAULT_SOLVER, value_parser = solver_name)]
         solver: String,
     },
     /// Capacity and headcount scenarios: hires needed, when, and the cost.
@@ -191,4 +191,12 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `--solver`: a name this build offers, refused by clap (exit 2, as any
+/// usage error) rather than after the inputs were read.
+fn solver_name(name: &str) -> Result<String, String> {
+    tplan::territory::solver::check_solver(name)
+        .map(|()| name.to_string())
+        .map_err(|e| e.to_string())
 }

@@ -85,7 +85,8 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
             solver: options.solver.clone(),
             progress: std::io::stderr().is_terminal(),
         },
-    )?;
+    )
+    .map_err(|e| super::name_numeric_suspects(e, &loaded))?;
     let quotas = if wants_quotas {
         let owners = quota::owners_of(&outcome.plan, dataset.accounts.len());
         Some(

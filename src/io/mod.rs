@@ -15,6 +15,7 @@
 mod accounts;
 mod checks;
 mod config;
+mod limits;
 mod parse;
 mod reps;
 mod row;
@@ -30,6 +31,7 @@ use sha2::{Digest, Sha256};
 use crate::model::{resolve_rules, Config, Dataset, RuleSet};
 use crate::{Error, InputProblem, Result};
 
+pub use limits::{MAX_CAPACITY, MAX_MONEY, MAX_WORKLOAD_HOURS};
 pub use parse::{parse_bool, parse_number, NumberKind};
 pub use reps::DEFAULT_CAPACITY;
 pub use warnings::{thousands, FAR_AWAY_KM};
@@ -184,16 +186,18 @@ pub fn load_dataset(dir: &Path, config: Option<&Path>) -> Result<Loaded> {
             return Err(Error::input(problems));
         }
     }
+    let origin = warnings::Origin {
+        accounts_file: &accounts_label,
+        reps_file: &reps_label,
+        account_lines: &accounts.lines,
+        rep_lines: &reps.lines,
+    };
+    let beyond_limits = limits::check_dataset(&dataset, &origin);
+    if !beyond_limits.is_empty() {
+        return Err(Error::input(beyond_limits));
+    }
     let mut warnings = report.warnings;
-    warnings.extend(warnings::dataset_warnings(
-        &dataset,
-        &warnings::Origin {
-            accounts_file: &accounts_label,
-            reps_file: &reps_label,
-            account_lines: &accounts.lines,
-            rep_lines: &reps.lines,
-        },
-    ));
+    warnings.extend(warnings::dataset_warnings(&dataset, &origin));
     Ok(Loaded {
         dataset,
         warnings,

@@ -30,10 +30,10 @@ pub fn dataset_warnings(dataset: &Dataset, origin: &Origin<'_>) -> Vec<InputProb
 /// One account segment (or accounts with none): total potential, total
 /// capacity of the reps with capacity covering it, and the largest of them.
 #[derive(Default)]
-struct SegmentTotals {
-    potential: f64,
-    capacity: f64,
-    largest_rep: Option<usize>,
+pub(super) struct SegmentTotals {
+    pub potential: f64,
+    pub capacity: f64,
+    pub largest_rep: Option<usize>,
 }
 
 /// Accounts whose potential exceeds (1 + tol) x the largest fair share
@@ -70,7 +70,7 @@ fn oversized_accounts(dataset: &Dataset, origin: &Origin<'_>) -> Vec<InputProble
     warnings
 }
 
-fn segment_totals(dataset: &Dataset) -> HashMap<Option<String>, SegmentTotals> {
+pub(super) fn segment_totals(dataset: &Dataset) -> HashMap<Option<String>, SegmentTotals> {
     let mut totals: HashMap<Option<String>, SegmentTotals> = HashMap::new();
     for account in &dataset.accounts {
         totals.entry(account.segment.clone()).or_default().potential += account.potential;
@@ -94,7 +94,7 @@ fn segment_totals(dataset: &Dataset) -> HashMap<Option<String>, SegmentTotals> {
 /// The eligible rep with the largest fair share: the largest capacity
 /// covering the segment, or for a locked account its owner (its only
 /// eligible rep).
-fn largest_eligible_rep<'d>(
+pub(super) fn largest_eligible_rep<'d>(
     dataset: &'d Dataset,
     account: &Account,
     segment: &SegmentTotals,
