@@ -91,11 +91,11 @@ enum Command {
     },
     /// Write a synthetic instance clustered like real markets.
     Generate {
-        /// Number of accounts.
-        #[arg(long)]
+        /// Number of accounts (1 to 10,000,000).
+        #[arg(long, value_parser = count_in(commands::generate::MAX_ACCOUNTS))]
         accounts: usize,
-        /// Number of reps.
-        #[arg(long)]
+        /// Number of reps (1 to 100,000).
+        #[arg(long, value_parser = count_in(commands::generate::MAX_REPS))]
         reps: usize,
         /// Random seed: the same seed gives byte-identical files.
         #[arg(long, default_value_t = 1)]
@@ -191,6 +191,15 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// A count from 1 to `max`, refused by clap (exit 2) before anything is
+/// allocated.
+fn count_in(max: usize) -> impl clap::builder::TypedValueParser<Value = usize> {
+    use clap::builder::TypedValueParser;
+    clap::value_parser!(u64)
+        .range(1..=max as u64)
+        .map(|n| n as usize)
 }
 
 /// `--solver`: a name this build offers, refused by clap (exit 2, as any

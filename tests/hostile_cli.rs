@@ -163,3 +163,98 @@ fn an_unknown_solver_is_a_usage_error() {
     let out = tplan(&["quota", "tests/fixtures/tiny", "--solver", "bogus"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
+
+// ------------------------------------------------------------ generate
+
+fn generate(accounts: &str, reps: &str, out: &Path) -> Output {
+    tplan(&[
+        "generate",
+        "--accounts",
+        accounts,
+        "--reps",
+        reps,
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
+#[test]
+fn generate_refuses_counts_beyond_the_limits_before_allocating() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("g");
+    for (accounts, reps, needle) in [
+        (
+            "10000000000000000000",
+            "3",
+            "10000000000000000000 is not in 1..=10000000",
+        ),
+        ("100000000000", "3", "100000000000 is not in 1..=10000000"),
+        ("0", "3", "0 is not in 1..=10000000"),
+        ("10", "0", "0 is not in 1..=100000"),
+    ] {
+        let result = generate(accounts, reps, &out);
+        let err = stderr(&result);
+        assert_eq!(result.status.code(), Some(2), "{accounts} {reps}: {err}");
+        assert!(err.contains(needle), "{err}");
+        assert!(!out.exists());
+    }
+}
+
+#[test]
+fn generate_refuses_a_folder_holding_the_users_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("mine");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("accounts.csv"), "my precious data\n").unwrap();
+    let result = generate("10", "2", &out);
+    let err = stderr(&result);
+    assert_eq!(result.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("already holds files tplan generate did not write (accounts.csv)"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("accounts.csv")).unwrap(),
+        "my precious data\n"
+    );
+    assert!(!out.join("reps.csv").exists());
+}
+
+#[test]
+fn generate_writes_into_an_empty_folder_and_again_into_its_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("g");
+    std::fs::create_dir(&out).unwrap();
+    for seed_run in 0..2 {
+        let result = generate("20", "3", &out);
+        assert_eq!(
+            result.status.code(),
+            Some(0),
+            "run {seed_run}: {}",
+            stderr(&result)
+        );
+    }
+    assert!(out.join(".tplan-generated").is_file());
+    let check = tplan(&["validate", out.to_str().unwrap()]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+}
+
+#[test]
+fn generate_onto_a_file_says_so_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("afile");
+    std::fs::write(&file, "x").unwrap();
+    let result = generate("10", "2", &file);
+    let err = stderr(&result);
+    assert_eq!(result.status.code(), Some(1), "{err}");
+    assert!(err.contains("is an existing file, not a folder"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let below = generate("10", "2", &file.join("sub"));
+    let err = stderr(&below);
+    assert_eq!(below.status.code(), Some(1), "{err}");
+    assert_eq!(
+        err.matches("os error").count(),
+        1,
+        "the OS error once: {err}"
+    );
+}

@@ -60,12 +60,12 @@ pub enum ReportError {
         line: Option<u64>,
         message: String,
     },
-    /// Reading a file failed.
-    #[error("{}: {source}", .path.display())]
+    /// Reading a file failed. The OS error is in the message, not a
+    /// `source`, so printing the chain does not repeat it.
+    #[error("{}: {cause}", .path.display())]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// plotters failed to draw a chart.
     #[error("drawing {file}: {message}")]
