@@ -258,3 +258,97 @@ fn generate_onto_a_file_says_so_once() {
         "the OS error once: {err}"
     );
 }
+
+// ------------------------------------------------------------ output swap
+
+/// `tplan plan tests/fixtures/tiny --out OUT --no-report` with extra
+/// environment variables (the swap's fault injection).
+fn plan_tiny(out: &Path, env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tplan"))
+        .current_dir(manifest_dir())
+        .args([
+            "plan",
+            "tests/fixtures/tiny",
+            "--out",
+            out.to_str().unwrap(),
+            "--no-report",
+        ])
+        .envs(env.iter().copied())
+        .output()
+        .expect("run tplan")
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn is_complete_plan(out: &Path) -> bool {
+    ["manifest.json", "assignments.csv", "territories.csv"]
+        .iter()
+        .all(|f| out.join(f).is_file())
+}
+
+#[test]
+fn a_kill_between_the_fallback_renames_is_undone_by_the_next_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    assert_eq!(plan_tiny(&out, &[]).status.code(), Some(0));
+    let killed = plan_tiny(
+        &out,
+        &[
+            ("TPLAN_TEST_NO_EXCHANGE", "1"),
+            ("TPLAN_TEST_FAULT", "after-move-aside"),
+        ],
+    );
+    assert_eq!(killed.status.code(), None, "aborted: {}", stderr(&killed));
+    // The gap of the rename-aside path: the old folder is hidden.
+    assert!(!out.exists());
+    assert!(names_in(tmp.path())
+        .iter()
+        .any(|n| n.starts_with(".out.old-")));
+
+    let next = plan_tiny(&out, &[]);
+    let err = stderr(&next);
+    assert_eq!(next.status.code(), Some(0), "{err}");
+    assert!(err.contains("note: restored"), "{err}");
+    assert!(is_complete_plan(&out));
+    assert_eq!(
+        names_in(tmp.path()),
+        vec!["out".to_string()],
+        "stale folders removed"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_kill_right_after_the_exchange_leaves_the_new_plan_in_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    assert_eq!(plan_tiny(&out, &[]).status.code(), Some(0));
+    let first = std::fs::read(out.join("manifest.json")).unwrap();
+    let killed = plan_tiny(&out, &[("TPLAN_TEST_FAULT", "after-exchange")]);
+    assert_eq!(killed.status.code(), None, "aborted: {}", stderr(&killed));
+    // Never absent: the new plan is in place, the old one is in the
+    // killed run's temporary folder.
+    assert!(is_complete_plan(&out));
+    let stale: Vec<String> = names_in(tmp.path())
+        .into_iter()
+        .filter(|n| n.starts_with(".out.tmp-"))
+        .collect();
+    assert_eq!(stale.len(), 1, "{stale:?}");
+    let old = tmp.path().join(&stale[0]);
+    assert!(is_complete_plan(&old), "the old plan, swapped out");
+    assert_eq!(std::fs::read(old.join("manifest.json")).unwrap(), first);
+
+    assert_eq!(plan_tiny(&out, &[]).status.code(), Some(0));
+    assert_eq!(
+        names_in(tmp.path()),
+        vec!["out".to_string()],
+        "stale folder removed"
+    );
+}

@@ -16,6 +16,7 @@ pub mod quotas;
 pub mod scenarios;
 pub mod segment_shares;
 pub mod summary;
+pub mod swap;
 pub mod territories;
 
 use std::fs;
