@@ -352,3 +352,166 @@ fn a_kill_right_after_the_exchange_leaves_the_new_plan_in_place() {
         "stale folder removed"
     );
 }
+
+// ------------------------------------------------------------ messages
+
+/// A copy of `tests/fixtures/tiny` with `plan.toml` holding `config`.
+fn tiny_with_config(config: &str) -> (tempfile::TempDir, PathBuf) {
+    let (tmp, dir) = tiny_with("accounts.csv", "", "");
+    std::fs::write(dir.join("plan.toml"), config).unwrap();
+    (tmp, dir)
+}
+
+fn validate_err(dir: &Path) -> String {
+    let out = tplan(&["validate", dir.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    err
+}
+
+#[test]
+fn ramp_step_errors_name_the_plan_toml_line() {
+    let (_tmp, dir) = tiny_with_config(
+        "[ramp]\nsteps = [\n    { from_month = 1, to_month = 3, percent = 50 },\n    { from_month = 5, to_month = 6, percent = 200 },\n]\n",
+    );
+    let err = validate_err(&dir);
+    assert!(
+        err.contains("plan.toml:4: column 'ramp.steps[1].from_month': value '5': a gap"),
+        "{err}"
+    );
+    assert!(
+        err.contains("plan.toml:4: column 'ramp.steps[1].percent': value '200'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn integer_overflow_in_plan_toml_gives_the_range() {
+    let (_tmp, dir) = tiny_with_config("[quota.attainment]\nsimulations = 1e12\n");
+    let err = validate_err(&dir);
+    assert!(
+        err.contains("expected a whole number from 0 to 4,294,967,295"),
+        "{err}"
+    );
+    assert!(!err.contains("u32"), "{err}");
+    let (_tmp, dir) = tiny_with_config("fiscal_year = 99999999999\n");
+    let err = validate_err(&dir);
+    assert!(err.contains("plan.toml:1: column 'fiscal_year'"), "{err}");
+    assert!(!err.contains("i32"), "{err}");
+}
+
+#[test]
+fn fiscal_year_zero_is_refused() {
+    let (_tmp, dir) = tiny_with_config("fiscal_year = 0\n");
+    let err = validate_err(&dir);
+    assert!(
+        err.contains("plan.toml:1: column 'fiscal_year': value '0': expected a calendar year from 1900 to 9999"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_date_that_does_not_exist_says_so() {
+    let (_tmp, dir) = tiny_with("reps.csv", "2019-04-01", "2027-02-30");
+    let err = validate_err(&dir);
+    assert!(
+        err.contains("reps.csv:2: column 'start_date': value '2027-02-30': no such date"),
+        "{err}"
+    );
+}
+
+#[test]
+fn all_capacities_zero_reports_the_root_cause_alone() {
+    let err = validate_err(Path::new("tests/fixtures/bad_zero_capacity"));
+    assert!(err.contains("total capacity is 0"), "{err}");
+    assert!(err.contains("1 problem in the input"), "{err}");
+    assert!(!err.contains("locked to rep"), "{err}");
+}
+
+#[test]
+fn a_corrupt_manifest_is_called_corrupt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    assert_eq!(plan_tiny(&out, &[]).status.code(), Some(0));
+    std::fs::write(out.join("manifest.json"), "{\"tplan_version\": \"0.1").unwrap();
+    let report = tplan(&["report", out.to_str().unwrap()]);
+    let err = stderr(&report);
+    assert_eq!(report.status.code(), Some(1), "{err}");
+    assert!(err.contains("manifest.json is corrupt"), "{err}");
+    let again = plan_tiny(&out, &[]);
+    let err = stderr(&again);
+    assert_eq!(again.status.code(), Some(1), "{err}");
+    assert!(err.contains("manifest.json is corrupt"), "{err}");
+}
+
+#[test]
+fn an_unwritable_output_names_the_path_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("afile");
+    std::fs::write(&file, "x").unwrap();
+    let out = plan_tiny(&file.join("out"), &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.matches("os error").count(), 1, "{err}");
+    assert!(!err.contains(".tmp-"), "no internal temp path: {err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_as_accounts_csv_is_refused_without_hanging() {
+    let (_tmp, dir) = tiny_with("accounts.csv", "", "");
+    std::fs::remove_file(dir.join("accounts.csv")).unwrap();
+    let made = Command::new("mkfifo")
+        .arg(dir.join("accounts.csv"))
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let err = validate_err(&dir);
+    assert!(
+        err.contains("accounts.csv: cannot read the file: it is a special file (a FIFO, socket or device), not a regular file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_folder_as_reps_csv_is_refused() {
+    let (_tmp, dir) = tiny_with("accounts.csv", "", "");
+    std::fs::remove_file(dir.join("reps.csv")).unwrap();
+    std::fs::create_dir(dir.join("reps.csv")).unwrap();
+    let err = validate_err(&dir);
+    assert!(
+        err.contains("reps.csv: cannot read the file: it is a folder"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_nul_byte_in_a_name_is_refused() {
+    let (_tmp, dir) = tiny_with("accounts.csv", "Acme Rockford", "Acme\0Rockford");
+    let err = validate_err(&dir);
+    assert!(
+        err.contains(
+            "accounts.csv:2: column 'name': value 'Acme\\0Rockford': control character U+0000"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_outside_tolerance_plan_prints_no_negative_gap() {
+    // One account ten times its segment's other potential: no balanced plan.
+    let (tmp, dir) = tiny_with("accounts.csv", ",120000,", ",3000000,");
+    let out_dir = tmp.path().join("out");
+    let out = tplan(&[
+        "plan",
+        dir.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--no-report",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(text.contains("OUTSIDE TOLERANCE"), "{text}");
+    assert!(text.contains("does not apply to this one"), "{text}");
+    assert!(!text.contains("above the bound"), "{text}");
+}

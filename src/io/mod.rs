@@ -286,6 +286,16 @@ fn read_input(
     inputs: &mut Vec<InputFile>,
     report: &mut Report,
 ) -> Option<Vec<u8>> {
+    if let Some(message) = not_a_regular_file(path) {
+        report.problem(InputProblem {
+            file: name.to_string(),
+            line: None,
+            column: None,
+            value: None,
+            message,
+        });
+        return None;
+    }
     match std::fs::read(path) {
         Ok(bytes) => {
             inputs.push(InputFile {
@@ -306,6 +316,24 @@ fn read_input(
             None
         }
     }
+}
+
+/// Reading a FIFO blocks until someone writes to it, and a device may never
+/// end: only regular files (or symlinks to one) are read. A missing file is
+/// left to the read, whose error says so.
+fn not_a_regular_file(path: &Path) -> Option<String> {
+    let kind = std::fs::metadata(path).ok()?.file_type();
+    if kind.is_file() {
+        return None;
+    }
+    let what = if kind.is_dir() {
+        "a folder"
+    } else {
+        "a special file (a FIFO, socket or device)"
+    };
+    Some(format!(
+        "cannot read the file: it is {what}, not a regular file; tplan reads only regular files"
+    ))
 }
 
 /// Lower-case hex SHA-256.

@@ -7,7 +7,7 @@
 
 use chrono::NaiveDate;
 
-use super::parse::{parse_bool, parse_date, parse_number, NumberKind};
+use super::parse::{is_date_shaped, parse_bool, parse_date, parse_number, NumberKind};
 use super::table::{Row, Table};
 use super::Report;
 use crate::InputProblem;
@@ -149,7 +149,12 @@ impl<'a> RowReader<'a> {
         let cell = self.text(column)?;
         let date = parse_date(&cell);
         if date.is_none() {
-            self.fail(column, &cell, "expected a date written YYYY-MM-DD");
+            let message = if is_date_shaped(&cell) {
+                "no such date: expected a calendar date written YYYY-MM-DD"
+            } else {
+                "expected a date written YYYY-MM-DD"
+            };
+            self.fail(column, &cell, message);
         }
         date
     }

@@ -164,6 +164,12 @@ pub fn check_target(
                 ExistingTarget::Empty
             } else if is_tplan_output(&resolved) {
                 ExistingTarget::TplanOutput
+            } else if manifest_is_corrupt(&resolved) {
+                return Err(Error::Usage(format!(
+                    "refusing to replace {shown}: its {MANIFEST_FILE} is corrupt (not JSON), so \
+                     tplan cannot tell whether it wrote the folder; choose another --out or \
+                     remove it yourself"
+                )));
             } else {
                 return Err(Error::Usage(format!(
                     "refusing to replace {shown}: the folder is not empty and is not a tplan \
@@ -174,6 +180,12 @@ pub fn check_target(
         }
     };
     Ok((resolved, existing))
+}
+
+/// True when `dir` holds a manifest.json that is not JSON at all.
+fn manifest_is_corrupt(dir: &Path) -> bool {
+    fs::read(dir.join(MANIFEST_FILE))
+        .is_ok_and(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).is_err())
 }
 
 /// True when `dir` holds a manifest written by tplan.
@@ -209,13 +221,15 @@ impl StagedDir {
             .parent()
             .expect("check_target refuses a root")
             .to_path_buf();
-        fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        fs::create_dir_all(&parent).map_err(|e| Error::io(target, e))?;
         let temp = sibling(&resolved, "tmp");
         if fs::symlink_metadata(&temp).is_ok() {
             // Left by an earlier run with the same process id.
             fs::remove_dir_all(&temp).map_err(|e| Error::io(&temp, e))?;
         }
-        fs::create_dir(&temp).map_err(|e| Error::io(&temp, e))?;
+        // Named after the folder the user asked for: the temporary name is
+        // ours, and the cause (permissions, a full disk) is the parent's.
+        fs::create_dir(&temp).map_err(|e| Error::io(target, e))?;
         Ok(StagedDir {
             shown: target.to_path_buf(),
             target: resolved,
