@@ -515,3 +515,23 @@ fn an_outside_tolerance_plan_prints_no_negative_gap() {
     assert!(text.contains("does not apply to this one"), "{text}");
     assert!(!text.contains("above the bound"), "{text}");
 }
+
+#[test]
+fn progress_in_a_log_is_one_line_per_phase() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = plan_tiny(&tmp.path().join("out"), &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let phases: Vec<&str> = err.lines().filter(|l| l.contains(" s  ")).collect();
+    assert_eq!(phases.len(), 3, "{err}");
+    for (line, phase) in phases.iter().zip([
+        "solving the LP relaxation",
+        "rounding and repairing",
+        "verifying the plan",
+    ]) {
+        assert!(line.ends_with(phase), "{line}");
+        let seconds = line.trim().split(' ').next().unwrap();
+        assert!(seconds.parse::<f64>().is_ok(), "{line}");
+    }
+    assert!(!err.contains('\r'), "no spinner redraws in a log: {err:?}");
+}

@@ -9,7 +9,6 @@
 //! `OutsideTolerance`), the reps outside are listed on stderr, and the run
 //! returns [`Error::Infeasible`] so the exit status is 1.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -83,7 +82,7 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
         dataset,
         &territory::PlanOptions {
             solver: options.solver.clone(),
-            progress: std::io::stderr().is_terminal(),
+            progress: true,
         },
     )
     .map_err(|e| super::name_numeric_suspects(e, &loaded))?;
