@@ -535,3 +535,52 @@ fn progress_in_a_log_is_one_line_per_phase() {
     }
     assert!(!err.contains('\r'), "no spinner redraws in a log: {err:?}");
 }
+
+// ------------------------------------------------------------ run lock
+
+#[cfg(unix)]
+#[test]
+fn a_second_run_on_the_same_output_is_refused_with_the_first_ones_pid() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    // A live process stands in for a first run that holds the lock.
+    let mut first = Command::new("sleep").arg("60").spawn().expect("sleep");
+    let lock = tmp.path().join(".out.lock");
+    std::fs::write(&lock, format!("{}\n", first.id())).unwrap();
+
+    let second = plan_tiny(&out, &[]);
+    let err = stderr(&second);
+    assert_eq!(second.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "another tplan run (PID {}) is writing",
+            first.id()
+        )),
+        "{err}"
+    );
+    assert!(!out.exists());
+
+    // The first run dies without releasing it (as kill -9 would leave it):
+    // the next run takes the lock over and releases it when done.
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let third = plan_tiny(&out, &[]);
+    assert_eq!(third.status.code(), Some(0), "{}", stderr(&third));
+    assert!(is_complete_plan(&out));
+    assert!(!lock.exists(), "released on exit");
+}
+
+#[test]
+fn a_finished_run_leaves_no_lock_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    assert_eq!(plan_tiny(&out, &[]).status.code(), Some(0));
+    let failed = tplan(&[
+        "plan",
+        "tests/fixtures/bad_lat",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(failed.status.code(), Some(1));
+    assert_eq!(names_in(tmp.path()), vec!["out".to_string()]);
+}

@@ -75,7 +75,10 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
         &loaded,
         options.config.as_deref(),
     )?;
-    output::check_target(&out, &options.dir, &protected)?;
+    let (resolved, _) = output::check_target(&out, &options.dir, &protected)?;
+    // Held until the run ends, so a second run on the same folder waits
+    // its turn rather than swapping its plan over this one's.
+    let _lock = output::lock::RunLock::acquire(&resolved, &out)?;
 
     let solve_started = Instant::now();
     let outcome = territory::plan_territories(

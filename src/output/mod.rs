@@ -11,6 +11,7 @@ pub mod comparison;
 pub mod format;
 pub mod hierarchy;
 pub mod in_place;
+pub mod lock;
 pub mod manifest;
 pub mod quotas;
 pub mod scenarios;
