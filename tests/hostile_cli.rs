@@ -584,3 +584,19 @@ fn a_finished_run_leaves_no_lock_behind() {
     assert_eq!(failed.status.code(), Some(1));
     assert_eq!(names_in(tmp.path()), vec!["out".to_string()]);
 }
+
+#[test]
+fn a_name_that_a_spreadsheet_would_run_is_warned() {
+    let (_tmp, dir) = tiny_with("accounts.csv", "Acme Rockford", "=HYPERLINK(\"http://x\")");
+    let out = tplan(&["validate", dir.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("accounts.csv:2: column 'name': value '=HYPERLINK(\"http://x\")': 1 row has a cell starting with =, +, - or @"),
+        "{err}"
+    );
+    // A negative number in an extra column is a number, not a formula.
+    let (_tmp, dir) = tiny_with("accounts.csv", "named account", "-12.5");
+    let out = tplan(&["validate", dir.to_str().unwrap()]);
+    assert!(!stderr(&out).contains("formula"), "{}", stderr(&out));
+}

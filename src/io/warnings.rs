@@ -24,6 +24,7 @@ pub fn dataset_warnings(dataset: &Dataset, origin: &Origin<'_>) -> Vec<InputProb
     let mut warnings = oversized_accounts(dataset, origin);
     warnings.extend(far_away_reps(dataset, origin));
     warnings.extend(zero_potential(dataset, origin));
+    warnings.extend(formula_like_cells(dataset, origin));
     warnings
 }
 
@@ -185,6 +186,78 @@ fn zero_potential(dataset: &Dataset, origin: &Origin<'_>) -> Option<InputProblem
         value: Some("0".to_string()),
         message: format!(
             "{count} account{} potential 0 (the first on this line): they add workload but no opportunity",
+            if count == 1 { " has" } else { "s have" }
+        ),
+    })
+}
+
+/// Text cells a spreadsheet would run as a formula (they start with `=`,
+/// `+`, `-` or `@`): names and ids go through to the output CSVs, which
+/// finance opens in Excel. One warning per file, naming the first.
+fn formula_like_cells(dataset: &Dataset, origin: &Origin<'_>) -> Vec<InputProblem> {
+    let accounts = dataset.accounts.iter().map(|a| {
+        let named = [
+            ("account_id", Some(&a.id)),
+            ("name", a.name.as_ref()),
+            ("segment", a.segment.as_ref()),
+            ("industry", a.industry.as_ref()),
+            ("current_owner", a.current_owner.as_ref()),
+        ];
+        first_formula(&named, &dataset.account_extra_columns, &a.extra)
+    });
+    let reps = dataset.reps.iter().map(|r| {
+        let segments = r.segments.join(";");
+        let named = [
+            ("rep_id", Some(&r.id)),
+            ("name", r.name.as_ref()),
+            ("segment", Some(&segments)),
+            ("manager", r.manager.as_ref()),
+            ("region", r.region.as_ref()),
+        ];
+        first_formula(&named, &dataset.rep_extra_columns, &r.extra)
+    });
+    [
+        formula_warning(accounts, origin.accounts_file, origin.account_lines),
+        formula_warning(reps, origin.reps_file, origin.rep_lines),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The first cell of a row that looks like a formula: (column, value).
+fn first_formula(
+    named: &[(&str, Option<&String>)],
+    extra_names: &[String],
+    extra: &[String],
+) -> Option<(String, String)> {
+    let named = named
+        .iter()
+        .filter_map(|(c, v)| v.map(|v| (c.to_string(), v.clone())));
+    let extras = extra_names.iter().cloned().zip(extra.iter().cloned());
+    named.chain(extras).find(|(_, v)| looks_like_formula(v))
+}
+
+/// Starts with a formula trigger and is not simply a signed number.
+pub fn looks_like_formula(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@']) && cell.parse::<f64>().is_err()
+}
+
+fn formula_warning(
+    rows: impl Iterator<Item = Option<(String, String)>>,
+    file: &str,
+    lines: &[u64],
+) -> Option<InputProblem> {
+    let mut found = rows.enumerate().filter_map(|(i, f)| f.map(|f| (i, f)));
+    let (first, (column, value)) = found.next()?;
+    let count = 1 + found.count();
+    Some(InputProblem {
+        file: file.to_string(),
+        line: lines.get(first).copied(),
+        column: Some(column),
+        value: Some(value),
+        message: format!(
+            "{count} row{} a cell starting with =, +, - or @ (the first here): a spreadsheet opening the output CSVs would run it as a formula; rename it, or open the CSVs as text",
             if count == 1 { " has" } else { "s have" }
         ),
     })
