@@ -362,3 +362,6 @@ fn sorted_problems(
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod fuzz;
