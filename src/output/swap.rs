@@ -172,8 +172,16 @@ pub fn recover(target: &Path) -> Result<Recovered> {
         if recovered.restored.as_ref() == Some(&path) {
             continue;
         }
-        fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
-        recovered.removed.push(path);
+        // Best effort: a leftover that cannot be removed is harmless (it is
+        // hidden) and must not stop the run.
+        let removed = if path.is_dir() {
+            fs::remove_dir_all(&path)
+        } else {
+            fs::remove_file(&path)
+        };
+        if removed.is_ok() {
+            recovered.removed.push(path);
+        }
     }
     Ok(recovered)
 }
