@@ -48,12 +48,13 @@ pub enum Error {
         /// Problems found beyond `MAX_LISTED_PROBLEMS`.
         more: usize,
     },
-    /// A file could not be read or written.
-    #[error("{}: {source}", .path.display())]
+    /// A file could not be read or written. The OS error is part of the
+    /// message and deliberately not a `source`: printing the chain
+    /// (`{:#}`) would repeat it.
+    #[error("{}: {cause}", .path.display())]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// No plan satisfies the rules; the text explains why in planning terms.
     #[error("no feasible plan: {0}")]
@@ -95,7 +96,7 @@ impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io {
             path: path.into(),
-            source,
+            cause: source,
         }
     }
 }

@@ -76,7 +76,7 @@ enum Command {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         effective: Option<chrono::NaiveDate>,
         /// LP solver backend.
-        #[arg(long, default_value = commands::plan::DEFAULT_SOLVER)]
+        #[arg(long, default_value = commands::plan::DEFAULT_SOLVER, value_parser = solver_name)]
         solver: String,
         /// Skip the charts, report.html, GeoJSON and CRM exports.
         #[arg(long)]
@@ -101,7 +101,7 @@ enum Command {
         #[arg(long, value_name = "NAME")]
         sheet: Option<String>,
         /// LP solver backend, for the plan made when OUT holds none.
-        #[arg(long, default_value = commands::plan::DEFAULT_SOLVER)]
+        #[arg(long, default_value = commands::plan::DEFAULT_SOLVER, value_parser = solver_name)]
         solver: String,
     },
     /// Capacity and headcount scenarios: hires needed, when, and the cost.
@@ -152,11 +152,11 @@ enum Command {
     },
     /// Write a synthetic instance clustered like real markets.
     Generate {
-        /// Number of accounts.
-        #[arg(long)]
+        /// Number of accounts (1 to 10,000,000).
+        #[arg(long, value_parser = count_in(commands::generate::MAX_ACCOUNTS))]
         accounts: usize,
-        /// Number of reps.
-        #[arg(long)]
+        /// Number of reps (1 to 100,000).
+        #[arg(long, value_parser = count_in(commands::generate::MAX_REPS))]
         reps: usize,
         /// Random seed: the same seed gives byte-identical files.
         #[arg(long, default_value_t = 1)]
@@ -334,4 +334,21 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// A count from 1 to `max`, refused by clap (exit 2) before anything is
+/// allocated.
+fn count_in(max: usize) -> impl clap::builder::TypedValueParser<Value = usize> {
+    use clap::builder::TypedValueParser;
+    clap::value_parser!(u64)
+        .range(1..=max as u64)
+        .map(|n| n as usize)
+}
+
+/// `--solver`: a name this build offers, refused by clap (exit 2, as any
+/// usage error) rather than after the inputs were read.
+fn solver_name(name: &str) -> Result<String, String> {
+    tplan::territory::solver::check_solver(name)
+        .map(|()| name.to_string())
+        .map_err(|e| e.to_string())
 }

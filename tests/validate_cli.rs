@@ -210,7 +210,7 @@ fn bad_rep_values_are_all_reported() {
     assert_rejected(
         "bad_rep_values",
         &[
-            "reps.csv:3: column 'start_date': value '2024-13-01': expected a date written YYYY-MM-DD",
+            "reps.csv:3: column 'start_date': value '2024-13-01': no such date: expected a calendar date written YYYY-MM-DD",
             "reps.csv:4: column 'capacity': value '-1': expected a number >= 0 (FTE",
             "reps.csv:6: column 'rep_id': value 'R01': duplicate rep_id: first used on line 2",
             "reps.csv:6: column 'capacity': value 'half'",

@@ -33,3 +33,82 @@ pub(crate) fn output_target(
     protected.extend(config.map(Path::to_path_buf));
     Ok((out, protected))
 }
+
+/// A solver failure other than infeasibility on validated data is most
+/// often numerical: add the inputs with the most extreme values, the likely
+/// culprits, so the user knows which lines to check.
+pub(crate) fn name_numeric_suspects(err: crate::Error, loaded: &crate::io::Loaded) -> crate::Error {
+    match err {
+        crate::Error::Solver(message) => crate::Error::Solver(format!(
+            "{message}; values far apart are the usual cause, the likely inputs: {}",
+            numeric_suspects(&loaded.dataset, &loaded.inputs)
+        )),
+        other => other,
+    }
+}
+
+/// The largest potential and workload, and the largest and smallest
+/// positive capacities, each with its id and file.
+fn numeric_suspects(dataset: &crate::model::Dataset, inputs: &[crate::io::InputFile]) -> String {
+    let file = |i: usize| inputs.get(i).map(|f| f.path.as_str()).unwrap_or("?");
+    let by = |f: fn(&crate::model::Account) -> f64| {
+        dataset.accounts.iter().max_by(|a, b| f(a).total_cmp(&f(b)))
+    };
+    let mut parts = Vec::new();
+    if let Some(a) = by(|a| a.potential) {
+        parts.push(format!(
+            "{} account '{}' potential {}",
+            file(0),
+            a.id,
+            a.potential
+        ));
+    }
+    if let Some(a) = by(|a| a.workload) {
+        parts.push(format!(
+            "{} account '{}' workload {}",
+            file(0),
+            a.id,
+            a.workload
+        ));
+    }
+    let working = || dataset.reps.iter().filter(|r| r.capacity > 0.0);
+    let largest = working().max_by(|a, b| a.capacity.total_cmp(&b.capacity));
+    let smallest = working().min_by(|a, b| a.capacity.total_cmp(&b.capacity));
+    for rep in largest.into_iter().chain(smallest) {
+        parts.push(format!(
+            "{} rep '{}' capacity {}",
+            file(1),
+            rep.id,
+            rep.capacity
+        ));
+    }
+    parts.dedup();
+    parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    #[test]
+    fn a_solver_failure_names_the_extreme_inputs() {
+        let loaded = crate::io::load_dataset(Path::new("tests/fixtures/tiny"), None).unwrap();
+        let err = super::name_numeric_suspects(
+            crate::Error::Solver("clarabel: Numerical error".to_string()),
+            &loaded,
+        );
+        let text = err.to_string();
+        assert!(
+            text.starts_with("LP solver failed: clarabel: Numerical error; "),
+            "{text}"
+        );
+        for needle in [
+            "accounts.csv account 'A010' potential 900000",
+            "account 'A010' workload 220",
+            "reps.csv rep 'R04' capacity 1",
+            "rep 'R02' capacity 0.5",
+        ] {
+            assert!(text.contains(needle), "{needle} not in {text}");
+        }
+    }
+}

@@ -9,7 +9,6 @@
 //! `OutsideTolerance`), the reps outside are listed on stderr, and the run
 //! returns [`Error::Infeasible`] so the exit status is 1.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -85,16 +84,20 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
         &loaded,
         options.config.as_deref(),
     )?;
-    output::check_target(&out, &options.dir, &protected)?;
+    let (resolved, _) = output::check_target(&out, &options.dir, &protected)?;
+    // Held until the run ends, so a second run on the same folder waits
+    // its turn rather than swapping its plan over this one's.
+    let _lock = output::lock::RunLock::acquire(&resolved, &out)?;
 
     let solve_started = Instant::now();
     let outcome = territory::plan_territories(
         dataset,
         &territory::PlanOptions {
             solver: options.solver.clone(),
-            progress: std::io::stderr().is_terminal(),
+            progress: true,
         },
-    )?;
+    )
+    .map_err(|e| super::name_numeric_suspects(e, &loaded))?;
     let quotas = if wants_quotas {
         let owners = quota::owners_of(&outcome.plan, dataset.accounts.len());
         Some(

@@ -79,6 +79,7 @@ pub fn run_with_command(options: &QuotaOptions, command: Vec<String>) -> Result<
         options.config.as_deref(),
     )?;
     let (resolved, existing) = output::check_target(&out, &options.dir, &protected)?;
+    let _lock = output::lock::RunLock::acquire(&resolved, &out)?;
     let assignments = resolved.join(ASSIGNMENTS_FILE);
     if existing != ExistingTarget::TplanOutput || !assignments.is_file() {
         eprintln!(

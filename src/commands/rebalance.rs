@@ -120,7 +120,9 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
         &loaded,
         options.config.as_deref(),
     )?;
-    output::check_target(&out, &options.dir, &protected)?;
+    let (resolved, _) = output::check_target(&out, &options.dir, &protected)?;
+    // As `plan`: one run at a time on an output folder.
+    let _lock = output::lock::RunLock::acquire(&resolved, &out)?;
 
     let solve_started = Instant::now();
     let solved = model::solve(

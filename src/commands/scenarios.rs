@@ -52,7 +52,8 @@ pub fn run(options: &ScenariosOptions) -> Result<()> {
         &loaded,
         options.config.as_deref(),
     )?;
-    output::check_target(&target, &options.dir, &protected)?;
+    let (resolved, _) = output::check_target(&target, &options.dir, &protected)?;
+    let _lock = output::lock::RunLock::acquire(&resolved, &target)?;
 
     let sc = &dataset.config.scenarios;
     let named = sc.named();

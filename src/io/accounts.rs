@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::limits;
 use super::parse::NumberKind;
 use super::row::{NumberRule, RowReader, LAT, LON};
 use super::table::{ColumnSpec, Row, Table};
@@ -65,30 +66,34 @@ pub const ACCOUNT_COLUMNS: [ColumnSpec; 12] = [
 const POTENTIAL: NumberRule = NumberRule {
     kind: NumberKind::Money,
     min: 0.0,
-    max: f64::MAX,
+    max: limits::MAX_MONEY,
     expected: "expected a number >= 0 (annual opportunity in currency)",
+    max_reason: Some(limits::MONEY_REASON),
 };
 
 const WORKLOAD: NumberRule = NumberRule {
     kind: NumberKind::Plain,
     min: 0.0,
-    max: f64::MAX,
+    max: limits::MAX_WORKLOAD_HOURS,
     expected:
         "expected a number >= 0 (hours per year), or empty for the segment default of plan.toml",
+    max_reason: Some(limits::WORKLOAD_REASON),
 };
 
 const BOOKINGS: NumberRule = NumberRule {
     kind: NumberKind::Money,
     min: 0.0,
-    max: f64::MAX,
+    max: limits::MAX_MONEY,
     expected: "expected a number >= 0 (last year's bookings in currency), or empty",
+    max_reason: Some(limits::MONEY_REASON),
 };
 
 const PIPELINE: NumberRule = NumberRule {
     kind: NumberKind::Money,
     min: 0.0,
-    max: f64::MAX,
+    max: limits::MAX_MONEY,
     expected: "expected a number >= 0 (open pipeline in currency), or empty",
+    max_reason: Some(limits::MONEY_REASON),
 };
 
 /// Accounts read from one file, with the line each came from.

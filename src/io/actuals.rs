@@ -43,8 +43,9 @@ pub const ACTUALS_COLUMNS: [ColumnSpec; 4] = [
 const BOOKINGS: NumberRule = NumberRule {
     kind: NumberKind::Money,
     min: 0.0,
-    max: f64::MAX,
+    max: super::limits::MAX_MONEY,
     expected: "expected bookings in currency, a number >= 0",
+    max_reason: Some(super::limits::MONEY_REASON),
 };
 
 /// What the rows are checked against: the plan under review.

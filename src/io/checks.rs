@@ -69,7 +69,10 @@ fn check_lock(
     report: &mut Report,
 ) {
     let owner = &rep.id;
-    if rep.capacity <= 0.0 {
+    // With no capacity anywhere that is the one problem to report: a lock
+    // error per locked account would bury it.
+    let any_capacity = inputs.reps.reps.iter().any(|r| r.capacity > 0.0);
+    if rep.capacity <= 0.0 && any_capacity {
         report.problem(owner_problem(
             inputs,
             line,

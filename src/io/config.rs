@@ -33,7 +33,9 @@ pub fn parse_config(file: &str, source: &str) -> (Config, Vec<InputProblem>) {
         .into_iter()
         .map(|mut p| {
             p.file = file.to_string();
-            p.line = p.column.as_deref().and_then(|c| line_of_column(&keys, c));
+            p.line = p.column.as_deref().and_then(|c| {
+                line_of_column(&keys, c).or_else(|| line_of_inline_element(source, &keys, c))
+            });
             p
         })
         .collect();
@@ -44,11 +46,26 @@ pub fn parse_config(file: &str, source: &str) -> (Config, Vec<InputProblem>) {
 fn describe_toml_error(message: &str) -> String {
     let message = message.trim();
     if message.starts_with("unknown field") {
-        format!("unknown key ({message}); see the commented plan.toml in data/ for every key")
-    } else {
-        message.to_string()
+        return format!(
+            "unknown key ({message}); see the commented plan.toml in data/ for every key"
+        );
     }
+    // serde names Rust types ("expected u32"); say what they allow.
+    for (rust, range) in INTEGER_RANGES {
+        if let Some(head) = message.strip_suffix(&format!("expected {rust}")) {
+            return format!("{head}expected a whole number from {range}");
+        }
+    }
+    message.to_string()
 }
+
+/// The integer types of `Config`, in serde's words, and their ranges.
+const INTEGER_RANGES: [(&str, &str); 4] = [
+    ("u32", "0 to 4,294,967,295"),
+    ("i32", "-2,147,483,648 to 2,147,483,647"),
+    ("u64", "0 to 18,446,744,073,709,551,615"),
+    ("usize", "0 to 18,446,744,073,709,551,615"),
+];
 
 /// A `key = value` line or a `[table]` header of the TOML source.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,6 +176,25 @@ fn line_of_column(keys: &[KeyLine], column: &str) -> Option<u64> {
             _ => return Some(header.1.line),
         }
     }
+}
+
+/// Line of `table[i]...` written as an inline array (`steps = [ {...},
+/// {...} ]`, one table per line or all on one): the line of its i-th `{`.
+fn line_of_inline_element(source: &str, keys: &[KeyLine], column: &str) -> Option<u64> {
+    let (table, rest) = column.split_once('[')?;
+    let index: usize = rest.split_once(']')?.0.parse().ok()?;
+    let start = keys
+        .iter()
+        .find(|k| k.key == table && k.value.as_deref().is_some_and(|v| v.starts_with('[')))?
+        .line;
+    let mut seen = 0;
+    for (offset, text) in source.lines().skip(start as usize - 1).enumerate() {
+        seen += text.matches('{').count();
+        if seen > index {
+            return Some(start + offset as u64);
+        }
+    }
+    None
 }
 
 fn unquote(v: &str) -> &str {

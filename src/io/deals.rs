@@ -46,8 +46,9 @@ pub const DEAL_COLUMNS: [ColumnSpec; 6] = [
 const AMOUNT: NumberRule = NumberRule {
     kind: NumberKind::Money,
     min: 0.0,
-    max: f64::MAX,
+    max: super::limits::MAX_MONEY,
     expected: "expected a deal amount >= 0 (currency)",
+    max_reason: Some(super::limits::MONEY_REASON),
 };
 
 /// Read `dir/deals.csv` when it exists: `Ok(None)` when there is none,

@@ -18,6 +18,7 @@ pub mod actuals;
 mod checks;
 mod config;
 mod deals;
+mod limits;
 mod parse;
 mod reps;
 mod row;
@@ -35,6 +36,7 @@ use crate::model::{resolve_rules, Config, Dataset, RuleSet};
 use crate::{Error, InputProblem, Result};
 
 pub use deals::{load_deals, DEALS_FILE};
+pub use limits::{MAX_CAPACITY, MAX_MONEY, MAX_WORKLOAD_HOURS};
 pub use parse::{parse_bool, parse_number, NumberKind};
 pub use reps::DEFAULT_CAPACITY;
 pub use warnings::{thousands, FAR_AWAY_KM};
@@ -229,18 +231,23 @@ pub fn load_dataset_with_sheet(
             return Err(Error::input(problems));
         }
     }
+    let origin = warnings::Origin {
+        accounts_file: &accounts_label,
+        reps_file: &reps_label,
+        account_lines: &accounts.lines,
+        rep_lines: &reps.lines,
+    };
+    let mut beyond_limits = limits::check_dataset(&dataset, &origin);
+    for sheet in &sheets {
+        sheet.add_cell_references(&mut beyond_limits);
+    }
+    if !beyond_limits.is_empty() {
+        return Err(Error::input(beyond_limits));
+    }
     let mut warnings = report.warnings;
-    warnings.extend(warnings::dataset_warnings(
-        &dataset,
-        &warnings::Origin {
-            accounts_file: &accounts_label,
-            reps_file: &reps_label,
-            account_lines: &accounts.lines,
-            rep_lines: &reps.lines,
-        },
-    ));
-    for origin in &sheets {
-        origin.add_cell_references(&mut warnings);
+    warnings.extend(warnings::dataset_warnings(&dataset, &origin));
+    for sheet in &sheets {
+        sheet.add_cell_references(&mut warnings);
     }
     Ok(Loaded {
         dataset,
@@ -417,6 +424,16 @@ pub(crate) fn read_input(
     inputs: &mut Vec<InputFile>,
     report: &mut Report,
 ) -> Option<Vec<u8>> {
+    if let Some(message) = not_a_regular_file(path) {
+        report.problem(InputProblem {
+            file: name.to_string(),
+            line: None,
+            column: None,
+            value: None,
+            message,
+        });
+        return None;
+    }
     match std::fs::read(path) {
         Ok(bytes) => {
             inputs.push(InputFile {
@@ -437,6 +454,24 @@ pub(crate) fn read_input(
             None
         }
     }
+}
+
+/// Reading a FIFO blocks until someone writes to it, and a device may never
+/// end: only regular files (or symlinks to one) are read. A missing file is
+/// left to the read, whose error says so.
+fn not_a_regular_file(path: &Path) -> Option<String> {
+    let kind = std::fs::metadata(path).ok()?.file_type();
+    if kind.is_file() {
+        return None;
+    }
+    let what = if kind.is_dir() {
+        "a folder"
+    } else {
+        "a special file (a FIFO, socket or device)"
+    };
+    Some(format!(
+        "cannot read the file: it is {what}, not a regular file; tplan reads only regular files"
+    ))
 }
 
 /// Lower-case hex SHA-256.
@@ -465,3 +500,6 @@ fn sorted_problems(
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod fuzz;

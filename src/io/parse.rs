@@ -179,15 +179,21 @@ pub fn parse_bool(cell: &str) -> Option<bool> {
 /// Parse a date written as YYYY-MM-DD.
 pub fn parse_date(cell: &str) -> Option<NaiveDate> {
     // chrono's %Y also accepts signs and more digits; insist on the shape.
-    let shape_ok = cell.len() == 10
-        && cell.bytes().enumerate().all(|(i, b)| match i {
-            4 | 7 => b == b'-',
-            _ => b.is_ascii_digit(),
-        });
-    if !shape_ok {
+    if !is_date_shaped(cell) {
         return None;
     }
     NaiveDate::parse_from_str(cell, "%Y-%m-%d").ok()
+}
+
+/// Written as YYYY-MM-DD, whether or not the day exists (2027-02-30 is
+/// shaped right but no date: the message says so rather than "expected
+/// YYYY-MM-DD").
+pub fn is_date_shaped(cell: &str) -> bool {
+    cell.len() == 10
+        && cell.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        })
 }
 
 /// Parse a rep's `;`-separated segment list: trimmed, de-duplicated,

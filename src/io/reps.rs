@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::accounts::check_unique;
+use super::limits;
 use super::parse::{parse_segment_list, NumberKind};
 use super::row::{NumberRule, RowReader, LAT, LON};
 use super::table::{ColumnSpec, Row, Table};
@@ -56,8 +57,9 @@ pub const DEFAULT_CAPACITY: f64 = 1.0;
 const CAPACITY: NumberRule = NumberRule {
     kind: NumberKind::Plain,
     min: 0.0,
-    max: f64::MAX,
+    max: limits::MAX_CAPACITY,
     expected: "expected a number >= 0 (FTE; 1 is one full-time rep), or empty for 1.0",
+    max_reason: Some(limits::CAPACITY_REASON),
 };
 
 /// Reps read from one file, with the line each came from.

@@ -7,7 +7,7 @@
 
 use chrono::NaiveDate;
 
-use super::parse::{parse_bool, parse_date, parse_number, NumberKind};
+use super::parse::{is_date_shaped, parse_bool, parse_date, parse_number, NumberKind};
 use super::table::{Row, Table};
 use super::Report;
 use crate::InputProblem;
@@ -20,6 +20,10 @@ pub struct NumberRule {
     pub max: f64,
     /// The message for any bad value, e.g. "expected a number >= 0 (FTE)".
     pub expected: &'static str,
+    /// Why `max` is where it is, when it is a limit of the model rather
+    /// than of the quantity (a latitude cannot exceed 90; a potential can,
+    /// but the solver cannot use it). Named in the message of a value above.
+    pub max_reason: Option<&'static str>,
 }
 
 /// Reads the cells of one row; remembers whether any cell was bad.
@@ -83,8 +87,16 @@ impl<'a> RowReader<'a> {
         let cell = self.text(column)?;
         match parse_number(&cell, rule.kind) {
             Ok(v) if v >= rule.min && v <= rule.max => Some(v),
-            Ok(_) => {
-                self.fail(column, &cell, rule.expected);
+            Ok(v) => {
+                let message = match rule.max_reason {
+                    Some(reason) if v > rule.max => format!(
+                        "{}, at most {} ({reason})",
+                        rule.expected,
+                        super::limits::display(rule.max)
+                    ),
+                    _ => rule.expected.to_string(),
+                };
+                self.fail(column, &cell, message);
                 None
             }
             Err(err) => {
@@ -137,7 +149,12 @@ impl<'a> RowReader<'a> {
         let cell = self.text(column)?;
         let date = parse_date(&cell);
         if date.is_none() {
-            self.fail(column, &cell, "expected a date written YYYY-MM-DD");
+            let message = if is_date_shaped(&cell) {
+                "no such date: expected a calendar date written YYYY-MM-DD"
+            } else {
+                "expected a date written YYYY-MM-DD"
+            };
+            self.fail(column, &cell, message);
         }
         date
     }
@@ -154,6 +171,7 @@ pub const LAT: NumberRule = NumberRule {
     min: -90.0,
     max: 90.0,
     expected: "expected a latitude in degrees between -90 and 90 (WGS84)",
+    max_reason: None,
 };
 
 /// Longitude in degrees.
@@ -162,4 +180,5 @@ pub const LON: NumberRule = NumberRule {
     min: -180.0,
     max: 180.0,
     expected: "expected a longitude in degrees between -180 and 180 (WGS84)",
+    max_reason: None,
 };

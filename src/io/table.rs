@@ -167,6 +167,10 @@ pub fn read_table(
         if cells.iter().all(String::is_empty) {
             continue;
         }
+        if let Some(problem) = control_character_problem(file, line, &table.header, &cells) {
+            report.problem(problem);
+            continue;
+        }
         table.rows.push(Row { line, cells });
     }
     if let Some(problem) = utf8.problem(file) {
@@ -224,9 +228,40 @@ pub fn table_from_rows(
         if cells.iter().all(String::is_empty) {
             continue;
         }
+        if let Some(problem) = control_character_problem(file, line, &table.header, &cells) {
+            report.problem(problem);
+            continue;
+        }
         table.rows.push(Row { line, cells });
     }
     Some(table)
+}
+
+/// A NUL or other control character in a cell (tab and line breaks inside
+/// quotes excepted) is refused: it is invisible in a spreadsheet, breaks
+/// CRM loaders, and would be copied into every output.
+fn control_character_problem(
+    file: &str,
+    line: u64,
+    header: &[String],
+    cells: &[String],
+) -> Option<InputProblem> {
+    let is_bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    let (column, cell) = cells
+        .iter()
+        .enumerate()
+        .find(|(_, cell)| cell.chars().any(is_bad))?;
+    let bad = cell.chars().find(|&c| is_bad(c))?;
+    Some(InputProblem {
+        file: file.to_string(),
+        line: Some(line),
+        column: header.get(column).cloned(),
+        value: Some(cell.escape_debug().to_string()),
+        message: format!(
+            "control character U+{:04X} in the cell: expected printable text; remove it (often a sign of a binary file or a broken export)",
+            bad as u32
+        ),
+    })
 }
 
 /// Human list of the contract's columns, required ones marked.

@@ -25,6 +25,7 @@ pub fn dataset_warnings(dataset: &Dataset, origin: &Origin<'_>) -> Vec<InputProb
     warnings.extend(far_away_reps(dataset, origin));
     warnings.extend(zero_potential(dataset, origin));
     warnings.extend(late_starters(dataset, origin));
+    warnings.extend(formula_like_cells(dataset, origin));
     warnings
 }
 
@@ -60,10 +61,10 @@ fn late_starters(dataset: &Dataset, origin: &Origin<'_>) -> Vec<InputProblem> {
 /// One account segment (or accounts with none): total potential, total
 /// capacity of the reps with capacity covering it, and the largest of them.
 #[derive(Default)]
-struct SegmentTotals {
-    potential: f64,
-    capacity: f64,
-    largest_rep: Option<usize>,
+pub(super) struct SegmentTotals {
+    pub potential: f64,
+    pub capacity: f64,
+    pub largest_rep: Option<usize>,
 }
 
 /// Accounts whose potential exceeds (1 + tol) x the largest fair share
@@ -100,7 +101,7 @@ fn oversized_accounts(dataset: &Dataset, origin: &Origin<'_>) -> Vec<InputProble
     warnings
 }
 
-fn segment_totals(dataset: &Dataset) -> HashMap<Option<String>, SegmentTotals> {
+pub(super) fn segment_totals(dataset: &Dataset) -> HashMap<Option<String>, SegmentTotals> {
     let mut totals: HashMap<Option<String>, SegmentTotals> = HashMap::new();
     for account in &dataset.accounts {
         totals.entry(account.segment.clone()).or_default().potential += account.potential;
@@ -124,7 +125,7 @@ fn segment_totals(dataset: &Dataset) -> HashMap<Option<String>, SegmentTotals> {
 /// The eligible rep with the largest fair share: the largest capacity
 /// covering the segment, or for a locked account its owner (its only
 /// eligible rep).
-fn largest_eligible_rep<'d>(
+pub(super) fn largest_eligible_rep<'d>(
     dataset: &'d Dataset,
     account: &Account,
     segment: &SegmentTotals,
@@ -215,6 +216,78 @@ fn zero_potential(dataset: &Dataset, origin: &Origin<'_>) -> Option<InputProblem
         value: Some("0".to_string()),
         message: format!(
             "{count} account{} potential 0 (the first on this line): they add workload but no opportunity",
+            if count == 1 { " has" } else { "s have" }
+        ),
+    })
+}
+
+/// Text cells a spreadsheet would run as a formula (they start with `=`,
+/// `+`, `-` or `@`): names and ids go through to the output CSVs, which
+/// finance opens in Excel. One warning per file, naming the first.
+fn formula_like_cells(dataset: &Dataset, origin: &Origin<'_>) -> Vec<InputProblem> {
+    let accounts = dataset.accounts.iter().map(|a| {
+        let named = [
+            ("account_id", Some(&a.id)),
+            ("name", a.name.as_ref()),
+            ("segment", a.segment.as_ref()),
+            ("industry", a.industry.as_ref()),
+            ("current_owner", a.current_owner.as_ref()),
+        ];
+        first_formula(&named, &dataset.account_extra_columns, &a.extra)
+    });
+    let reps = dataset.reps.iter().map(|r| {
+        let segments = r.segments.join(";");
+        let named = [
+            ("rep_id", Some(&r.id)),
+            ("name", r.name.as_ref()),
+            ("segment", Some(&segments)),
+            ("manager", r.manager.as_ref()),
+            ("region", r.region.as_ref()),
+        ];
+        first_formula(&named, &dataset.rep_extra_columns, &r.extra)
+    });
+    [
+        formula_warning(accounts, origin.accounts_file, origin.account_lines),
+        formula_warning(reps, origin.reps_file, origin.rep_lines),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The first cell of a row that looks like a formula: (column, value).
+fn first_formula(
+    named: &[(&str, Option<&String>)],
+    extra_names: &[String],
+    extra: &[String],
+) -> Option<(String, String)> {
+    let named = named
+        .iter()
+        .filter_map(|(c, v)| v.map(|v| (c.to_string(), v.clone())));
+    let extras = extra_names.iter().cloned().zip(extra.iter().cloned());
+    named.chain(extras).find(|(_, v)| looks_like_formula(v))
+}
+
+/// Starts with a formula trigger and is not simply a signed number.
+pub fn looks_like_formula(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@']) && cell.parse::<f64>().is_err()
+}
+
+fn formula_warning(
+    rows: impl Iterator<Item = Option<(String, String)>>,
+    file: &str,
+    lines: &[u64],
+) -> Option<InputProblem> {
+    let mut found = rows.enumerate().filter_map(|(i, f)| f.map(|f| (i, f)));
+    let (first, (column, value)) = found.next()?;
+    let count = 1 + found.count();
+    Some(InputProblem {
+        file: file.to_string(),
+        line: lines.get(first).copied(),
+        column: Some(column),
+        value: Some(value),
+        message: format!(
+            "{count} row{} a cell starting with =, +, - or @ (the first here): a spreadsheet opening the output CSVs would run it as a formula; rename it, or open the CSVs as text",
             if count == 1 { " has" } else { "s have" }
         ),
     })

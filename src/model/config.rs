@@ -15,6 +15,8 @@ use crate::InputProblem;
 pub const DEFAULT_POTENTIAL_TOLERANCE: f64 = 0.05;
 /// Default `[balance] workload_tolerance`: ±10 % of the rep's fair share.
 pub const DEFAULT_WORKLOAD_TOLERANCE: f64 = 0.10;
+/// Fiscal years a plan may name: outside this a typo (0, an extra digit).
+pub const FISCAL_YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
 
 /// The plan configuration (`plan.toml`). Every field has a default, so a
 /// run without any config file is valid.
@@ -205,6 +207,13 @@ impl Config {
                 "fiscal_year_start_month",
                 self.fiscal_year_start_month.to_string(),
                 "expected a month number from 1 (January) to 12 (December)",
+            ));
+        }
+        if let Some(year) = self.fiscal_year.filter(|y| !FISCAL_YEARS.contains(y)) {
+            problems.push(config_problem(
+                "fiscal_year",
+                year.to_string(),
+                "expected a calendar year from 1900 to 9999",
             ));
         }
         for (key, value) in [

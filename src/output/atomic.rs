@@ -2,11 +2,12 @@
 //!
 //! Every file of a run is written into a fresh hidden folder next to the
 //! target (same parent, `.OUT.tmp-<pid>`). Only when all of them are
-//! complete is the previous target (if any) moved aside, the temporary
-//! folder renamed into place, and the old one deleted. A run that fails
+//! complete does it take the target's place (see [`super::swap`]: an atomic
+//! exchange on Linux, so the target is never absent). A run that fails
 //! half-way therefore never leaves a partial folder under the target name:
 //! the temporary folder is removed when the [`StagedDir`] is dropped
-//! without [`StagedDir::commit`].
+//! without [`StagedDir::commit`], and what a killed run left is cleaned up
+//! (or restored) by the next one, in [`check_target`].
 //!
 //! Safety rules, checked before anything is created ([`check_target`]):
 //! - the output folder must not be the input folder, nor contain it, nor
@@ -19,6 +20,7 @@
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
+use super::swap::{self, sibling};
 use crate::{Error, Result};
 
 /// File whose presence (with [`MANIFEST_MARKER_KEY`]) marks a tplan output.
@@ -141,6 +143,13 @@ pub fn check_target(
             "refusing to use {shown} as the output folder: it is a file system root"
         )));
     }
+    let recovered = swap::recover(&resolved)?;
+    if let Some(old) = &recovered.restored {
+        eprintln!(
+            "note: restored {shown} from {}, left by a run killed while replacing it",
+            old.display()
+        );
+    }
     let existing = match fs::metadata(&resolved) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => ExistingTarget::Absent,
         Err(e) => return Err(Error::io(target, e)),
@@ -155,6 +164,12 @@ pub fn check_target(
                 ExistingTarget::Empty
             } else if is_tplan_output(&resolved) {
                 ExistingTarget::TplanOutput
+            } else if manifest_is_corrupt(&resolved) {
+                return Err(Error::Usage(format!(
+                    "refusing to replace {shown}: its {MANIFEST_FILE} is corrupt (not JSON), so \
+                     tplan cannot tell whether it wrote the folder; choose another --out or \
+                     remove it yourself"
+                )));
             } else {
                 return Err(Error::Usage(format!(
                     "refusing to replace {shown}: the folder is not empty and is not a tplan \
@@ -165,6 +180,12 @@ pub fn check_target(
         }
     };
     Ok((resolved, existing))
+}
+
+/// True when `dir` holds a manifest.json that is not JSON at all.
+fn manifest_is_corrupt(dir: &Path) -> bool {
+    fs::read(dir.join(MANIFEST_FILE))
+        .is_ok_and(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).is_err())
 }
 
 /// True when `dir` holds a manifest written by tplan.
@@ -200,13 +221,15 @@ impl StagedDir {
             .parent()
             .expect("check_target refuses a root")
             .to_path_buf();
-        fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        fs::create_dir_all(&parent).map_err(|e| Error::io(target, e))?;
         let temp = sibling(&resolved, "tmp");
         if fs::symlink_metadata(&temp).is_ok() {
             // Left by an earlier run with the same process id.
             fs::remove_dir_all(&temp).map_err(|e| Error::io(&temp, e))?;
         }
-        fs::create_dir(&temp).map_err(|e| Error::io(&temp, e))?;
+        // Named after the folder the user asked for: the temporary name is
+        // ours, and the cause (permissions, a full disk) is the parent's.
+        fs::create_dir(&temp).map_err(|e| Error::io(target, e))?;
         Ok(StagedDir {
             shown: target.to_path_buf(),
             target: resolved,
@@ -226,8 +249,8 @@ impl StagedDir {
     }
 
     /// Replace the target with the temporary folder. The previous target,
-    /// if any, is checked again, moved aside, and deleted once the new
-    /// folder is in place; if the final rename fails it is put back.
+    /// if any, is checked again, swapped out (see [`swap::replace`]) and
+    /// deleted once the new folder is in place.
     pub fn commit(mut self) -> Result<PathBuf> {
         let exists = fs::symlink_metadata(&self.target).is_ok();
         if exists {
@@ -242,19 +265,8 @@ impl StagedDir {
                     self.shown.display()
                 )));
             }
-            let old = sibling(&self.target, "old");
-            if fs::symlink_metadata(&old).is_ok() {
-                fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
-            }
-            fs::rename(&self.target, &old).map_err(|e| Error::io(&self.target, e))?;
-            if let Err(e) = fs::rename(&self.temp, &self.target) {
-                let _ = fs::rename(&old, &self.target);
-                return Err(Error::io(&self.target, e));
-            }
+            swap::replace(&self.temp, &self.target)?;
             self.committed = true;
-            // The new folder is complete and in place; a leftover hidden
-            // `.old` folder is harmless, so a failed delete is not an error.
-            let _ = fs::remove_dir_all(&old);
         } else {
             fs::rename(&self.temp, &self.target).map_err(|e| Error::io(&self.target, e))?;
             self.committed = true;
@@ -269,16 +281,6 @@ impl Drop for StagedDir {
             let _ = fs::remove_dir_all(&self.temp);
         }
     }
-}
-
-/// `<parent>/.<name>.<kind>-<pid>`.
-fn sibling(target: &Path, kind: &str) -> PathBuf {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let parent = target.parent().unwrap_or_else(|| Path::new("."));
-    parent.join(format!(".{name}.{kind}-{}", std::process::id()))
 }
 
 #[cfg(test)]

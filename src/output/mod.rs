@@ -11,6 +11,7 @@ pub mod comparison;
 pub mod format;
 pub mod hierarchy;
 pub mod in_place;
+pub mod lock;
 pub mod manifest;
 pub mod quotas;
 pub mod rebalance;
@@ -18,6 +19,7 @@ pub mod review;
 pub mod scenarios;
 pub mod segment_shares;
 pub mod summary;
+pub mod swap;
 pub mod territories;
 pub mod workbook;
 

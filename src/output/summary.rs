@@ -299,12 +299,22 @@ pub fn render(input: &SummaryInput) -> String {
     }
     s.push('\n');
 
-    let _ = writeln!(
-        s,
-        "LP bound {}, gap {} % above the bound",
-        thousands(plan.lp_bound),
-        super::format::fixed(plan.gap * 100.0, 2)
-    );
+    if plan.status == PlanStatus::OutsideTolerance {
+        // The bound is the optimum of balanced plans; a plan allowed out of
+        // balance can beat it, so a "gap" would be meaningless (even < 0).
+        let _ = writeln!(
+            s,
+            "LP bound {} is for plans within tolerance and does not apply to this one (outside tolerance): no gap",
+            thousands(plan.lp_bound)
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "LP bound {}, gap {} % above the bound",
+            thousands(plan.lp_bound),
+            super::format::fixed(plan.gap * 100.0, 2)
+        );
+    }
     let (moved, moved_pot) = moved_potential(dataset, plan);
     let total_pot: f64 = dataset.accounts.iter().map(|a| a.potential).sum();
     let share = if total_pot > 0.0 {

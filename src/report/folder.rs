@@ -436,7 +436,7 @@ fn read_file(path: &Path) -> Result<Vec<u8>, ReportError> {
         } else {
             ReportError::Io {
                 path: path.to_path_buf(),
-                source: e,
+                cause: e,
             }
         }
     })

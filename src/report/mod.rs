@@ -62,12 +62,12 @@ pub enum ReportError {
         line: Option<u64>,
         message: String,
     },
-    /// Reading a file failed.
-    #[error("{}: {source}", .path.display())]
+    /// Reading a file failed. The OS error is in the message, not a
+    /// `source`, so printing the chain does not repeat it.
+    #[error("{}: {cause}", .path.display())]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// plotters failed to draw a chart.
     #[error("drawing {file}: {message}")]
@@ -263,9 +263,26 @@ pub fn build(folder: &PlanFolder) -> Result<Vec<(String, Vec<u8>)>, ReportError>
 /// Read the plan in `dir` and build its report files.
 pub fn build_from_dir(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, ReportError> {
     if !crate::output::atomic::is_tplan_output(dir) {
-        return Err(ReportError::NotPlanFolder(dir.to_path_buf()));
+        return Err(
+            corrupt_manifest(dir).unwrap_or_else(|| ReportError::NotPlanFolder(dir.to_path_buf()))
+        );
     }
     build(&PlanFolder::read(dir)?)
+}
+
+/// A manifest.json that is there but not JSON (truncated, edited by hand)
+/// is reported as such, with the parser's line, not as a foreign folder.
+fn corrupt_manifest(dir: &Path) -> Option<ReportError> {
+    let path = dir.join(crate::output::MANIFEST_FILE);
+    let text = std::fs::read(&path).ok()?;
+    let err = serde_json::from_slice::<serde_json::Value>(&text).err()?;
+    Some(ReportError::Malformed {
+        path,
+        line: Some(err.line() as u64),
+        message: format!(
+            "manifest.json is corrupt ({err}); re-run `tplan plan` to write the folder again"
+        ),
+    })
 }
 
 #[cfg(test)]

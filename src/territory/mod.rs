@@ -40,7 +40,8 @@ pub use relax::LpMethod;
 pub struct PlanOptions {
     /// LP backend name (`clarabel`, or `highs` when built in).
     pub solver: String,
-    /// Show progress bars on stderr (only when it is a terminal).
+    /// Report progress on stderr: a spinner on a terminal, one line per
+    /// phase with the elapsed time otherwise.
     pub progress: bool,
 }
 
@@ -284,6 +285,7 @@ fn solve_whole_reps(
     lap("model", &mut stats);
 
     let progress = Progress::new(options.progress);
+    progress.phase("solving the LP relaxation");
     let verbose = std::env::var_os("TPLAN_DEBUG").is_some();
     stats.lp_method = method.name().to_string();
     let relaxation = relax::solve_relaxation(&problem, &options.solver, method, &mut |msg| {
@@ -295,7 +297,7 @@ fn solve_whole_reps(
     let relaxation = match relaxation {
         Ok(r) => r,
         Err(infeasible) => {
-            progress.say("searching the smallest feasible tolerances");
+            progress.phase("searching the smallest feasible tolerances");
             let text = infeasible::explain(dataset, &problem, &infeasible.lp, &options.solver)?;
             progress.finish();
             return Err(Error::Infeasible(text));
@@ -307,7 +309,7 @@ fn solve_whole_reps(
     stats.candidate_pairs = relaxation.cand.iter().map(Vec::len).sum();
     stats.lp_objective = relaxation.bound * problem.pot_unit * KM_SCALE;
 
-    progress.say("rounding and repairing");
+    progress.phase("rounding and repairing");
     let support = round::optimal_support(&problem, &relaxation.lp);
     let t = Instant::now();
     let (vertex, ps) = purify::purify(&problem, &support);
@@ -392,6 +394,7 @@ fn solve_whole_reps(
     stats.improve_moves = best.stats.improve_moves;
     let owner = best.owner;
     lap("round_repair", &mut stats);
+    progress.phase("verifying the plan");
     progress.finish();
 
     let plan = build_plan(dataset, &problem, &owner, stats.lp_objective)?;
@@ -554,23 +557,39 @@ fn status_quo(ds: &Dataset) -> Option<Vec<RepBalance>> {
 }
 
 /// A spinner on stderr for the long steps; silent when not a terminal.
+/// Progress on stderr: a spinner on a terminal; elsewhere (scripts, CI
+/// logs) one line per phase with the time elapsed, as cargo does, since a
+/// spinner's redraws are noise in a log and silence looks like a hang.
 struct Progress {
     bar: Option<ProgressBar>,
+    /// Print phase lines (enabled, stderr not a terminal): since when.
+    lines_since: Option<Instant>,
 }
 
 impl Progress {
     fn new(enabled: bool) -> Progress {
-        let bar = (enabled && std::io::stderr().is_terminal()).then(|| {
+        let terminal = std::io::stderr().is_terminal();
+        let bar = (enabled && terminal).then(|| {
             let bar = ProgressBar::new_spinner();
             bar.enable_steady_tick(std::time::Duration::from_millis(120));
             bar
         });
-        Progress { bar }
+        let lines_since = (enabled && !terminal).then(Instant::now);
+        Progress { bar, lines_since }
     }
 
+    /// A detail within a phase: the spinner shows it, the log does not.
     fn say(&self, msg: &str) {
         if let Some(bar) = &self.bar {
             bar.set_message(msg.to_string());
+        }
+    }
+
+    /// A new phase: the spinner shows it, the log gets a line.
+    fn phase(&self, name: &str) {
+        self.say(name);
+        if let Some(since) = self.lines_since {
+            eprintln!("{:>8.1} s  {name}", since.elapsed().as_secs_f64());
         }
     }
 
