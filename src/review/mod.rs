@@ -12,16 +12,15 @@
 
 pub mod config;
 pub mod forecast;
-pub mod rest_of_year;
 
 pub use config::ReviewConfig;
 pub use forecast::{Band, Status};
 
-use forecast::{against_band, coverage, coverage_flag, pace, pipeline_forecast, run_rate_forecast};
-use rest_of_year::{
+use crate::quota::rest_of_year::{
     adjusted_annual_quota, quota_still_to_book, quota_to_date, rephase_rest_of_year,
     rest_of_year_quota,
 };
+use forecast::{against_band, coverage, coverage_flag, pace, pipeline_forecast, run_rate_forecast};
 
 /// One rep's plan for the fiscal year, as the review needs it.
 #[derive(Debug, Clone, PartialEq)]
