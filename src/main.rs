@@ -47,7 +47,7 @@ enum Command {
         #[arg(long, value_name = "NAME")]
         sheet: Option<String>,
         /// LP solver backend.
-        #[arg(long, default_value = commands::plan::DEFAULT_SOLVER)]
+        #[arg(long, default_value = commands::plan::DEFAULT_SOLVER, value_parser = solver_name)]
         solver: String,
         /// Skip the charts, report.html, GeoJSON and CRM exports.
         #[arg(long)]

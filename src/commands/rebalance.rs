@@ -100,8 +100,10 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
     };
     let accounts_file = options.dir.join(io::ACCOUNTS_FILE).display().to_string();
     let reps_file = options.dir.join(io::REPS_FILE).display().to_string();
+    // Balanced like `plan`: late starters on the months they work.
+    let planning = crate::model::planning_view(&loaded.dataset);
     let setup = prepare(
-        &loaded.dataset,
+        planning.as_ref().unwrap_or(&loaded.dataset),
         effective,
         deals,
         Origin {
@@ -270,7 +272,15 @@ fn rest_of_year_quotas(
     before_ds.rules = crate::model::RuleSet::default();
     let before_owner: Vec<usize> = kept.iter().filter_map(|&i| setup.current[i]).collect();
     let before = quota::plan_quotas(&before_ds, &before_owner)?;
-    let after = quota::plan_quotas(&setup.dataset, owner)?;
+    // Quotas are set on the FTE of reps.csv (their ramp dates a late
+    // start); the territories balanced late starters on less.
+    let mut after_ds = setup.dataset.clone();
+    for (rep, given) in after_ds.reps.iter_mut().zip(&original.reps) {
+        if rep.capacity > 0.0 {
+            rep.capacity = given.capacity;
+        }
+    }
+    let after = quota::plan_quotas(&after_ds, owner)?;
     let b = quota::rest_of_year::remaining_by_rep(&before, reps, from);
     let a = quota::rest_of_year::remaining_by_rep(&after, reps, from);
     Ok(Some(b.into_iter().zip(a).collect()))
