@@ -6,7 +6,7 @@
 //! limited to each account's candidate reps (the LP's columns), which hold
 //! every pair the LP found worth considering.
 
-use super::problem::{Problem, NUM_METRICS};
+use super::problem::{Eligibility, Problem, NUM_METRICS};
 
 /// Loads of one rep (or one change) in every metric.
 type Load = [f64; NUM_METRICS];
@@ -822,22 +822,37 @@ impl<'a> LocalSearch<'a> {
     /// closes the gap; feasibility comes before distance.
     fn best_wide_step(&self, r: usize) -> Option<Step> {
         let (over, under) = self.band_side(r);
+        // Eligibility is per class of accounts: which classes allow `r` is
+        // decided once per call, not by a search in every account's list
+        // (this scan runs over all accounts at each call).
+        let class_allows: Vec<bool> = self
+            .p
+            .segment_reps
+            .iter()
+            .map(|reps| reps.len() > 1 && reps.binary_search(&r).is_ok())
+            .collect();
         let incoming: Vec<usize> = (0..self.p.num_accounts)
             .filter(|&i| {
                 self.owner[i] != r
-                    && !self.p.is_fixed(i)
-                    && self.p.eligible(i).binary_search(&r).is_ok()
+                    && match self.p.eligibility[i] {
+                        Eligibility::Class(c) => class_allows[c],
+                        Eligibility::Locked(_) => false,
+                    }
             })
             .collect();
         let mut best: Option<(f64, Step)> = None;
-        let consider = |best: &mut Option<(f64, Step)>, dv: f64, dc: f64, step: Step| {
-            if dv < -EPS {
-                let score = dc / -dv;
-                if best.as_ref().is_none_or(|(b, _)| score < *b) {
-                    *best = Some((score, step));
+        // The priced cost is looked up only for moves that remove
+        // violation: off the candidate lists it is a haversine, and most
+        // of the pairs scanned here do not help.
+        let consider =
+            |best: &mut Option<(f64, Step)>, dv: f64, dc: &dyn Fn() -> f64, step: Step| {
+                if dv < -EPS {
+                    let score = dc() / -dv;
+                    if best.as_ref().is_none_or(|(b, _)| score < *b) {
+                        *best = Some((score, step));
+                    }
                 }
-            }
-        };
+            };
         let members: Vec<usize> = self.members[r]
             .iter()
             .copied()
@@ -848,18 +863,17 @@ impl<'a> LocalSearch<'a> {
                 for &to in self.p.eligible(i) {
                     if to != r {
                         let dv = self.violation_change(&self.move_delta(i, to));
-                        let dc = self.priced(i, to) - self.priced(i, r);
-                        consider(&mut best, dv, dc, Step::Move(i, to));
+                        let dc = || self.priced(i, to) - self.owner_priced[i];
+                        consider(&mut best, dv, &dc, Step::Move(i, to));
                     }
                 }
             }
         }
         if under {
             for &j in &incoming {
-                let from = self.owner[j];
                 let dv = self.violation_change(&self.move_delta(j, r));
-                let dc = self.priced(j, r) - self.priced(j, from);
-                consider(&mut best, dv, dc, Step::Move(j, r));
+                let dc = || self.priced(j, r) - self.owner_priced[j];
+                consider(&mut best, dv, &dc, Step::Move(j, r));
             }
         }
         if best.is_none() {
@@ -870,10 +884,12 @@ impl<'a> LocalSearch<'a> {
                         continue;
                     }
                     let dv = self.violation_change(&self.swap_delta(i, j));
-                    let dc = self.priced(i, s) + self.priced(j, r)
-                        - self.priced(i, r)
-                        - self.priced(j, s);
-                    consider(&mut best, dv, dc, Step::Swap(i, j));
+                    let dc = || {
+                        self.priced(i, s) + self.priced(j, r)
+                            - self.owner_priced[i]
+                            - self.owner_priced[j]
+                    };
+                    consider(&mut best, dv, &dc, Step::Swap(i, j));
                 }
             }
         }
