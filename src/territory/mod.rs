@@ -453,8 +453,11 @@ fn build_plan(ds: &Dataset, problem: &Problem, owner: &[usize], lp_bound: f64) -
     } else {
         0.0
     };
+    // Each account's reason searches its nearest eligible rep (a haversine
+    // per eligible rep): seconds at 100,000 accounts on one core. Indexed
+    // collect keeps the accounts' order whatever the thread count.
     let assignments = owner
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, &r)| assignment(ds, problem, i, r))
         .collect();
@@ -603,5 +606,8 @@ impl Progress {
 /// Each account to its nearest eligible rep (locks and rules kept): the distance-only plan.
 pub fn nearest_owners(ds: &Dataset) -> Vec<usize> {
     let p = Problem::new(ds);
-    (0..p.num_accounts).map(|i| p.nearest_eligible(i)).collect()
+    (0..p.num_accounts)
+        .into_par_iter()
+        .map(|i| p.nearest_eligible(i))
+        .collect()
 }
