@@ -508,8 +508,21 @@ pub fn section(folder: &PlanFolder) -> Result<Option<SectionOutput>, ReportError
         ],
         &rows,
     ));
+    let mut files = vec![
+        (format!("{CHART}.svg"), r.svg),
+        (format!("{CHART}.png"), r.png),
+    ];
     if folder.dir.join(GROUPS_FILE).is_file() {
+        let groups = read_group_rows(folder)?;
+        let g = render::both(&GroupsChart { rows: &groups })?;
         html.push_str(&groups_table(folder)?);
+        html.push_str(&figure(
+            &g.svg,
+            GROUPS_CHART,
+            "Each group's gap to its share of the target (roster as is) and the extra hires that close it, per scenario.",
+        ));
+        files.push((format!("{GROUPS_CHART}.svg"), g.svg));
+        files.push((format!("{GROUPS_CHART}.png"), g.png));
     }
     Ok(Some(SectionOutput {
         section: Section {
@@ -517,11 +530,157 @@ pub fn section(folder: &PlanFolder) -> Result<Option<SectionOutput>, ReportError
             title: "Scenarios".into(),
             html,
         },
-        files: vec![
-            (format!("{CHART}.svg"), r.svg),
-            (format!("{CHART}.png"), r.png),
-        ],
+        files,
     }))
+}
+
+/// File stem of the by-group chart.
+pub const GROUPS_CHART: &str = "scenarios_groups";
+
+/// One group's figures in one scenario (scenarios_groups.csv, without the
+/// roll-up rows).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupRow {
+    pub scenario: String,
+    pub group: String,
+    pub gap_to_target: f64,
+    /// `None`: the group cannot make its number.
+    pub hires_needed: Option<f64>,
+}
+
+fn read_group_rows(folder: &PlanFolder) -> Result<Vec<GroupRow>, ReportError> {
+    let t = Table::read(&folder.dir.join(GROUPS_FILE))?;
+    let (name, group, gap, hires) = (
+        t.column("scenario")?,
+        t.column("group")?,
+        t.column("gap_to_target")?,
+        t.column("hires_needed")?,
+    );
+    rows(&t)
+        .filter(|r| r.text(group) != "all")
+        .map(|r| {
+            Ok(GroupRow {
+                scenario: r.text(name),
+                group: r.text(group),
+                gap_to_target: r.number(gap, "gap_to_target")?,
+                hires_needed: r.opt_number(hires, "hires_needed")?,
+            })
+        })
+        .collect()
+}
+
+/// Grouped bars: per scenario, one bar per group; gap to target above,
+/// hires needed below.
+struct GroupsChart<'a> {
+    rows: &'a [GroupRow],
+}
+
+impl GroupsChart<'_> {
+    fn names(&self, f: impl Fn(&GroupRow) -> &str) -> Vec<String> {
+        let mut seen: Vec<String> = Vec::new();
+        for r in self.rows {
+            if !seen.iter().any(|s| s == f(r)) {
+                seen.push(f(r).to_string());
+            }
+        }
+        seen
+    }
+
+    fn panel<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        caption: &str,
+        value: &dyn Fn(&GroupRow) -> Option<f64>,
+        label: &dyn Fn(f64) -> String,
+    ) -> Result<(), String> {
+        let scenarios = self.names(|r| &r.scenario);
+        let groups = self.names(|r| &r.group);
+        let values: Vec<f64> = self.rows.iter().filter_map(value).collect();
+        let top = values.iter().copied().fold(0.0, f64::max);
+        let bottom = values.iter().copied().fold(0.0, f64::min);
+        let pad = ((top - bottom) * 0.12).max(1.0);
+        let floor = if bottom < 0.0 { bottom - pad } else { 0.0 };
+        let n = scenarios.len().max(1) as f64;
+        let mut chart = ChartBuilder::on(area)
+            .caption(caption, (FONT, 20).into_font())
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(90)
+            .build_cartesian_2d(-0.5f64..(n - 0.5), floor..(top + pad))
+            .map_err(text_err)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(scenarios.len() * 2 + 1)
+            .x_label_formatter(&|v| month_label(&scenarios, *v))
+            .y_label_formatter(&|v| label(*v))
+            .label_style((FONT, 16))
+            .draw()
+            .map_err(text_err)?;
+        let width = 0.8 / groups.len().max(1) as f64;
+        for (g, name) in groups.iter().enumerate() {
+            let c = colour(g);
+            let bars: Vec<(f64, f64)> = self
+                .rows
+                .iter()
+                .filter(|r| r.group == *name)
+                .filter_map(|r| {
+                    let x = scenarios.iter().position(|s| *s == r.scenario)? as f64;
+                    Some((x - 0.4 + width * g as f64, value(r)?))
+                })
+                .collect();
+            chart
+                .draw_series(
+                    bars.iter().map(|&(x, v)| {
+                        Rectangle::new([(x, 0.0), (x + width * 0.9, v)], c.filled())
+                    }),
+                )
+                .map_err(text_err)?
+                .label(name.clone())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], c.filled()));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.3))
+            .label_font((FONT, 16))
+            .draw()
+            .map_err(text_err)
+    }
+}
+
+impl Chart for GroupsChart<'_> {
+    fn name(&self) -> &str {
+        GROUPS_CHART
+    }
+
+    fn size(&self) -> (u32, u32) {
+        (WIDTH, 900)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let (head, body) = root.split_vertically(60);
+        head.draw(&Text::new(
+            "Scenarios by group: each group against its own share of the target",
+            (14, 14),
+            (FONT, 26).into_font().color(&BLACK),
+        ))
+        .map_err(text_err)?;
+        let halves = body.split_evenly((2, 1));
+        self.panel(
+            &halves[0],
+            "Gap to target, plan year (roster as is; below 0: ahead of its number)",
+            &|r| Some(r.gap_to_target),
+            &|v| compact(v),
+        )?;
+        self.panel(
+            &halves[1],
+            "Extra hires that make the group's number (no bar: none, or out of reach)",
+            &|r| r.hires_needed,
+            &|v| format!("{v:.0}"),
+        )
+    }
 }
 
 /// The groups side by side (scenarios_groups.csv): one row per scenario
