@@ -175,6 +175,10 @@ fn planning_capacity(capacity: f64, start_date: Option<&str>, plan_year_start: O
 }
 
 fn read_config(dir: &Path) -> CheckerConfig {
+    read_config_file(&dir.join("plan.toml"))
+}
+
+fn read_config_file(path: &Path) -> CheckerConfig {
     let mut cfg = CheckerConfig {
         tol_p: DEFAULT_TOL_POTENTIAL,
         tol_w: DEFAULT_TOL_WORKLOAD,
@@ -185,8 +189,7 @@ fn read_config(dir: &Path) -> CheckerConfig {
         default_hours: 40.0,
         plan_year_start: None,
     };
-    let path = dir.join("plan.toml");
-    let Ok(text) = std::fs::read_to_string(&path) else {
+    let Ok(text) = std::fs::read_to_string(path) else {
         return cfg;
     };
     let value: toml::Value = text.parse().expect("checker: plan.toml parses");
@@ -228,7 +231,16 @@ fn read_config(dir: &Path) -> CheckerConfig {
 
 /// Read `accounts.csv`, `reps.csv` and (if present) `plan.toml` of a folder.
 pub fn read_instance(dir: &Path) -> Instance {
-    let cfg = read_config(dir);
+    instance_with(dir, read_config(dir))
+}
+
+/// [`read_instance`] with the plan config of a `--config FILE` run.
+#[allow(dead_code)]
+pub fn read_instance_with_config(dir: &Path, config: &Path) -> Instance {
+    instance_with(dir, read_config_file(config))
+}
+
+fn instance_with(dir: &Path, cfg: CheckerConfig) -> Instance {
     let accounts = read_table(&dir.join("accounts.csv"))
         .into_iter()
         .map(|row| {
