@@ -63,6 +63,10 @@ pub struct BottomUpConfig {
     /// Pipeline method: open pipeline / coverage ratio; also the healthy
     /// coverage below which a rep is flagged. > 0 (3-4 is healthy).
     pub coverage_ratio: f64,
+    /// Pipeline coverage above which a rep is flagged `high_coverage`:
+    /// far above the healthy 3-4x, the pipeline is stale or the quota set
+    /// too low for the territory. > coverage_ratio.
+    pub high_coverage_ratio: f64,
     /// Weight of the potential method in the combined bottom-up figure.
     pub potential_weight: f64,
     /// Weight of the history method.
@@ -78,6 +82,7 @@ impl Default for BottomUpConfig {
             max_capture_rate: 0.40,
             growth: 0.10,
             coverage_ratio: 3.0,
+            high_coverage_ratio: 8.0,
             potential_weight: 0.4,
             history_weight: 0.4,
             pipeline_weight: 0.2,
@@ -277,6 +282,14 @@ impl BottomUpConfig {
                 "quota.bottom_up.coverage_ratio",
                 self.coverage_ratio,
                 "expected a positive ratio of pipeline to quota (3 to 4 is healthy)",
+            ));
+        }
+        if !(self.high_coverage_ratio.is_finite() && self.high_coverage_ratio > self.coverage_ratio)
+        {
+            problems.push(problem(
+                "quota.bottom_up.high_coverage_ratio",
+                self.high_coverage_ratio,
+                "expected a ratio of pipeline to quota above coverage_ratio (default 8: twice the top of the healthy 3-4x)",
             ));
         }
         let weights = [

@@ -216,6 +216,7 @@ pub struct MethodTotals {
 pub struct FlagCounts {
     pub over_capture: usize,
     pub low_coverage: usize,
+    pub high_coverage: usize,
 }
 
 /// How a `tplan quota` run differed from the plan run recorded in the
@@ -359,6 +360,7 @@ impl QuotaManifest {
             flags: FlagCounts {
                 over_capture: count_flag(plan, Flag::OverCapture),
                 low_coverage: count_flag(plan, Flag::LowCoverage),
+                high_coverage: count_flag(plan, Flag::HighCoverage),
             },
             attainment: plan.attainment.clone(),
             files: vec![QUOTAS_FILE.to_string(), QUOTA_SUMMARY_FILE.to_string()],
@@ -733,7 +735,7 @@ pub fn render(dataset: &Dataset, plan: &QuotaPlan) -> String {
     );
     let _ = writeln!(
         s,
-        "  flags: {} rep{} above {} of territory potential, {} below {}x pipeline coverage",
+        "  flags: {} rep{} above {} of territory potential, {} below {}x pipeline coverage, {} above {}x",
         manifest.flags.over_capture,
         if manifest.flags.over_capture == 1 {
             ""
@@ -743,6 +745,8 @@ pub fn render(dataset: &Dataset, plan: &QuotaPlan) -> String {
         pct(cfg.bottom_up.max_capture_rate, 0),
         manifest.flags.low_coverage,
         fixed(cfg.bottom_up.coverage_ratio, 1),
+        manifest.flags.high_coverage,
+        fixed(cfg.bottom_up.high_coverage_ratio, 1),
     );
     s
 }

@@ -101,6 +101,8 @@ pub enum Flag {
     OverCapture,
     /// Pipeline coverage below the healthy ratio.
     LowCoverage,
+    /// Pipeline coverage far above the healthy band.
+    HighCoverage,
 }
 
 impl Flag {
@@ -108,6 +110,7 @@ impl Flag {
         match self {
             Flag::OverCapture => "over_capture",
             Flag::LowCoverage => "low_coverage",
+            Flag::HighCoverage => "high_coverage",
         }
     }
 }
@@ -573,6 +576,9 @@ pub fn plan_quotas(dataset: &Dataset, owner: &[usize]) -> Result<QuotaPlan> {
         }
         if pipeline_coverage.is_some_and(|c| c < bu.coverage_ratio) {
             flags.push(Flag::LowCoverage);
+        }
+        if pipeline_coverage.is_some_and(|c| c > bu.high_coverage_ratio) {
+            flags.push(Flag::HighCoverage);
         }
         reps.push(RepQuota {
             rep: r,

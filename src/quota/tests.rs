@@ -271,3 +271,25 @@ fn components_from_account_columns() {
     let err = plan_quotas(&d, &owners).unwrap_err().to_string();
     assert!(err.contains("quota.components.from_columns"), "{err}");
 }
+
+/// Issue 17: coverage far above the healthy band is flagged too.
+#[test]
+fn coverage_far_above_the_band_is_flagged_high() {
+    let mut c = config(2_000_000.0, 1.0, 0.0);
+    c.quota.potential_weight = 1.0;
+    let d = Dataset {
+        accounts: vec![
+            // 20M of pipeline on a 1.6M quota: 12.5x, above the default 8x.
+            account("A1", 4_000_000.0, Some(500_000.0), Some(20_000_000.0)),
+            // 2M on 400k: 5x, above the healthy band but not far above.
+            account("A2", 1_000_000.0, Some(100_000.0), Some(2_000_000.0)),
+        ],
+        reps: vec![rep("R1", 1.0, None), rep("R2", 1.0, None)],
+        config: c,
+        ..Dataset::default()
+    };
+    let plan = plan_quotas(&d, &[0, 1]).unwrap();
+    assert_eq!(plan.reps[0].flags, vec![Flag::HighCoverage]);
+    assert!(plan.reps[1].flags.is_empty(), "{:?}", plan.reps[1].flags);
+    assert_eq!(Flag::HighCoverage.code(), "high_coverage");
+}
