@@ -22,6 +22,20 @@ pub struct InputProblem {
     pub message: String,
 }
 
+impl InputProblem {
+    /// A problem with a plan.toml key, its file and line filled in by the
+    /// config reader (which knows both).
+    pub fn config_key(key: impl Into<String>, value: impl Into<String>, message: &str) -> Self {
+        InputProblem {
+            file: String::new(),
+            line: None,
+            column: Some(key.into()),
+            value: Some(value.into()),
+            message: message.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for InputProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;

@@ -224,13 +224,7 @@ impl RampConfig {
 }
 
 fn problem(key: String, value: String, message: &str) -> InputProblem {
-    InputProblem {
-        file: String::new(),
-        line: None,
-        column: Some(key),
-        value: Some(value),
-        message: message.to_string(),
-    }
+    InputProblem::config_key(key, value, message)
 }
 
 #[cfg(test)]

@@ -382,23 +382,11 @@ impl AttainmentConfig {
 }
 
 fn problem_text(key: &str, value: String, message: &str) -> InputProblem {
-    InputProblem {
-        file: String::new(),
-        line: None,
-        column: Some(key.to_string()),
-        value: Some(value),
-        message: message.to_string(),
-    }
+    InputProblem::config_key(key, value, message)
 }
 
 fn problem(key: &str, value: f64, message: &str) -> InputProblem {
-    InputProblem {
-        file: String::new(),
-        line: None,
-        column: Some(key.to_string()),
-        value: Some(value.to_string()),
-        message: message.to_string(),
-    }
+    InputProblem::config_key(key, value.to_string(), message)
 }
 
 #[cfg(test)]

@@ -98,13 +98,7 @@ impl ReviewConfig {
 }
 
 fn problem(key: &str, value: String, message: &str) -> InputProblem {
-    InputProblem {
-        file: String::new(),
-        line: None,
-        column: Some(key.to_string()),
-        value: Some(value),
-        message: message.to_string(),
-    }
+    InputProblem::config_key(key, value, message)
 }
 
 #[cfg(test)]

@@ -590,13 +590,7 @@ fn check_lead(key: &str, v: u32, p: &mut Vec<InputProblem>) {
 }
 
 fn problem(key: &str, value: String, message: &str) -> InputProblem {
-    InputProblem {
-        file: String::new(),
-        line: None,
-        column: Some(key.to_string()),
-        value: Some(value),
-        message: message.to_string(),
-    }
+    InputProblem::config_key(key, value, message)
 }
 
 #[cfg(test)]
