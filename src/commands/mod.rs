@@ -12,6 +12,29 @@ pub mod validate;
 
 use std::path::{Path, PathBuf};
 
+/// The plan config file as the user would name it in a message.
+pub(crate) fn config_label(dir: &Path, config: Option<&Path>) -> String {
+    match config {
+        Some(path) => path.display().to_string(),
+        None => dir.join(crate::io::CONFIG_FILE).display().to_string(),
+    }
+}
+
+/// Fill in the config file name on config problems raised after loading.
+pub(crate) fn name_config_file(err: crate::Error, label: &str) -> crate::Error {
+    match err {
+        crate::Error::Input { mut problems, more } => {
+            for p in &mut problems {
+                if p.file.is_empty() {
+                    p.file = label.to_string();
+                }
+            }
+            crate::Error::Input { problems, more }
+        }
+        other => other,
+    }
+}
+
 /// The output folder of a run (`--out`, or `reports/<input folder name>/`)
 /// and the files it must never overwrite: every input read, plus a
 /// `--config` file outside the input folder.

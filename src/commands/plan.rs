@@ -70,11 +70,11 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
     let load = manifest::seconds(started.elapsed());
     // Quotas when the config sets a company target; what they need is
     // checked before the solve.
-    let config_label = super::quota::config_label(&options.dir, options.config.as_deref());
+    let config_label = super::config_label(&options.dir, options.config.as_deref());
     let wants_quotas = dataset.config.quota.company_target.is_some();
     if wants_quotas {
         quota::requirements(&dataset.config)
-            .map_err(|e| super::quota::name_config_file(e, &config_label))?;
+            .map_err(|e| super::name_config_file(e, &config_label))?;
     }
 
     // Refuse an unsafe output folder before spending time on the solve.
@@ -102,7 +102,7 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
         let owners = quota::owners_of(&outcome.plan, dataset.accounts.len());
         Some(
             quota::plan_quotas(&loaded.dataset, &owners)
-                .map_err(|e| super::quota::name_config_file(e, &config_label))?,
+                .map_err(|e| super::name_config_file(e, &config_label))?,
         )
     } else {
         None

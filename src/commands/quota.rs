@@ -13,7 +13,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::io::{self, CONFIG_FILE};
+use super::{config_label, name_config_file};
+use crate::io;
 use crate::model::Dataset;
 use crate::output::atomic::ExistingTarget;
 use crate::output::{self, quotas, ASSIGNMENTS_FILE, MANIFEST_FILE};
@@ -36,29 +37,6 @@ pub struct QuotaOptions {
 /// Run `tplan quota`, recording this process's command line.
 pub fn run(options: &QuotaOptions) -> Result<()> {
     run_with_command(options, plan_cmd::command_line())
-}
-
-/// The plan config file as the user would name it in a message.
-pub(crate) fn config_label(dir: &Path, config: Option<&Path>) -> String {
-    match config {
-        Some(path) => path.display().to_string(),
-        None => dir.join(CONFIG_FILE).display().to_string(),
-    }
-}
-
-/// Fill in the config file name on config problems raised after loading.
-pub(crate) fn name_config_file(err: Error, label: &str) -> Error {
-    match err {
-        Error::Input { mut problems, more } => {
-            for p in &mut problems {
-                if p.file.is_empty() {
-                    p.file = label.to_string();
-                }
-            }
-            Error::Input { problems, more }
-        }
-        other => other,
-    }
 }
 
 /// Run `tplan quota`; `command` is recorded in the manifest.

@@ -160,9 +160,9 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
         setup.dataset.config.rebalance.transition_months,
     );
     let before = verify::rep_balances(&setup.dataset, &setup.before_owners());
-    let config_label = super::quota::config_label(&options.dir, options.config.as_deref());
+    let config_label = super::config_label(&options.dir, options.config.as_deref());
     let quotas = rest_of_year_quotas(&loaded.dataset, &setup, &owner)
-        .map_err(|e| super::quota::name_config_file(e, &config_label))?;
+        .map_err(|e| super::name_config_file(e, &config_label))?;
     let solve = manifest::seconds(solve_started.elapsed());
 
     let files = RebalanceFiles {

@@ -43,7 +43,7 @@ pub fn run(options: &ScenariosOptions) -> Result<()> {
         eprintln!("warning: {w}");
     }
     let dataset = &loaded.dataset;
-    let config_file = super::quota::config_label(&options.dir, options.config.as_deref());
+    let config_file = super::config_label(&options.dir, options.config.as_deref());
     let setup = Setup::new(dataset, &config_file)?;
 
     let (target, protected) = super::output_target(
