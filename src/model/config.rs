@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use super::ramp::RampConfig;
 use super::rebalance::RebalanceConfig;
 use super::rep::Rep;
-use super::rules::{validate_rules, Limits, NamedList, Preference, Restriction, SegmentShare};
+use super::rules::{
+    validate_rules, Limits, NamedList, Preference, Restriction, RuleTables, SegmentShare,
+};
 use super::targets::QuotaConfig;
 use crate::review::ReviewConfig;
 use crate::scenarios::ScenariosConfig;
@@ -260,7 +262,13 @@ impl Config {
                 "only applies with groups = \"region\" (regions first, territories within regions)",
             ));
         }
-        problems.extend(validate_rules(self));
+        problems.extend(validate_rules(&RuleTables {
+            named: &self.named,
+            restrict: &self.restrict,
+            prefer: &self.prefer,
+            limits: &self.limits,
+            segment_share: &self.segment_share,
+        }));
         problems.extend(self.workload.validate());
         problems.extend(self.ramp.validate());
         problems.extend(self.quota.validate());
@@ -316,12 +324,6 @@ fn is_hours(h: f64) -> bool {
 }
 
 /// A config problem about `key`; the loader fills in file and line.
-pub(super) fn config_problem(key: &str, value: String, message: &str) -> InputProblem {
-    InputProblem {
-        file: String::new(),
-        line: None,
-        column: Some(key.to_string()),
-        value: Some(value),
-        message: message.to_string(),
-    }
+fn config_problem(key: &str, value: String, message: &str) -> InputProblem {
+    InputProblem::config_key(key, value, message)
 }

@@ -3,7 +3,6 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::config::config_problem;
 use crate::InputProblem;
 
 /// Default `[rebalance] transition_months`: open deals on a moved account
@@ -56,7 +55,7 @@ impl RebalanceConfig {
         let mut problems = Vec::new();
         if let Some(d) = &self.effective_date {
             if self.effective().is_none() {
-                problems.push(config_problem(
+                problems.push(InputProblem::config_key(
                     "rebalance.effective_date",
                     d.clone(),
                     "expected a date written YYYY-MM-DD",
@@ -64,7 +63,7 @@ impl RebalanceConfig {
             }
         }
         if self.transition_months > 120 {
-            problems.push(config_problem(
+            problems.push(InputProblem::config_key(
                 "rebalance.transition_months",
                 self.transition_months.to_string(),
                 "expected a number of months between 0 and 120",
@@ -72,7 +71,7 @@ impl RebalanceConfig {
         }
         if let Some(p) = self.max_moved_potential_pct {
             if !(p.is_finite() && (0.0..=100.0).contains(&p)) {
-                problems.push(config_problem(
+                problems.push(InputProblem::config_key(
                     "rebalance.max_moved_potential_pct",
                     p.to_string(),
                     "expected a percentage between 0 and 100",
@@ -85,7 +84,7 @@ impl RebalanceConfig {
         ] {
             if let Some(t) = tol {
                 if !(t > 0.0 && t < 1.0) {
-                    problems.push(config_problem(
+                    problems.push(InputProblem::config_key(
                         key,
                         t.to_string(),
                         "expected a fraction strictly between 0 and 1 (0.1 means within 10% of the fair share)",

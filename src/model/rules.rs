@@ -20,8 +20,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::config::config_problem;
-use super::{Account, Config, Dataset, Rep};
+use super::{Account, Dataset, Rep};
 use crate::distance::haversine_km;
 use crate::InputProblem;
 
@@ -218,11 +217,24 @@ impl RuleSet {
     }
 }
 
+fn config_problem(key: &str, value: String, message: &str) -> InputProblem {
+    InputProblem::config_key(key, value, message)
+}
+
+/// The rule tables of a plan config, as [`validate_rules`] reads them
+/// (the config hands them over, so this module needs nothing of it).
+pub struct RuleTables<'a> {
+    pub named: &'a [NamedList],
+    pub restrict: &'a [Restriction],
+    pub prefer: &'a [Preference],
+    pub limits: &'a [Limits],
+    pub segment_share: &'a [SegmentShare],
+}
+
 /// Checks of the config's rules that need no data: names present and
 /// unique, numbers sane.
-pub fn validate_rules(config: &Config) -> Vec<InputProblem> {
+pub fn validate_rules(rules: &RuleTables<'_>) -> Vec<InputProblem> {
     {
-        let rules = config;
         let mut problems = Vec::new();
         let mut names: Vec<(&str, String)> = Vec::new();
         let entries = rules
