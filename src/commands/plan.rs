@@ -136,7 +136,7 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
             solve,
         },
         output::WriteOptions {
-            report: options.report,
+            report: options.report.then_some(super::report::build_plan_report),
         },
     )?;
 

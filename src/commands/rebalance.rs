@@ -204,7 +204,7 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
             solve,
         },
         output::WriteOptions {
-            report: options.report,
+            report: options.report.then_some(super::report::build_plan_report),
         },
         output::Extra {
             files: rebalance_files(&files),

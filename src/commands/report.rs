@@ -19,6 +19,12 @@ use crate::output::{workbook, ManifestFile, MANIFEST_FILE, WORKBOOK_FILE};
 use crate::report::{self, ReportError};
 use crate::Result;
 
+/// The report files of a staged plan folder, for `plan` and `rebalance`
+/// to hand to the folder writer ([`crate::output::ReportBuilder`]).
+pub(crate) fn build_plan_report(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    Ok(report::build_from_dir(dir)?)
+}
+
 /// Regenerate the report files of the output folder `dir`; prints one line
 /// per file and the time taken on stdout.
 pub fn run(dir: &Path) -> Result<()> {

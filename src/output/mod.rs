@@ -138,12 +138,18 @@ pub struct RunClock {
     pub solve: f64,
 }
 
+/// Draws the report files (charts, report.html, GeoJSON, CRM exports) of
+/// a staged plan folder from its own files. The command hands in
+/// `report::build_from_dir`: the report reads this module's file names,
+/// so this module must not name the report.
+pub type ReportBuilder = fn(&Path) -> Result<Vec<(String, Vec<u8>)>>;
+
 /// What to write besides the plan's own tables.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WriteOptions {
-    /// Charts, report.html, GeoJSON and CRM exports ([`crate::report`]),
-    /// and plan.xlsx ([`workbook`]).
-    pub report: bool,
+    /// The report builder, and with it plan.xlsx ([`workbook`]); `None`
+    /// (`--no-report`) writes neither.
+    pub report: Option<ReportBuilder>,
 }
 
 /// Write every output file of a plan into `staged`, then the manifest
@@ -245,7 +251,7 @@ pub fn write_plan_folder_extra(
     let quota_manifest = || quotas.map(|plan| quotas::QuotaManifest::new(plan, None));
     // Keep the report last among the outputs: it reads the staged folder,
     // so files written after it would be missing from it.
-    if options.report {
+    if let Some(build_report) = options.report {
         // The report reads the folder it describes, manifest included (as
         // `tplan report` does): a provisional manifest first, the final one
         // with every output and the timings below.
@@ -254,7 +260,7 @@ pub fn write_plan_folder_extra(
         provisional.comparison = Some(comparison.clone());
         provisional.rebalance = extra.rebalance.clone();
         write_file(&dir, MANIFEST_FILE, provisional.to_json().as_bytes())?;
-        for (name, bytes) in crate::report::build_from_dir(&dir)? {
+        for (name, bytes) in build_report(&dir)? {
             outputs.push(write_file(&dir, &name, &bytes)?);
         }
         outputs.push(write_file(&dir, WORKBOOK_FILE, &workbook::from_dir(&dir)?)?);
