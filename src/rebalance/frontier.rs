@@ -127,6 +127,18 @@ impl Bands {
 }
 
 /// The greedy search's state: owners and loads.
+/// Potential, workload and account count of each rep under `owner`.
+fn rep_loads(ds: &Dataset, owner: &[usize]) -> Vec<[f64; 3]> {
+    let mut load = vec![[0.0; 3]; ds.reps.len()];
+    for (i, &r) in owner.iter().enumerate() {
+        let a = &ds.accounts[i];
+        load[r][0] += a.potential;
+        load[r][1] += a.workload;
+        load[r][2] += 1.0;
+    }
+    load
+}
+
 struct Search<'a> {
     ds: &'a Dataset,
     eligible: &'a [Vec<usize>],
@@ -253,13 +265,7 @@ impl<'a> Frontier<'a> {
                 _ => self.full[i],
             })
             .collect();
-        let mut load = vec![[0.0; 3]; ds.reps.len()];
-        for (i, &r) in start.iter().enumerate() {
-            let a = &ds.accounts[i];
-            load[r][0] += a.potential;
-            load[r][1] += a.workload;
-            load[r][2] += 1.0;
-        }
+        let load = rep_loads(ds, &start);
         let mut s = Search {
             ds,
             eligible: &self.eligible,
@@ -305,13 +311,7 @@ impl<'a> Frontier<'a> {
     pub fn undo_moves(&self, owner: &[usize]) -> Vec<usize> {
         let setup = self.setup;
         let ds = &setup.dataset;
-        let mut load = vec![[0.0; 3]; ds.reps.len()];
-        for (i, &r) in owner.iter().enumerate() {
-            let a = &ds.accounts[i];
-            load[r][0] += a.potential;
-            load[r][1] += a.workload;
-            load[r][2] += 1.0;
-        }
+        let load = rep_loads(ds, owner);
         let mut s = Search {
             ds,
             eligible: &self.eligible,
@@ -459,13 +459,7 @@ impl<'a> Frontier<'a> {
     /// Total band violation of a plan (0 when every rep is within its band).
     pub fn violation(&self, owner: &[usize]) -> f64 {
         let ds = &self.setup.dataset;
-        let mut load = vec![[0.0; 3]; ds.reps.len()];
-        for (i, &r) in owner.iter().enumerate() {
-            let a = &ds.accounts[i];
-            load[r][0] += a.potential;
-            load[r][1] += a.workload;
-            load[r][2] += 1.0;
-        }
+        let load = rep_loads(ds, owner);
         (0..load.len())
             .map(|r| self.bands.violation(r, &load[r]))
             .sum()
