@@ -92,10 +92,64 @@ pub enum Error {
     Usage(String),
     /// An output folder could not be read back or its report drawn.
     #[error(transparent)]
-    Report(#[from] crate::report::ReportError),
+    Report(#[from] ReportError),
     /// plan.xlsx could not be built from the output folder's files.
     #[error(transparent)]
-    Workbook(#[from] crate::output::workbook::WorkbookError),
+    Workbook(#[from] WorkbookError),
+}
+
+/// Name of the workbook in the output folder (`output` writes it, and its
+/// errors name it).
+pub const WORKBOOK_FILE: &str = "plan.xlsx";
+
+/// Errors reading an output folder or drawing its report.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The folder has no manifest written by tplan.
+    #[error("{}: not a tplan output folder (no manifest.json written by tplan); run `tplan plan` first", .0.display())]
+    NotPlanFolder(PathBuf),
+    /// A file the report needs is not in the folder.
+    #[error("{}: missing from the output folder; re-run `tplan plan` to write it", .0.display())]
+    Missing(PathBuf),
+    /// A file is there but cannot be read as tplan wrote it.
+    #[error("{}{}: {message}", .path.display(), .line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Malformed {
+        path: PathBuf,
+        line: Option<u64>,
+        message: String,
+    },
+    /// Reading a file failed. The OS error is in the message, not a
+    /// `source`, so printing the chain does not repeat it.
+    #[error("{}: {cause}", .path.display())]
+    Io {
+        path: PathBuf,
+        cause: std::io::Error,
+    },
+    /// plotters failed to draw a chart.
+    #[error("drawing {file}: {message}")]
+    Render { file: String, message: String },
+}
+
+/// Errors building the workbook.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkbookError {
+    /// A CSV file of the folder cannot be read as tplan wrote it.
+    #[error("{}{}: {message}", .path.display(), .line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Malformed {
+        path: PathBuf,
+        line: Option<u64>,
+        message: String,
+    },
+    /// Reading a file failed.
+    #[error("{}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// rust_xlsxwriter refused something (a bug: every input is checked).
+    #[error("writing {WORKBOOK_FILE}: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }
 
 impl Error {

@@ -25,8 +25,7 @@ use super::quotas::{QUOTAS_FILE, QUOTA_SUMMARY_FILE};
 use super::scenarios::{MONTHLY_FILE, SCENARIOS_FILE, SWEEP_FILE, YEARLY_FILE};
 use super::{ASSIGNMENTS_FILE, MANIFEST_FILE, TERRITORIES_FILE};
 
-/// Name of the workbook in the output folder.
-pub const WORKBOOK_FILE: &str = "plan.xlsx";
+pub use crate::error::{WorkbookError, WORKBOOK_FILE};
 
 /// Creation date written into the workbook's properties (year, month,
 /// day): fixed so that re-runs are byte-identical.
@@ -46,28 +45,6 @@ const RAMP_FILL: u32 = 0xFFF2CC;
 const EXCEL_MAX_ROWS: usize = 1_048_576;
 /// Fill of header rows.
 const HEADER_FILL: u32 = 0xDDEBF7;
-
-/// Errors building the workbook.
-#[derive(Debug, thiserror::Error)]
-pub enum WorkbookError {
-    /// A CSV file of the folder cannot be read as tplan wrote it.
-    #[error("{}{}: {message}", .path.display(), .line.map(|l| format!(":{l}")).unwrap_or_default())]
-    Malformed {
-        path: PathBuf,
-        line: Option<u64>,
-        message: String,
-    },
-    /// Reading a file failed.
-    #[error("{}: {source}", .path.display())]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    /// rust_xlsxwriter refused something (a bug: every input is checked).
-    #[error("writing {WORKBOOK_FILE}: {0}")]
-    Xlsx(#[from] rust_xlsxwriter::XlsxError),
-}
 
 /// How a column's cells are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

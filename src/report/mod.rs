@@ -31,10 +31,11 @@ pub mod render;
 pub mod review;
 pub mod scenarios;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 
+pub use crate::error::ReportError;
 use crate::exports;
 use balance::BalanceChart;
 use folder::PlanFolder;
@@ -45,34 +46,6 @@ use render::{Chart, Rendered};
 pub const REPORT_FILE: &str = "report.html";
 /// Territories, rep homes and accounts for GIS tools.
 pub const GEOJSON_FILE: &str = "territories.geojson";
-
-/// Errors reading an output folder or drawing its report.
-#[derive(Debug, thiserror::Error)]
-pub enum ReportError {
-    /// The folder has no manifest written by tplan.
-    #[error("{}: not a tplan output folder (no manifest.json written by tplan); run `tplan plan` first", .0.display())]
-    NotPlanFolder(PathBuf),
-    /// A file the report needs is not in the folder.
-    #[error("{}: missing from the output folder; re-run `tplan plan` to write it", .0.display())]
-    Missing(PathBuf),
-    /// A file is there but cannot be read as tplan wrote it.
-    #[error("{}{}: {message}", .path.display(), .line.map(|l| format!(":{l}")).unwrap_or_default())]
-    Malformed {
-        path: PathBuf,
-        line: Option<u64>,
-        message: String,
-    },
-    /// Reading a file failed. The OS error is in the message, not a
-    /// `source`, so printing the chain does not repeat it.
-    #[error("{}: {cause}", .path.display())]
-    Io {
-        path: PathBuf,
-        cause: std::io::Error,
-    },
-    /// plotters failed to draw a chart.
-    #[error("drawing {file}: {message}")]
-    Render { file: String, message: String },
-}
 
 /// One section of report.html.
 #[derive(Debug, Clone)]
