@@ -5,12 +5,12 @@ use serde::{Deserialize, Serialize};
 use super::ramp::RampConfig;
 use super::rebalance::RebalanceConfig;
 use super::rep::Rep;
+use super::review::ReviewConfig;
 use super::rules::{
     validate_rules, Limits, NamedList, Preference, Restriction, RuleTables, SegmentShare,
 };
+use super::scenarios::ScenariosConfig;
 use super::targets::QuotaConfig;
-use crate::review::ReviewConfig;
-use crate::scenarios::ScenariosConfig;
 use crate::InputProblem;
 
 /// Default `[balance] potential_tolerance`: ±5 % of the rep's fair share.

@@ -12,7 +12,9 @@ mod plan;
 mod ramp;
 mod rebalance;
 mod rep;
+mod review;
 mod rules;
+mod scenarios;
 mod targets;
 
 pub use account::{Account, WorkloadSource};
@@ -29,9 +31,14 @@ pub use plan::{
 pub use ramp::{tenure_month, FiscalYear, RampConfig, RampStep, YearMonth};
 pub use rebalance::{RebalanceConfig, DEFAULT_TRANSITION_MONTHS};
 pub use rep::Rep;
+pub use review::ReviewConfig;
 pub use rules::{
     resolve_rules, Limits, NamedList, Preference, RepLimit, RepLimits, RepShares,
     ResolvedPreference, ResolvedRestriction, Restriction, RuleSet, SegmentShare,
+};
+pub use scenarios::{
+    GroupBy, GroupOverride, NamedScenario, ScenarioOverride, ScenarioParams, ScenariosConfig,
+    SweepConfig, MAX_HORIZON_MONTHS,
 };
 pub use targets::{AttainmentConfig, BottomUpConfig, ComponentShares, QuotaConfig};
 

@@ -10,10 +10,9 @@
 //! month and the `[review]` settings. Reading the files and writing the
 //! results live in `io`, `output` and `commands::review`.
 
-pub mod config;
 pub mod forecast;
 
-pub use config::ReviewConfig;
+pub use crate::model::ReviewConfig;
 pub use forecast::{Band, Status};
 
 use crate::quota::rest_of_year::{

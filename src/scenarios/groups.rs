@@ -25,34 +25,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
 use super::{evaluate, Evaluation, ScenarioParams, Setup};
 use crate::model::Dataset;
+pub use crate::model::{GroupBy, GroupOverride};
 use crate::{Error, InputProblem, Result};
-
-/// `[scenarios] group_by`: which reps.csv column forms the groups.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum GroupBy {
-    /// The rep's segment coverage (`SMB`, `ENT;MM`; empty: `*`).
-    Segment,
-    /// The rep's `region` (empty: `(none)`).
-    Region,
-}
-
-/// `[scenarios.groups.NAME]`: one group's own parameters.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct GroupOverride {
-    pub quota_per_ramped_fte: Option<f64>,
-    pub attainment_last_year: Option<f64>,
-    /// Share of the sales target this group carries (0-1).
-    pub target_share: Option<f64>,
-    /// Months to full ramp for this group's hires, in scenarios that do
-    /// not set `ramp_months` themselves.
-    pub ramp_months: Option<u32>,
-}
 
 /// One group's model inputs.
 #[derive(Debug, Clone, PartialEq)]

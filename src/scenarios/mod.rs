@@ -25,7 +25,6 @@
 //!   plus a recruiting cost per hire, over the plan year; cost per dollar
 //!   is that cost over the plan year's bookings with the solved hires.
 
-pub mod config;
 pub mod groups;
 pub mod headcount;
 pub mod model;
@@ -34,7 +33,7 @@ pub mod sweep;
 use crate::model::{Dataset, FiscalYear, RampConfig, YearMonth};
 use crate::{Error, InputProblem, Result};
 
-pub use config::{ScenarioOverride, ScenarioParams, ScenariosConfig, SweepConfig};
+pub use crate::model::{ScenarioOverride, ScenarioParams, ScenariosConfig, SweepConfig};
 pub use headcount::{HeadcountPlan, HiringCaps};
 pub use model::{Closing, Cohort, ModelParams, Series};
 
@@ -389,7 +388,7 @@ fn with_schedule(base: &Series, unit: &Series, schedule: &[u32], p: &ModelParams
 /// when recruiting hires at the monthly cap from the earliest month for as
 /// long as the hiring budget lasts, over five years from the plan year.
 fn month_reaching_annual_rate(setup: &Setup, s: &ScenarioParams, target: f64) -> Option<YearMonth> {
-    let months = config::MAX_HORIZON_MONTHS as usize;
+    let months = crate::model::MAX_HORIZON_MONTHS as usize;
     let p = ModelParams {
         months,
         ..setup.params(s)

@@ -9,8 +9,8 @@
 
 use rayon::prelude::*;
 
-use super::config::{ScenarioParams, SweepConfig};
 use super::{evaluate, Setup, Summary};
+use crate::model::{ScenarioParams, SweepConfig};
 
 /// Points evaluated between two progress reports.
 const CHUNK: usize = 64;

@@ -18,7 +18,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::RampConfig;
+use super::ramp::RampConfig;
 use crate::InputProblem;
 
 /// Longest horizon the model accepts: five fiscal years.
@@ -27,6 +27,29 @@ pub const MAX_HORIZON_MONTHS: u32 = 60;
 pub const MAX_SWEEP_POINTS: usize = 2_000_000;
 /// Names of the default scenarios, in output order.
 pub const DEFAULT_NAMES: [&str; 3] = ["best", "likely", "worst"];
+
+/// `[scenarios] group_by`: which reps.csv column forms the groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupBy {
+    /// The rep's segment coverage (`SMB`, `ENT;MM`; empty: `*`).
+    Segment,
+    /// The rep's `region` (empty: `(none)`).
+    Region,
+}
+
+/// `[scenarios.groups.NAME]`: one group's own parameters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GroupOverride {
+    pub quota_per_ramped_fte: Option<f64>,
+    pub attainment_last_year: Option<f64>,
+    /// Share of the sales target this group carries (0-1).
+    pub target_share: Option<f64>,
+    /// Months to full ramp for this group's hires, in scenarios that do
+    /// not set `ramp_months` themselves.
+    pub ramp_months: Option<u32>,
+}
 
 /// `[scenarios]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,9 +107,9 @@ pub struct ScenariosConfig {
     /// Run the model per group of reps: `"segment"` (segment coverage) or
     /// `"region"`, each with its own quota capacity, ramp and share of the
     /// target (see `scenarios::groups`). Unset (default): one team.
-    pub group_by: Option<super::groups::GroupBy>,
+    pub group_by: Option<GroupBy>,
     /// `[scenarios.groups.NAME]`: a group's own parameters.
-    pub groups: std::collections::BTreeMap<String, super::groups::GroupOverride>,
+    pub groups: std::collections::BTreeMap<String, GroupOverride>,
     /// Further named scenarios (`[[scenarios.scenario]]`); keys not given
     /// take the `likely` value.
     pub scenario: Vec<NamedScenario>,
