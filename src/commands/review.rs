@@ -23,6 +23,7 @@ use serde_json::Value;
 use crate::io::actuals::{parse_year_month, read_actuals, ActualsContext};
 use crate::model::{Config, FiscalYear, YearMonth};
 use crate::output::atomic::is_tplan_output;
+use crate::output::folder::{rows, Table};
 use crate::output::in_place::replace_file;
 use crate::output::quotas::{QUOTAS_FILE, QUOTA_SUMMARY_FILE};
 use crate::output::review::{
@@ -31,7 +32,6 @@ use crate::output::review::{
 };
 use crate::output::{ManifestFile, MANIFEST_FILE};
 use crate::quota::Component;
-use crate::report::folder::{rows, Table};
 use crate::report::{self, ReportError, REPORT_FILE};
 use crate::review::{self, RepPlan, ReviewInput};
 use crate::{Error, Result};

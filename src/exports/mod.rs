@@ -22,7 +22,7 @@
 use std::collections::BTreeMap;
 
 use crate::output::csv_writer;
-use crate::report::folder::PlanFolder;
+use crate::output::folder::PlanFolder;
 
 /// Folder of the exports inside the output folder.
 pub const EXPORTS_DIR: &str = "exports";
@@ -147,7 +147,7 @@ fn to_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
 }
 
 /// True when the account's owner changes (including "no owner yet").
-fn changes_owner(a: &crate::report::folder::AccountRow) -> bool {
+fn changes_owner(a: &crate::output::folder::AccountRow) -> bool {
     a.previous_owner != a.rep_id
 }
 

@@ -1,4 +1,6 @@
-//! Writing a plan: assignments, territory summary, manifest, stdout summary.
+//! Writing a plan: assignments, territory summary, manifest, stdout summary;
+//! and reading it back from the output folder ([`folder`]), for the report,
+//! the CRM exports and the commands that work on an earlier run.
 //!
 //! Every file of a run goes into a temporary folder that replaces the
 //! output folder only once complete ([`atomic`]); formatting is fixed so
@@ -8,6 +10,7 @@
 pub mod assignments;
 pub mod atomic;
 pub mod comparison;
+pub mod folder;
 pub mod format;
 pub mod hierarchy;
 pub mod in_place;

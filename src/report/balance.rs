@@ -13,9 +13,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::folder::PlanFolder;
 use super::palette::{rep_colour, BAND_GREEN, BEFORE_GREY};
 use super::render::{text_err, Chart, FONT};
+use crate::output::folder::PlanFolder;
 use crate::output::format::fixed;
 
 /// Most reps whose id is written under the bars.
@@ -91,13 +91,13 @@ enum Metric {
 }
 
 impl Metric {
-    fn load(self, r: &super::folder::RepRow) -> f64 {
+    fn load(self, r: &crate::output::folder::RepRow) -> f64 {
         match self {
             Metric::Potential => r.potential,
             Metric::Workload => r.workload,
         }
     }
-    fn target(self, r: &super::folder::RepRow) -> f64 {
+    fn target(self, r: &crate::output::folder::RepRow) -> f64 {
         match self {
             Metric::Potential => r.potential_target,
             Metric::Workload => r.workload_target,

@@ -5,9 +5,9 @@
 
 use std::fmt::Write as _;
 
-use super::folder::{rows, PlanFolder, Table};
 use super::html::{escape, num_cell, table, text_cell};
 use super::{ReportError, Section};
+use crate::output::folder::{rows, PlanFolder, Table};
 use crate::output::format::{fixed, thousands};
 use crate::output::{COMPARISON_COLUMNS, COMPARISON_FILE, HIERARCHY_FILE, SEGMENT_SHARES_FILE};
 

@@ -10,9 +10,9 @@
 
 use std::fmt::Write as _;
 
-use super::folder::PlanFolder;
 use super::hull::TerritoryHull;
 use super::palette::{hex, rep_colour};
+use crate::output::folder::PlanFolder;
 use crate::output::format::fixed;
 
 /// Decimals kept for coordinates.

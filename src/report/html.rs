@@ -9,9 +9,9 @@
 
 use std::fmt::Write as _;
 
-use super::folder::PlanFolder;
 use super::palette::{hex, rep_colour};
 use super::Section;
+use crate::output::folder::PlanFolder;
 use crate::output::format::{fixed, signed, thousands};
 
 /// Most moves listed in the page (largest potential first); the rest are

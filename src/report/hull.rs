@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 
 use geo::{ConvexHull, Coord, LineString, MultiPoint, Point};
 
-use super::folder::AccountRow;
 use super::projection::{Area, AreaRule};
+use crate::output::folder::AccountRow;
 
 /// Radius in degrees of the octagon put around points of a degenerate
 /// territory (about 2 km).
@@ -23,7 +23,7 @@ const DEGENERATE_RADIUS_DEG: f64 = 0.02;
 /// The outline of one territory in one map area.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TerritoryHull {
-    /// Index into [`super::folder::PlanFolder::reps`].
+    /// Index into [`crate::output::folder::PlanFolder::reps`].
     pub rep: usize,
     pub area: Area,
     /// Closed counter-clockwise ring of (lon, lat).

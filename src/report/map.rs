@@ -16,11 +16,11 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::basemap::{clip_polyline, state_borders};
-use super::folder::PlanFolder;
 use super::hull::{territory_hulls, TerritoryHull};
 use super::palette::{rep_colour, Rgb};
 use super::projection::{Area, AreaRule, Projection, Rect};
 use super::render::{text_err, Chart, FONT};
+use crate::output::folder::PlanFolder;
 use crate::output::format::thousands;
 
 /// Most dots drawn; above this the accounts are sampled.
@@ -100,7 +100,8 @@ impl<'a> MapChart<'a> {
     }
 
     fn of(folder: &'a PlanFolder, group: Option<String>, name: String) -> MapChart<'a> {
-        let in_group = |rep: &super::folder::RepRow| group.as_ref().is_none_or(|g| &rep.group == g);
+        let in_group =
+            |rep: &crate::output::folder::RepRow| group.as_ref().is_none_or(|g| &rep.group == g);
         let reps: Vec<usize> = (0..folder.reps.len())
             .filter(|&i| in_group(&folder.reps[i]))
             .collect();

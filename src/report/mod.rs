@@ -1,7 +1,7 @@
 //! The report of a plan: charts (PNG and SVG), `report.html`, GeoJSON and
 //! the CRM exports, all made from the output folder's own files.
 //!
-//! [`build`] reads the folder ([`folder::PlanFolder`]) and returns every
+//! [`build`] reads the folder ([`crate::output::folder::PlanFolder`]) and returns every
 //! file as bytes; `tplan plan` writes them into its staged folder before
 //! the swap, `tplan report` ([`crate::commands::report`]) rewrites them in
 //! place, one atomic rename per file. Both go through the same reader, so
@@ -18,7 +18,6 @@
 pub mod balance;
 pub mod basemap;
 pub mod evidence;
-pub mod folder;
 pub mod geojson;
 pub mod html;
 pub mod hull;
@@ -37,8 +36,8 @@ use rayon::prelude::*;
 
 pub use crate::error::ReportError;
 use crate::exports;
+use crate::output::folder::PlanFolder;
 use balance::BalanceChart;
-use folder::PlanFolder;
 use map::MapChart;
 use render::{Chart, Rendered};
 

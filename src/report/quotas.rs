@@ -18,11 +18,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::folder::{rows, PlanFolder, Table};
 use super::html::{escape, figure, num_cell, table, text_cell};
 use super::palette::{hex, rep_colour, Rgb};
 use super::render::{self, text_err, Chart, FONT};
 use super::{ReportError, Section, SectionOutput};
+use crate::output::folder::{rows, PlanFolder, Table};
 use crate::output::format::{fixed, thousands};
 use crate::output::quotas::{QUOTAS_FILE, QUOTA_SUMMARY_FILE};
 

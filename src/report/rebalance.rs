@@ -8,10 +8,10 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::folder::{rows, PlanFolder, Table};
 use super::html::{escape, figure, num_cell, table, text_cell};
 use super::render::{self, text_err, Chart, FONT};
 use super::{ReportError, Section, SectionOutput};
+use crate::output::folder::{rows, PlanFolder, Table};
 use crate::output::format::{fixed, thousands};
 use crate::output::rebalance::{FRONTIER_COLUMNS, FRONTIER_FILE, REBALANCE_SUMMARY_FILE};
 

@@ -17,12 +17,12 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde_json::Value;
 
-use super::folder::{rows, PlanFolder, Table};
 use super::html::{escape, figure, num_cell, table, text_cell};
 use super::quotas::compact;
 use super::render::{self, text_err, Chart, FONT};
 use super::scenarios::month_label;
 use super::{ReportError, Section, SectionOutput};
+use crate::output::folder::{rows, PlanFolder, Table};
 use crate::output::format::{fixed, share_pct, thousands};
 use crate::output::review::{REVIEW_FILE, REVIEW_MONTHLY_FILE};
 use crate::output::MANIFEST_FILE;
@@ -156,9 +156,11 @@ pub fn read_review(folder: &PlanFolder) -> Result<ReviewData, ReportError> {
     let manifest: Value = std::fs::read(&path)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
-        .ok_or_else(|| super::folder::malformed(&path, None, "cannot read the manifest as JSON"))?;
+        .ok_or_else(|| {
+            crate::output::folder::malformed(&path, None, "cannot read the manifest as JSON")
+        })?;
     let summary = manifest.get("review").cloned().ok_or_else(|| {
-        super::folder::malformed(
+        crate::output::folder::malformed(
             &path,
             None,
             format!("no 'review' section beside {REVIEW_FILE}; run `tplan review` again"),

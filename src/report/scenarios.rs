@@ -12,12 +12,12 @@ use std::collections::BTreeMap;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::folder::{rows, PlanFolder, Table};
 use super::html::{figure, num_cell, table, text_cell};
 use super::palette::Rgb;
 use super::quotas::compact;
 use super::render::{self, text_err, Chart, FONT};
 use super::{ReportError, Section, SectionOutput};
+use crate::output::folder::{rows, PlanFolder, Table};
 use crate::output::format::{fixed, thousands};
 use crate::output::scenarios::{GROUPS_FILE, MONTHLY_FILE, SCENARIOS_FILE};
 

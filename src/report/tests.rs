@@ -3,9 +3,9 @@
 use std::fs;
 use std::path::Path;
 
-use super::folder::PlanFolder;
 use super::hull::signed_area;
 use super::*;
+use crate::output::folder::PlanFolder;
 
 const MANIFEST: &str = r#"{
   "tplan_version": "0.1.0",

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::ReportError;
-use crate::output::{ASSIGNMENTS_FILE, MANIFEST_FILE, TERRITORIES_FILE};
+use super::{ASSIGNMENTS_FILE, MANIFEST_FILE, TERRITORIES_FILE};
+use crate::error::ReportError;
 
 /// One row of assignments.csv.
 #[derive(Debug, Clone, PartialEq)]
@@ -191,7 +191,7 @@ impl Table {
     }
 
     /// Indices of several named columns, in the order given.
-    pub(super) fn columns(&self, names: &[&str]) -> Result<Vec<usize>, ReportError> {
+    pub(crate) fn columns(&self, names: &[&str]) -> Result<Vec<usize>, ReportError> {
         names.iter().map(|n| self.column(n)).collect()
     }
 }
@@ -442,7 +442,7 @@ fn read_file(path: &Path) -> Result<Vec<u8>, ReportError> {
     })
 }
 
-pub(super) fn malformed(
+pub(crate) fn malformed(
     path: &Path,
     line: Option<u64>,
     message: impl std::fmt::Display,
