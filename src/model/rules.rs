@@ -26,12 +26,51 @@ use crate::InputProblem;
 
 /// Which reps a rule is about: listed ids, plus every rep of a region or a
 /// manager. All three empty means every rep. A view of the rule's own
-/// `reps`, `region` and `manager` keys (serde cannot flatten them into one
-/// table while refusing unknown keys).
+/// `reps`, `region` and `manager` keys (declared by `rule_table!`).
 struct RepSelector<'a> {
     reps: &'a [String],
     region: &'a Option<String>,
     manager: &'a Option<String>,
+}
+
+/// Declares a rule table that picks its reps: `name`, the selector keys
+/// `reps`, `region` and `manager`, then the table's own keys, in this key
+/// order (the config's serialised form and serde's "expected one of" list
+/// follow it), and its [`RepSelector`]. One declaration of the selector
+/// keys for every such table: serde cannot flatten them into one table
+/// while refusing unknown keys.
+macro_rules! rule_table {
+    (
+        $(#[$attr:meta])*
+        pub struct $table:ident {
+            $($(#[$field_attr:meta])* pub $field:ident: $ty:ty,)*
+        }
+    ) => {
+        $(#[$attr])*
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields, default)]
+        pub struct $table {
+            pub name: String,
+            /// Reps by rep_id.
+            pub reps: Vec<String>,
+            /// Every rep of this region.
+            pub region: Option<String>,
+            /// Every rep of this manager.
+            pub manager: Option<String>,
+            $($(#[$field_attr])* pub $field: $ty,)*
+        }
+
+        impl $table {
+            /// The reps this rule is about.
+            fn selector(&self) -> RepSelector<'_> {
+                RepSelector {
+                    reps: &self.reps,
+                    region: &self.region,
+                    manager: &self.manager,
+                }
+            }
+        }
+    };
 }
 
 /// `[[named]]`: accounts pinned to a rep, like `locked` in the data.
@@ -43,63 +82,47 @@ pub struct NamedList {
     pub accounts: Vec<String>,
 }
 
-/// `[[restrict]]`: the selected reps may only own accounts that match.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Restriction {
-    pub name: String,
-    pub reps: Vec<String>,
-    pub region: Option<String>,
-    pub manager: Option<String>,
-    /// An accounts.csv column (`segment`, `industry` or any extra column
-    /// such as `state`); the account's value must be one of `values`.
-    pub column: Option<String>,
-    pub values: Vec<String>,
-    /// Accounts within this many km of the rep's own home.
-    pub radius_km: Option<f64>,
+rule_table! {
+    /// `[[restrict]]`: the selected reps may only own accounts that match.
+    pub struct Restriction {
+        /// An accounts.csv column (`segment`, `industry` or any extra column
+        /// such as `state`); the account's value must be one of `values`.
+        pub column: Option<String>,
+        pub values: Vec<String>,
+        /// Accounts within this many km of the rep's own home.
+        pub radius_km: Option<f64>,
+    }
 }
 
-/// `[[prefer]]`: matching accounts count `bonus_km` closer to these reps.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Preference {
-    pub name: String,
-    pub reps: Vec<String>,
-    pub region: Option<String>,
-    pub manager: Option<String>,
-    /// Account column to match; `industry` when absent.
-    pub column: Option<String>,
-    pub values: Vec<String>,
-    pub bonus_km: f64,
+rule_table! {
+    /// `[[prefer]]`: matching accounts count `bonus_km` closer to these reps.
+    pub struct Preference {
+        /// Account column to match; `industry` when absent.
+        pub column: Option<String>,
+        pub values: Vec<String>,
+        pub bonus_km: f64,
+    }
 }
 
-/// `[[limits]]`: maxima for the selected reps (the smallest applies when
-/// several entries select a rep).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Limits {
-    pub name: String,
-    pub reps: Vec<String>,
-    pub region: Option<String>,
-    pub manager: Option<String>,
-    pub max_accounts: Option<f64>,
-    pub max_workload_hours: Option<f64>,
-    pub max_distance_km: Option<f64>,
+rule_table! {
+    /// `[[limits]]`: maxima for the selected reps (the smallest applies when
+    /// several entries select a rep).
+    pub struct Limits {
+        pub max_accounts: Option<f64>,
+        pub max_workload_hours: Option<f64>,
+        pub max_distance_km: Option<f64>,
+    }
 }
 
-/// `[[segment_share]]`: hybrid reps spend these fractions of their
-/// capacity on each segment they cover. Reps listed in `reps` must cover
-/// exactly the listed segments; `region`, `manager` or no selector at all
-/// picks the reps (of that region or manager) that do.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct SegmentShare {
-    pub name: String,
-    pub reps: Vec<String>,
-    pub region: Option<String>,
-    pub manager: Option<String>,
-    /// Segment -> fraction of capacity; positive, adding up to 1.
-    pub shares: std::collections::BTreeMap<String, f64>,
+rule_table! {
+    /// `[[segment_share]]`: hybrid reps spend these fractions of their
+    /// capacity on each segment they cover. Reps listed in `reps` must cover
+    /// exactly the listed segments; `region`, `manager` or no selector at all
+    /// picks the reps (of that region or manager) that do.
+    pub struct SegmentShare {
+        /// Segment -> fraction of capacity; positive, adding up to 1.
+        pub shares: std::collections::BTreeMap<String, f64>,
+    }
 }
 
 /// A rep's capacity split by segment, and the rule that split it.
@@ -433,11 +456,7 @@ pub fn resolve_rules(ds: &Dataset) -> std::result::Result<RuleSet, Vec<InputProb
     };
     resolve_named(ds, &mut set, &mut problems);
     for (k, r) in rules.restrict.iter().enumerate() {
-        let sel = RepSelector {
-            reps: &r.reps,
-            region: &r.region,
-            manager: &r.manager,
-        };
+        let sel = r.selector();
         let reps = select_reps(ds, &sel, &format!("restrict[{k}]"), &mut problems);
         let allowed = r.column.as_deref().and_then(|c| {
             column_matches(
@@ -456,11 +475,7 @@ pub fn resolve_rules(ds: &Dataset) -> std::result::Result<RuleSet, Vec<InputProb
         });
     }
     for (k, p) in rules.prefer.iter().enumerate() {
-        let sel = RepSelector {
-            reps: &p.reps,
-            region: &p.region,
-            manager: &p.manager,
-        };
+        let sel = p.selector();
         let reps = select_reps(ds, &sel, &format!("prefer[{k}]"), &mut problems);
         let column = p.column.as_deref().unwrap_or("industry");
         let matches = column_matches(
@@ -479,11 +494,7 @@ pub fn resolve_rules(ds: &Dataset) -> std::result::Result<RuleSet, Vec<InputProb
         });
     }
     for (k, l) in rules.limits.iter().enumerate() {
-        let sel = RepSelector {
-            reps: &l.reps,
-            region: &l.region,
-            manager: &l.manager,
-        };
+        let sel = l.selector();
         for r in select_reps(ds, &sel, &format!("limits[{k}]"), &mut problems) {
             let lim = &mut set.limits[r];
             tighten(&mut lim.max_accounts, l.max_accounts, &l.name);
@@ -515,9 +526,9 @@ fn resolve_shares(ds: &Dataset, problems: &mut Vec<InputProblem>) -> Vec<Option<
         // Reps named by id must cover exactly these segments; a region,
         // a manager or no selector at all picks the reps that do.
         let named = RepSelector {
-            reps: &rule.reps,
             region: &None,
             manager: &None,
+            ..rule.selector()
         };
         let mut reps = if rule.reps.is_empty() {
             Vec::new()
@@ -527,8 +538,7 @@ fn resolve_shares(ds: &Dataset, problems: &mut Vec<InputProblem>) -> Vec<Option<
         if rule.region.is_some() || rule.manager.is_some() || rule.reps.is_empty() {
             let by_group = RepSelector {
                 reps: &[],
-                region: &rule.region,
-                manager: &rule.manager,
+                ..rule.selector()
             };
             let mut found = select_reps(ds, &by_group, &key, problems);
             found.retain(|&r| ds.reps[r].segments == segments);
