@@ -14,7 +14,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::palette::{rep_colour, BAND_GREEN, BEFORE_GREY};
-use super::render::{text_err, Chart, FONT};
+use super::render::{self, text_err, Chart, FONT};
 use crate::output::folder::PlanFolder;
 use crate::output::format::fixed;
 
@@ -127,18 +127,12 @@ impl Chart for BalanceChart<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        let (head, body) = root.split_vertically(60);
         let title = if self.panels[0].before.is_some() {
             "Balance before (current owners) and after (plan)"
         } else {
             "Balance of the plan (no current owners in the data: no before)"
         };
-        head.draw(&Text::new(
-            title,
-            (14, 14),
-            (FONT, 28).into_font().color(&BLACK),
-        ))
-        .map_err(text_err)?;
+        let body = render::title_band(root, 60, title, 28)?;
         let halves = body.split_evenly((2, 1));
         for (panel, area) in self.panels.iter().zip(halves.iter()) {
             self.draw_panel(area, panel)?;
@@ -269,14 +263,7 @@ impl BalanceChart<'_> {
                 PathElement::new(vec![(-0.5, y), (n as f64 - 0.5, y)], green.stroke_width(1))
             }))
             .map_err(text_err)?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font((FONT, 14))
-            .draw()
-            .map_err(text_err)?;
+        render::legend(&mut chart, SeriesLabelPosition::UpperRight, 14)?;
 
         if labelled {
             let font = (FONT, 13)
@@ -333,14 +320,7 @@ impl BalanceChart<'_> {
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 16, y)], blue.stroke_width(3))
             });
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font((FONT, 14))
-            .draw()
-            .map_err(text_err)
+        render::legend(chart, SeriesLabelPosition::UpperLeft, 14)
     }
 }
 

@@ -64,6 +64,25 @@ pub struct SectionOutput {
     pub files: Vec<(String, Vec<u8>)>,
 }
 
+impl SectionOutput {
+    /// A section and its chart files (see [`Rendered::files`]).
+    pub fn new(
+        id: &'static str,
+        title: impl Into<String>,
+        html: String,
+        files: Vec<(String, Vec<u8>)>,
+    ) -> SectionOutput {
+        SectionOutput {
+            section: Section {
+                id,
+                title: title.into(),
+                html,
+            },
+            files,
+        }
+    }
+}
+
 /// An optional section: `Ok(None)` when its input file is absent.
 pub type SectionBuilder = fn(&PlanFolder) -> Result<Option<SectionOutput>, ReportError>;
 
@@ -80,8 +99,7 @@ pub const OPTIONAL_SECTIONS: &[SectionBuilder] = &[
 
 /// Render a chart to both formats and add the files to `files`.
 fn chart_files<C: Chart>(chart: &C, r: &Rendered, files: &mut Vec<(String, Vec<u8>)>) {
-    files.push((format!("{}.svg", chart.name()), r.svg.clone()));
-    files.push((format!("{}.png", chart.name()), r.png.clone()));
+    files.extend(r.clone().files(chart.name()));
 }
 
 /// File-name-safe form of a balance-group key: `SMB`, `ENT_MM` for

@@ -21,7 +21,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::html::{escape, figure, num_cell, table, text_cell};
 use super::palette::{hex, rep_colour, Rgb};
 use super::render::{self, text_err, Chart, FONT};
-use super::{ReportError, Section, SectionOutput};
+use super::{ReportError, SectionOutput};
 use crate::output::folder::{rows, PlanFolder, Table};
 use crate::output::format::{fixed, thousands};
 use crate::output::quotas::{QUOTAS_FILE, QUOTA_SUMMARY_FILE};
@@ -617,17 +617,12 @@ pub fn section(folder: &PlanFolder) -> Result<Option<SectionOutput>, ReportError
         ],
         &rows,
     ));
-    Ok(Some(SectionOutput {
-        section: Section {
-            id: "quotas",
-            title: "Quotas".into(),
-            html,
-        },
-        files: vec![
-            (format!("{CHART}.svg"), r.svg),
-            (format!("{CHART}.png"), r.png),
-        ],
-    }))
+    Ok(Some(SectionOutput::new(
+        "quotas",
+        "Quotas",
+        html,
+        r.files(CHART).into(),
+    )))
 }
 
 #[cfg(test)]

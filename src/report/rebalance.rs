@@ -10,7 +10,7 @@ use plotters::prelude::*;
 
 use super::html::{escape, figure, num_cell, table, text_cell};
 use super::render::{self, text_err, Chart, FONT};
-use super::{ReportError, Section, SectionOutput};
+use super::{ReportError, SectionOutput};
 use crate::output::folder::{rows, PlanFolder, Table};
 use crate::output::format::{fixed, thousands};
 use crate::output::rebalance::{FRONTIER_COLUMNS, FRONTIER_FILE, REBALANCE_SUMMARY_FILE};
@@ -74,13 +74,12 @@ impl Chart for FrontierChart<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        let (head, body) = root.split_vertically(50);
-        head.draw(&Text::new(
+        let body = render::title_band(
+            root,
+            50,
             "Rebalance frontier: balance reached for each number of moves",
-            (14, 14),
-            (FONT, 24).into_font().color(&BLACK),
-        ))
-        .map_err(text_err)?;
+            24,
+        )?;
         let halves = body.split_evenly((2, 1));
         self.draw_deviation(&halves[0])?;
         self.draw_outside(&halves[1])
@@ -292,19 +291,14 @@ pub fn section(folder: &PlanFolder) -> Result<Option<SectionOutput>, ReportError
         ],
         &body,
     ));
-    Ok(Some(SectionOutput {
-        section: Section {
-            id: "rebalance",
-            title: "Rebalance: before and after".into(),
-            html,
-        },
-        files: vec![
-            (format!("{CHART}.svg"), r.svg),
-            (format!("{CHART}.png"), r.png),
-            (format!("{}.svg", moves_map.name()), map_r.svg),
-            (format!("{}.png", moves_map.name()), map_r.png),
-        ],
-    }))
+    let mut files = Vec::from(r.files(CHART));
+    files.extend(map_r.files(moves_map.name()));
+    Ok(Some(SectionOutput::new(
+        "rebalance",
+        "Rebalance: before and after",
+        html,
+        files,
+    )))
 }
 
 /// A number of the manifest's `rebalance` section.

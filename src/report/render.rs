@@ -47,6 +47,52 @@ pub struct Rendered {
     pub png: Vec<u8>,
 }
 
+impl Rendered {
+    /// The files as a section lists them: `STEM.svg`, then `STEM.png`.
+    pub fn files(self, stem: &str) -> [(String, Vec<u8>); 2] {
+        [
+            (format!("{stem}.svg"), self.svg),
+            (format!("{stem}.png"), self.png),
+        ]
+    }
+}
+
+/// A chart's head: a band `height` px high split off the top of `root`,
+/// with `title` in it (`size` px, 14 px in from the top left). Returns the
+/// rest of `root`.
+pub fn title_band<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    height: u32,
+    title: &str,
+    size: u32,
+) -> Result<DrawingArea<DB, Shift>, String> {
+    let (head, body) = root.split_vertically(height);
+    head.draw(&Text::new(
+        title,
+        (14, 14),
+        (FONT, size).into_font().color(&BLACK),
+    ))
+    .map_err(text_err)?;
+    Ok(body)
+}
+
+/// The legend box of a chart's series: white at 90 %, black border,
+/// `size` px text, at `position`.
+pub fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    size: u32,
+) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .label_font((FONT, size))
+        .draw()
+        .map_err(text_err)
+}
+
 fn draw_error(file: &str, message: impl std::fmt::Display) -> ReportError {
     ReportError::Render {
         file: file.to_string(),

@@ -21,7 +21,7 @@ use super::html::{escape, figure, num_cell, table, text_cell};
 use super::quotas::compact;
 use super::render::{self, text_err, Chart, FONT};
 use super::scenarios::month_label;
-use super::{ReportError, Section, SectionOutput};
+use super::{ReportError, SectionOutput};
 use crate::output::folder::{rows, PlanFolder, Table};
 use crate::output::format::{fixed, share_pct, thousands};
 use crate::output::review::{REVIEW_FILE, REVIEW_MONTHLY_FILE};
@@ -188,16 +188,15 @@ impl Chart for ReviewChart<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        let (head, body) = root.split_vertically(60);
-        head.draw(&Text::new(
-            format!(
+        let body = render::title_band(
+            root,
+            60,
+            &format!(
                 "Quarterly review as of {}: actuals against quota by month, and each rep's pace",
                 self.data.text("as_of")
             ),
-            (14, 14),
-            (FONT, 26).into_font().color(&BLACK),
-        ))
-        .map_err(text_err)?;
+            26,
+        )?;
         let (top, bottom) = body.split_vertically(500);
         self.draw_months(&top)?;
         self.draw_reps(&bottom)
@@ -318,14 +317,7 @@ impl ReviewChart<'_> {
         } else {
             SeriesLabelPosition::UpperLeft
         };
-        chart
-            .configure_series_labels()
-            .position(legend)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font((FONT, 14))
-            .draw()
-            .map_err(text_err)
+        render::legend(&mut chart, legend, 14)
     }
 
     fn draw_reps<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
@@ -428,14 +420,7 @@ impl ReviewChart<'_> {
                 ))
                 .map_err(text_err)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font((FONT, 14))
-            .draw()
-            .map_err(text_err)
+        render::legend(&mut chart, SeriesLabelPosition::UpperRight, 14)
     }
 }
 
@@ -454,17 +439,12 @@ pub fn section(folder: &PlanFolder) -> Result<Option<SectionOutput>, ReportError
     ));
     html.push_str(&quarter_table(&data));
     html.push_str(&rep_table(&data));
-    Ok(Some(SectionOutput {
-        section: Section {
-            id: "review",
-            title: format!("Review as of {}", data.text("as_of")),
-            html,
-        },
-        files: vec![
-            (format!("{CHART}.svg"), r.svg),
-            (format!("{CHART}.png"), r.png),
-        ],
-    }))
+    Ok(Some(SectionOutput::new(
+        "review",
+        format!("Review as of {}", data.text("as_of")),
+        html,
+        r.files(CHART).into(),
+    )))
 }
 
 fn cards(d: &ReviewData) -> String {

@@ -16,7 +16,7 @@ use super::html::{figure, num_cell, table, text_cell};
 use super::palette::Rgb;
 use super::quotas::compact;
 use super::render::{self, text_err, Chart, FONT};
-use super::{ReportError, Section, SectionOutput};
+use super::{ReportError, SectionOutput};
 use crate::output::folder::{rows, PlanFolder, Table};
 use crate::output::format::{fixed, thousands};
 use crate::output::scenarios::{GROUPS_FILE, MONTHLY_FILE, SCENARIOS_FILE};
@@ -202,18 +202,13 @@ impl Chart for ScenarioChart<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        let (head, body) = root.split_vertically(60);
         let months = self.months();
-        head.draw(&Text::new(
-            format!(
-                "Capacity scenarios, plan year {} to {}: bookings against the sales target, and staffing",
-                months.first().map_or("", String::as_str),
-                months.last().map_or("", String::as_str)
-            ),
-            (14, 14),
-            (FONT, 26).into_font().color(&BLACK),
-        ))
-        .map_err(text_err)?;
+        let title = format!(
+            "Capacity scenarios, plan year {} to {}: bookings against the sales target, and staffing",
+            months.first().map_or("", String::as_str),
+            months.last().map_or("", String::as_str)
+        );
+        let body = render::title_band(root, 60, &title, 26)?;
         let halves = body.split_evenly((2, 1));
         self.draw_bookings(&halves[0], &months)?;
         self.draw_staffing(&halves[1], &months)
@@ -305,14 +300,7 @@ impl ScenarioChart<'_> {
                 .draw_series(points.into_iter().map(|p| Circle::new(p, 3, c.filled())))
                 .map_err(text_err)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font((FONT, 14))
-            .draw()
-            .map_err(text_err)
+        render::legend(&mut chart, SeriesLabelPosition::LowerRight, 14)
     }
 
     fn draw_staffing<DB: DrawingBackend>(
@@ -411,14 +399,7 @@ impl ScenarioChart<'_> {
                     + PathElement::new(vec![(0, 0), (7, 0)], BLACK.stroke_width(2))
                     + PathElement::new(vec![(12, 0), (20, 0)], BLACK.stroke_width(2))
             });
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font((FONT, 13))
-            .draw()
-            .map_err(text_err)
+        render::legend(&mut chart, SeriesLabelPosition::UpperLeft, 13)
     }
 }
 
@@ -508,10 +489,7 @@ pub fn section(folder: &PlanFolder) -> Result<Option<SectionOutput>, ReportError
         ],
         &rows,
     ));
-    let mut files = vec![
-        (format!("{CHART}.svg"), r.svg),
-        (format!("{CHART}.png"), r.png),
-    ];
+    let mut files = Vec::from(r.files(CHART));
     if folder.dir.join(GROUPS_FILE).is_file() {
         let groups = read_group_rows(folder)?;
         let g = render::both(&GroupsChart { rows: &groups })?;
@@ -521,17 +499,14 @@ pub fn section(folder: &PlanFolder) -> Result<Option<SectionOutput>, ReportError
             GROUPS_CHART,
             "Each group's gap to its share of the target (roster as is) and the extra hires that close it, per scenario.",
         ));
-        files.push((format!("{GROUPS_CHART}.svg"), g.svg));
-        files.push((format!("{GROUPS_CHART}.png"), g.png));
+        files.extend(g.files(GROUPS_CHART));
     }
-    Ok(Some(SectionOutput {
-        section: Section {
-            id: "scenarios",
-            title: "Scenarios".into(),
-            html,
-        },
+    Ok(Some(SectionOutput::new(
+        "scenarios",
+        "Scenarios",
+        html,
         files,
-    }))
+    )))
 }
 
 /// File stem of the by-group chart.
@@ -660,13 +635,12 @@ impl Chart for GroupsChart<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        let (head, body) = root.split_vertically(60);
-        head.draw(&Text::new(
+        let body = render::title_band(
+            root,
+            60,
             "Scenarios by group: each group against its own share of the target",
-            (14, 14),
-            (FONT, 26).into_font().color(&BLACK),
-        ))
-        .map_err(text_err)?;
+            26,
+        )?;
         let halves = body.split_evenly((2, 1));
         self.panel(
             &halves[0],
