@@ -6,61 +6,25 @@ use std::collections::HashMap;
 
 use super::limits;
 use super::parse::NumberKind;
-use super::row::{NumberRule, RowReader, LAT, LON};
+use super::row::{read_each, NumberRule, RowReader};
 use super::table::{ColumnSpec, Row, Table};
 use super::Report;
 use crate::model::{Account, Config, WorkloadSource};
 
 /// The accounts.csv columns of the data contract, in contract order.
 pub const ACCOUNT_COLUMNS: [ColumnSpec; 12] = [
-    ColumnSpec {
-        name: "account_id",
-        required: true,
-    },
-    ColumnSpec {
-        name: "name",
-        required: false,
-    },
-    ColumnSpec {
-        name: "lat",
-        required: true,
-    },
-    ColumnSpec {
-        name: "lon",
-        required: true,
-    },
-    ColumnSpec {
-        name: "potential",
-        required: true,
-    },
-    ColumnSpec {
-        name: "workload",
-        required: false,
-    },
-    ColumnSpec {
-        name: "segment",
-        required: false,
-    },
-    ColumnSpec {
-        name: "industry",
-        required: false,
-    },
-    ColumnSpec {
-        name: "current_owner",
-        required: false,
-    },
-    ColumnSpec {
-        name: "locked",
-        required: false,
-    },
-    ColumnSpec {
-        name: "bookings_last_year",
-        required: false,
-    },
-    ColumnSpec {
-        name: "pipeline",
-        required: false,
-    },
+    ColumnSpec::required("account_id"),
+    ColumnSpec::optional("name"),
+    ColumnSpec::required("lat"),
+    ColumnSpec::required("lon"),
+    ColumnSpec::required("potential"),
+    ColumnSpec::optional("workload"),
+    ColumnSpec::optional("segment"),
+    ColumnSpec::optional("industry"),
+    ColumnSpec::optional("current_owner"),
+    ColumnSpec::optional("locked"),
+    ColumnSpec::optional("bookings_last_year"),
+    ColumnSpec::optional("pipeline"),
 ];
 
 const POTENTIAL: NumberRule = NumberRule {
@@ -102,34 +66,21 @@ pub struct AccountsRead {
     pub accounts: Vec<Account>,
     /// Line of each account in `accounts`, same order.
     pub lines: Vec<u64>,
-    /// Every account_id in the file, including rows with other problems,
-    /// so later checks do not report those rows a second time as missing.
-    pub ids: HashMap<String, u64>,
 }
 
 /// Read every row into an `Account`, reporting each bad cell.
 pub fn read_accounts(table: &Table, config: &Config, report: &mut Report) -> AccountsRead {
-    let mut read = AccountsRead::default();
-    // Without a required column no row can become an account, but the other
-    // cells are still checked so every problem shows up in one run.
-    let complete_header = table.missing_required.is_empty();
-    for row in &table.rows {
-        let account = read_account(table, row, config, &mut read.ids, report);
-        if let (Some(account), true) = (account, complete_header) {
-            read.accounts.push(account);
-            read.lines.push(row.line);
-        }
+    let mut ids = HashMap::new();
+    let rows = read_each(
+        table,
+        report,
+        "no accounts: the file has a header but no data rows",
+        |row, report| read_account(table, row, config, &mut ids, report),
+    );
+    AccountsRead {
+        accounts: rows.items,
+        lines: rows.lines,
     }
-    if table.rows.is_empty() {
-        report.problem(crate::InputProblem {
-            file: table.file.clone(),
-            line: None,
-            column: None,
-            value: None,
-            message: "no accounts: the file has a header but no data rows".to_string(),
-        });
-    }
-    read
 }
 
 fn read_account(
@@ -140,12 +91,8 @@ fn read_account(
     report: &mut Report,
 ) -> Option<Account> {
     let mut r = RowReader::new(table, row, report);
-    let id = r.id("account_id");
-    if let Some(id) = &id {
-        check_unique(&mut r, "account_id", id, seen);
-    }
-    let lat = r.required_number("lat", &LAT);
-    let lon = r.required_number("lon", &LON);
+    let id = r.unique_id("account_id", seen);
+    let home = r.home();
     let potential = r.required_number("potential", &POTENTIAL);
     let segment = r.text("segment");
     let workload = r.optional_number("workload", &WORKLOAD);
@@ -177,8 +124,8 @@ fn read_account(
     Some(Account {
         id: id?,
         name: r.text("name"),
-        lat: lat?,
-        lon: lon?,
+        lat: home?.0,
+        lon: home?.1,
         potential: potential?,
         workload,
         workload_source,
@@ -190,23 +137,4 @@ fn read_account(
         pipeline,
         extra: r.extras(),
     })
-}
-
-/// Report an id already seen, naming the line of its first occurrence.
-pub fn check_unique(
-    r: &mut RowReader<'_>,
-    column: &str,
-    id: &str,
-    seen: &mut HashMap<String, u64>,
-) {
-    match seen.get(id) {
-        Some(&first) => r.fail(
-            column,
-            id,
-            format!("duplicate {column}: first used on line {first}; ids must be unique"),
-        ),
-        None => {
-            seen.insert(id.to_string(), r.line());
-        }
-    }
 }

@@ -22,22 +22,10 @@ use crate::{Error, InputProblem, Result};
 
 /// The actuals.csv columns of the data contract.
 pub const ACTUALS_COLUMNS: [ColumnSpec; 4] = [
-    ColumnSpec {
-        name: "rep_id",
-        required: true,
-    },
-    ColumnSpec {
-        name: "month",
-        required: true,
-    },
-    ColumnSpec {
-        name: "bookings",
-        required: true,
-    },
-    ColumnSpec {
-        name: "component",
-        required: false,
-    },
+    ColumnSpec::required("rep_id"),
+    ColumnSpec::required("month"),
+    ColumnSpec::required("bookings"),
+    ColumnSpec::optional("component"),
 ];
 
 const BOOKINGS: NumberRule = NumberRule {

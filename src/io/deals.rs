@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use super::accounts::check_unique;
 use super::parse::NumberKind;
 use super::row::{NumberRule, RowReader};
 use super::table::{read_table, ColumnSpec};
@@ -17,30 +16,12 @@ pub const DEALS_FILE: &str = "deals.csv";
 
 /// The deals.csv columns, all required.
 pub const DEAL_COLUMNS: [ColumnSpec; 6] = [
-    ColumnSpec {
-        name: "deal_id",
-        required: true,
-    },
-    ColumnSpec {
-        name: "account_id",
-        required: true,
-    },
-    ColumnSpec {
-        name: "owner",
-        required: true,
-    },
-    ColumnSpec {
-        name: "amount",
-        required: true,
-    },
-    ColumnSpec {
-        name: "stage",
-        required: true,
-    },
-    ColumnSpec {
-        name: "close_date",
-        required: true,
-    },
+    ColumnSpec::required("deal_id"),
+    ColumnSpec::required("account_id"),
+    ColumnSpec::required("owner"),
+    ColumnSpec::required("amount"),
+    ColumnSpec::required("stage"),
+    ColumnSpec::required("close_date"),
 ];
 
 const AMOUNT: NumberRule = NumberRule {
@@ -85,10 +66,7 @@ fn read_rows(table: &super::table::Table, ds: &Dataset, report: &mut Report) -> 
     let mut deals = Vec::new();
     for row in &table.rows {
         let mut r = RowReader::new(table, row, report);
-        let id = r.id("deal_id");
-        if let Some(id) = &id {
-            check_unique(&mut r, "deal_id", id, &mut seen);
-        }
+        let id = r.unique_id("deal_id", &mut seen);
         let account = r
             .id("account_id")
             .and_then(|a| match accounts.get(a.as_str()) {

@@ -3,52 +3,24 @@
 
 use std::collections::HashMap;
 
-use super::accounts::check_unique;
 use super::limits;
 use super::parse::{parse_segment_list, NumberKind};
-use super::row::{NumberRule, RowReader, LAT, LON};
+use super::row::{read_each, NumberRule, RowReader};
 use super::table::{ColumnSpec, Row, Table};
 use super::Report;
 use crate::model::Rep;
 
 /// The reps.csv columns of the data contract, in contract order.
 pub const REP_COLUMNS: [ColumnSpec; 9] = [
-    ColumnSpec {
-        name: "rep_id",
-        required: true,
-    },
-    ColumnSpec {
-        name: "name",
-        required: false,
-    },
-    ColumnSpec {
-        name: "lat",
-        required: true,
-    },
-    ColumnSpec {
-        name: "lon",
-        required: true,
-    },
-    ColumnSpec {
-        name: "segment",
-        required: false,
-    },
-    ColumnSpec {
-        name: "capacity",
-        required: false,
-    },
-    ColumnSpec {
-        name: "start_date",
-        required: false,
-    },
-    ColumnSpec {
-        name: "manager",
-        required: false,
-    },
-    ColumnSpec {
-        name: "region",
-        required: false,
-    },
+    ColumnSpec::required("rep_id"),
+    ColumnSpec::optional("name"),
+    ColumnSpec::required("lat"),
+    ColumnSpec::required("lon"),
+    ColumnSpec::optional("segment"),
+    ColumnSpec::optional("capacity"),
+    ColumnSpec::optional("start_date"),
+    ColumnSpec::optional("manager"),
+    ColumnSpec::optional("region"),
 ];
 
 /// FTE of a rep whose capacity cell is empty or absent.
@@ -77,31 +49,19 @@ pub struct RepsRead {
 
 /// Read every row into a `Rep`, reporting each bad cell.
 pub fn read_reps(table: &Table, report: &mut Report) -> RepsRead {
-    let mut read = RepsRead::default();
-    let complete_header = table.missing_required.is_empty();
-    let mut all_rows_ok = complete_header;
-    for row in &table.rows {
-        match read_rep(table, row, &mut read.ids, report) {
-            Some(rep) if complete_header => {
-                read.reps.push(rep);
-                read.lines.push(row.line);
-            }
-            Some(_) => {}
-            None => all_rows_ok = false,
-        }
+    let mut ids = HashMap::new();
+    let rows = read_each(
+        table,
+        report,
+        "no reps: the file has a header but no data rows; at least one rep with capacity > 0 is needed",
+        |row, report| read_rep(table, row, &mut ids, report),
+    );
+    RepsRead {
+        reps: rows.items,
+        lines: rows.lines,
+        ids,
+        complete: rows.complete,
     }
-    read.complete = all_rows_ok;
-    if table.rows.is_empty() {
-        report.problem(crate::InputProblem {
-            file: table.file.clone(),
-            line: None,
-            column: None,
-            value: None,
-            message: "no reps: the file has a header but no data rows; at least one rep with capacity > 0 is needed".to_string(),
-        });
-        read.complete = false;
-    }
-    read
 }
 
 fn read_rep(
@@ -111,12 +71,8 @@ fn read_rep(
     report: &mut Report,
 ) -> Option<Rep> {
     let mut r = RowReader::new(table, row, report);
-    let id = r.id("rep_id");
-    if let Some(id) = &id {
-        check_unique(&mut r, "rep_id", id, seen);
-    }
-    let lat = r.required_number("lat", &LAT);
-    let lon = r.required_number("lon", &LON);
+    let id = r.unique_id("rep_id", seen);
+    let home = r.home();
     let capacity = r.optional_number("capacity", &CAPACITY);
     let had_capacity = r.text("capacity").is_some();
     let start_date = r.date("start_date");
@@ -126,8 +82,8 @@ fn read_rep(
     Some(Rep {
         id: id?,
         name: r.text("name"),
-        lat: lat?,
-        lon: lon?,
+        lat: home?.0,
+        lon: home?.1,
         segments: r
             .text("segment")
             .map(|s| parse_segment_list(&s))

@@ -5,6 +5,8 @@
 //! same way: `accounts.csv:14: column 'potential': value '-5': expected a
 //! number >= 0 (annual opportunity in currency)`.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 
 use super::parse::{is_date_shaped, parse_bool, parse_date, parse_number, NumberKind};
@@ -80,6 +82,30 @@ impl<'a> RowReader<'a> {
             self.fail(column, "", "expected a non-empty identifier");
         }
         value
+    }
+
+    /// A required identifier that must be unique in the file: an id
+    /// already in `seen` is reported with the line of its first use.
+    pub fn unique_id(&mut self, column: &str, seen: &mut HashMap<String, u64>) -> Option<String> {
+        let id = self.id(column)?;
+        match seen.get(&id) {
+            Some(&first) => self.fail(
+                column,
+                &id,
+                format!("duplicate {column}: first used on line {first}; ids must be unique"),
+            ),
+            None => {
+                seen.insert(id.clone(), self.line());
+            }
+        }
+        Some(id)
+    }
+
+    /// The home of a located row: its required `lat` and `lon`.
+    pub fn home(&mut self) -> Option<(f64, f64)> {
+        let lat = self.required_number("lat", &LAT);
+        let lon = self.required_number("lon", &LON);
+        Some((lat?, lon?))
     }
 
     /// An optional number: `Ok(None)` when absent or empty.
@@ -182,3 +208,52 @@ pub const LON: NumberRule = NumberRule {
     expected: "expected a longitude in degrees between -180 and 180 (WGS84)",
     max_reason: None,
 };
+
+/// What [`read_each`] made of a table's rows.
+pub struct RowsRead<T> {
+    /// One item per row read, in file order.
+    pub items: Vec<T>,
+    /// Line of each item, same order.
+    pub lines: Vec<u64>,
+    /// True when every row became an item (and there was one at least):
+    /// checks over all of them are only meaningful then.
+    pub complete: bool,
+}
+
+/// Read every row of `table` with `read`, which reports each bad cell, so
+/// that every problem shows up in one run; without a required column no
+/// row is kept, but every row is still read. A file with a header and no
+/// rows is the problem `empty`.
+pub fn read_each<T>(
+    table: &Table,
+    report: &mut Report,
+    empty: &str,
+    mut read: impl FnMut(&Row, &mut Report) -> Option<T>,
+) -> RowsRead<T> {
+    let complete_header = table.missing_required.is_empty();
+    let mut out = RowsRead {
+        items: Vec::new(),
+        lines: Vec::new(),
+        complete: complete_header && !table.rows.is_empty(),
+    };
+    for row in &table.rows {
+        match read(row, report) {
+            Some(item) if complete_header => {
+                out.items.push(item);
+                out.lines.push(row.line);
+            }
+            Some(_) => {}
+            None => out.complete = false,
+        }
+    }
+    if table.rows.is_empty() {
+        report.problem(InputProblem {
+            file: table.file.clone(),
+            line: None,
+            column: None,
+            value: None,
+            message: empty.to_string(),
+        });
+    }
+    out
+}

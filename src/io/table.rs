@@ -21,6 +21,24 @@ pub struct ColumnSpec {
     pub required: bool,
 }
 
+impl ColumnSpec {
+    /// A column every file must have.
+    pub const fn required(name: &'static str) -> ColumnSpec {
+        ColumnSpec {
+            name,
+            required: true,
+        }
+    }
+
+    /// A column a file may leave out.
+    pub const fn optional(name: &'static str) -> ColumnSpec {
+        ColumnSpec {
+            name,
+            required: false,
+        }
+    }
+}
+
 /// One data row: its 1-based line and its cells, trimmed.
 #[derive(Debug, Clone)]
 pub struct Row {
@@ -481,16 +499,7 @@ impl Utf8Locator {
 mod tests {
     use super::*;
 
-    const CONTRACT: [ColumnSpec; 2] = [
-        ColumnSpec {
-            name: "id",
-            required: true,
-        },
-        ColumnSpec {
-            name: "x",
-            required: false,
-        },
-    ];
+    const CONTRACT: [ColumnSpec; 2] = [ColumnSpec::required("id"), ColumnSpec::optional("x")];
 
     fn read(bytes: &[u8]) -> (Option<Table>, Report) {
         let mut report = Report::default();
