@@ -9,7 +9,6 @@
 //! config gives the same balance tolerances and workload defaults. Nothing
 //! is written.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -17,6 +16,7 @@ use serde_json::Value;
 use crate::explain;
 use crate::io::{self, ACCOUNTS_FILE, ACCOUNTS_XLSX, CONFIG_FILE, REPS_FILE, REPS_XLSX};
 use crate::model::{Dataset, PartSplit, Reason};
+use crate::output::owners::{first_ids, unassigned, AssignmentsFile, OpenFailure, RowProblem};
 use crate::output::{atomic::MANIFEST_MARKER_KEY, ASSIGNMENTS_FILE, MANIFEST_FILE};
 use crate::territory::verify;
 use crate::{Error, Result};
@@ -291,16 +291,12 @@ fn read_assignments(out: &Path, dataset: &Dataset) -> Result<PlanRows> {
         let at = line.map(|l| format!(":{l}")).unwrap_or_default();
         Error::Usage(format!("{shown}{at}: {what}"))
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_path(&path)
-        .map_err(|e| bad(None, format!("cannot read the file: {e}")))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| bad(Some(1), format!("cannot read the header: {e}")))?
-        .clone();
+    let file = AssignmentsFile::open(&path).map_err(|failure| match failure {
+        OpenFailure::File(e) => bad(None, format!("cannot read the file: {e}")),
+        OpenFailure::Header(e) => bad(Some(1), format!("cannot read the header: {e}")),
+    })?;
     let col = |name: &str| {
-        headers.iter().position(|h| h == name).ok_or_else(|| {
+        file.column(name).ok_or_else(|| {
             bad(
                 Some(1),
                 format!("no column {name}: not a tplan assignments file"),
@@ -313,89 +309,82 @@ fn read_assignments(out: &Path, dataset: &Dataset) -> Result<PlanRows> {
         col("reason")?,
         col("extra_km")?,
     );
-    let account_index: HashMap<&str, usize> = dataset
-        .accounts
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.id.as_str(), i))
-        .collect();
     let stale = "the plan was made for other data; re-run `tplan plan`";
-    let mut rows: Vec<Option<(usize, Reason)>> = vec![None; dataset.accounts.len()];
-    for (record, line) in reader.records().zip(2u64..) {
-        let record = record.map_err(|e| bad(Some(line), format!("unreadable row: {e}")))?;
-        let field = |c: usize| record.get(c).unwrap_or("");
-        let account = field(acol);
-        let &i = account_index.get(account).ok_or_else(|| {
-            bad(
-                Some(line),
-                format!("account '{account}' is not in the input: {stale}"),
-            )
-        })?;
-        let rep = field(rcol);
-        let r = dataset.rep_index(rep).ok_or_else(|| {
-            bad(
-                Some(line),
-                format!("rep '{rep}' is not in the input: {stale}"),
-            )
-        })?;
-        let reason = match field(reason_col) {
-            "locked" => Reason::Locked,
-            "nearest" => Reason::Nearest,
-            "named" => Reason::Named {
-                list: named_list(dataset, i),
-            },
-            code @ ("balance" | "continuity") => {
-                let extra_km = field(extra_col).parse::<f64>().map_err(|_| {
+    let mut reasons: Vec<Option<Reason>> = vec![None; dataset.accounts.len()];
+    let owners = file.match_rows(
+        dataset,
+        acol,
+        rcol,
+        |row| {
+            let field = |c: usize| row.record.get(c).unwrap_or("");
+            let extra_km = || {
+                field(extra_col).parse::<f64>().map_err(|_| {
                     bad(
-                        Some(line),
+                        Some(row.line),
                         format!("extra_km '{}' is not a number", field(extra_col)),
                     )
-                })?;
-                if code == "balance" {
-                    Reason::Balance { extra_km }
-                } else {
-                    Reason::Continuity { extra_km }
+                })
+            };
+            reasons[row.account] = Some(match field(reason_col) {
+                "locked" => Reason::Locked,
+                "nearest" => Reason::Nearest,
+                "named" => Reason::Named {
+                    list: named_list(dataset, row.account),
+                },
+                "balance" => Reason::Balance {
+                    extra_km: extra_km()?,
+                },
+                "continuity" => Reason::Continuity {
+                    extra_km: extra_km()?,
+                },
+                code if code.starts_with("rule:") => Reason::Rule {
+                    name: code["rule:".len()..].to_string(),
+                    extra_km: extra_km().unwrap_or(0.0),
+                },
+                other => {
+                    return Err(bad(
+                        Some(row.line),
+                        format!(
+                            "reason '{other}': expected locked, named, rule:<name>, nearest, \
+                             balance or continuity"
+                        ),
+                    ))
                 }
-            }
-            code if code.starts_with("rule:") => Reason::Rule {
-                name: code["rule:".len()..].to_string(),
-                extra_km: field(extra_col).parse::<f64>().unwrap_or(0.0),
-            },
-            other => {
-                return Err(bad(
-                    Some(line),
-                    format!(
-                        "reason '{other}': expected locked, named, rule:<name>, nearest, balance \
-                         or continuity"
-                    ),
-                ))
-            }
-        };
-        if rows[i].replace((r, reason)).is_some() {
-            return Err(bad(Some(line), format!("account '{account}' has two rows")));
-        }
-    }
-    let missing: Vec<&str> = rows
-        .iter()
-        .zip(&dataset.accounts)
-        .filter(|(row, _)| row.is_none())
-        .map(|(_, a)| a.id.as_str())
-        .collect();
+            });
+            Ok(())
+        },
+        |line, problem| {
+            Err(bad(
+                Some(line),
+                match problem {
+                    RowProblem::Unreadable(e) => format!("unreadable row: {e}"),
+                    RowProblem::UnknownAccount(id) => {
+                        format!("account '{id}' is not in the input: {stale}")
+                    }
+                    RowProblem::UnknownRep(id) => {
+                        format!("rep '{id}' is not in the input: {stale}")
+                    }
+                    RowProblem::Twice(id) => format!("account '{id}' has two rows"),
+                },
+            ))
+        },
+    )?;
+    let missing = unassigned(&owners, dataset);
     if !missing.is_empty() {
-        let listed: Vec<&str> = missing.iter().take(5).copied().collect();
         return Err(bad(
             None,
             format!(
-                "no row for {} of the {} input accounts ({}{}): {stale}",
+                "no row for {} of the {} input accounts ({}): {stale}",
                 missing.len(),
                 dataset.accounts.len(),
-                listed.join(", "),
-                if missing.len() > 5 { ", ..." } else { "" }
+                first_ids(&missing),
             ),
         ));
     }
-    let (owners, reasons) = rows.into_iter().flatten().unzip();
-    Ok(PlanRows { owners, reasons })
+    Ok(PlanRows {
+        owners: owners.into_iter().flatten().collect(),
+        reasons: reasons.into_iter().flatten().collect(),
+    })
 }
 
 /// The `[[named]]` list that pins account `i`, as the config says now.

@@ -10,13 +10,14 @@
 //! too. Either way the config must set `quota.company_target` and
 //! `fiscal_year`; that is checked before anything else happens.
 
-use std::collections::HashMap;
+use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 
 use super::{config_label, name_config_file};
 use crate::io;
 use crate::model::Dataset;
 use crate::output::atomic::ExistingTarget;
+use crate::output::owners::{first_ids, unassigned, AssignmentsFile, OpenFailure, RowProblem};
 use crate::output::{self, quotas, ASSIGNMENTS_FILE, MANIFEST_FILE};
 use crate::{quota, Error, InputProblem, Result};
 
@@ -120,10 +121,11 @@ fn refresh_workbook(dir: &Path) -> Result<()> {
 /// The owner (rep index) of every account, from an earlier run's
 /// assignments.csv, checked against the input accounts and reps.
 pub fn read_owners(path: &Path, shown: &str, dataset: &Dataset) -> Result<Vec<usize>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_path(path)
-        .map_err(|e| Error::Usage(format!("cannot read {shown}: {e}")))?;
+    let file = AssignmentsFile::open(path).map_err(
+        |(OpenFailure::File(e) | OpenFailure::Header(e))| {
+            Error::Usage(format!("cannot read {shown}: {e}"))
+        },
+    )?;
     let problem =
         |line: Option<u64>, column: Option<&str>, value: Option<&str>, message: String| {
             InputProblem {
@@ -134,12 +136,7 @@ pub fn read_owners(path: &Path, shown: &str, dataset: &Dataset) -> Result<Vec<us
                 message,
             }
         };
-    let headers = reader
-        .headers()
-        .map_err(|e| Error::Usage(format!("cannot read {shown}: {e}")))?
-        .clone();
-    let col = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(acol), Some(rcol)) = (col("account_id"), col("rep_id")) else {
+    let (Some(acol), Some(rcol)) = (file.column("account_id"), file.column("rep_id")) else {
         return Err(Error::input(vec![problem(
             Some(1),
             None,
@@ -147,83 +144,55 @@ pub fn read_owners(path: &Path, shown: &str, dataset: &Dataset) -> Result<Vec<us
             "expected the columns account_id and rep_id of a tplan assignments file".to_string(),
         )]));
     };
-    let account_index: HashMap<&str, usize> = dataset
-        .accounts
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.id.as_str(), i))
-        .collect();
-    let rep_index: HashMap<&str, usize> = dataset
-        .reps
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i))
-        .collect();
-    let mut owners: Vec<Option<usize>> = vec![None; dataset.accounts.len()];
+    let stale = "the plan was made for other data; run `tplan plan` again";
     let mut problems = Vec::new();
-    for (record, line) in reader.records().zip(2u64..) {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(problem(
+    let walk = file.match_rows(
+        dataset,
+        acol,
+        rcol,
+        |_| Ok::<(), Infallible>(()),
+        |line, p| {
+            problems.push(match p {
+                RowProblem::Unreadable(e) => {
+                    problem(Some(line), None, None, format!("unreadable row: {e}"))
+                }
+                RowProblem::UnknownAccount(id) => problem(
                     Some(line),
-                    None,
-                    None,
-                    format!("unreadable row: {e}"),
-                ));
-                continue;
-            }
-        };
-        let account = record.get(acol).unwrap_or("");
-        let rep = record.get(rcol).unwrap_or("");
-        let Some(&a) = account_index.get(account) else {
-            problems.push(problem(
-                Some(line),
-                Some("account_id"),
-                Some(account),
-                "not an account of the input: the plan was made for other data; run `tplan plan` again"
-                    .to_string(),
-            ));
-            continue;
-        };
-        let Some(&r) = rep_index.get(rep) else {
-            problems.push(problem(
-                Some(line),
-                Some("rep_id"),
-                Some(rep),
-                "not a rep of the input: the plan was made for other data; run `tplan plan` again"
-                    .to_string(),
-            ));
-            continue;
-        };
-        if owners[a].is_some() {
-            problems.push(problem(
-                Some(line),
-                Some("account_id"),
-                Some(account),
-                "assigned twice".to_string(),
-            ));
-        }
-        owners[a] = Some(r);
-    }
-    let missing: Vec<&str> = owners
-        .iter()
-        .zip(&dataset.accounts)
-        .filter(|(o, _)| o.is_none())
-        .map(|(_, a)| a.id.as_str())
-        .collect();
+                    Some("account_id"),
+                    Some(id),
+                    format!("not an account of the input: {stale}"),
+                ),
+                RowProblem::UnknownRep(id) => problem(
+                    Some(line),
+                    Some("rep_id"),
+                    Some(id),
+                    format!("not a rep of the input: {stale}"),
+                ),
+                RowProblem::Twice(id) => problem(
+                    Some(line),
+                    Some("account_id"),
+                    Some(id),
+                    "assigned twice".to_string(),
+                ),
+            });
+            Ok(())
+        },
+    );
+    let owners = match walk {
+        Ok(owners) => owners,
+        Err(never) => match never {},
+    };
+    let missing = unassigned(&owners, dataset);
     if !missing.is_empty() {
-        let listed: Vec<&str> = missing.iter().take(5).copied().collect();
         problems.push(problem(
             None,
             Some("account_id"),
             None,
             format!(
-                "{} input account{} not assigned ({}{}): the plan was made for other data; run `tplan plan` again",
+                "{} input account{} not assigned ({}): {stale}",
                 missing.len(),
                 if missing.len() == 1 { " is" } else { "s are" },
-                listed.join(", "),
-                if missing.len() > 5 { ", ..." } else { "" }
+                first_ids(&missing),
             ),
         ));
     }

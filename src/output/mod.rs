@@ -16,6 +16,7 @@ pub mod hierarchy;
 pub mod in_place;
 pub mod lock;
 pub mod manifest;
+pub mod owners;
 pub mod quotas;
 pub mod rebalance;
 pub mod review;
