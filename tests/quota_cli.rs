@@ -5,7 +5,10 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod helpers;
+use helpers::{copy_dir, manifest, rows, text, tplan};
 
 const FIXTURE: &str = "tests/fixtures/quota_tiny";
 /// 3,000,000 x 0.8 x 1.1.
@@ -15,60 +18,20 @@ fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE)
 }
 
-fn tplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tplan"))
-        .args(args)
-        .output()
-        .expect("run tplan")
-}
-
 fn run(cmd: &str, input: &Path, out: &Path) -> Output {
     tplan(&[cmd, input.to_str().unwrap(), "--out", out.to_str().unwrap()])
 }
 
-fn text(o: &Output) -> String {
-    format!(
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
 fn copy_fixture(root: &Path) -> PathBuf {
     let dir = root.join("quota_tiny");
-    fs::create_dir_all(&dir).unwrap();
-    for entry in fs::read_dir(fixture()).unwrap() {
-        let entry = entry.unwrap();
-        fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
-    }
+    copy_dir(&fixture(), &dir);
     dir
-}
-
-/// Rows of a CSV file as column -> value maps.
-fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
 }
 
 fn int(row: &BTreeMap<String, String>, col: &str) -> i64 {
     row[col]
         .parse()
         .unwrap_or_else(|_| panic!("{col} = {:?} is not a whole number", row[col]))
-}
-
-fn manifest(dir: &Path) -> serde_json::Value {
-    serde_json::from_str(&fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap()
 }
 
 #[test]

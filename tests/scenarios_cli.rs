@@ -3,20 +3,15 @@
 //! and a 12-point sweep). Figures are re-derived from the files where the
 //! files allow it, not taken from the program's own summary.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod helpers;
+use helpers::{copy_dir, num, rows, tplan};
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scen")
-}
-
-fn tplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tplan"))
-        .args(args)
-        .output()
-        .expect("run tplan")
 }
 
 fn scenarios(input: &Path, out: &Path, extra: &[&str]) -> Output {
@@ -37,36 +32,8 @@ fn text(bytes: &[u8]) -> String {
 /// A copy of the fixture, so tests can edit plan.toml.
 fn copy_of_fixture(root: &Path) -> PathBuf {
     let dir = root.join("scen");
-    fs::create_dir_all(&dir).unwrap();
-    for entry in fs::read_dir(fixture()).unwrap() {
-        let entry = entry.unwrap();
-        fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
-    }
+    copy_dir(&fixture(), &dir);
     dir
-}
-
-type Rows = Vec<BTreeMap<String, String>>;
-
-fn rows(path: &Path) -> Rows {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
-fn num(row: &BTreeMap<String, String>, key: &str) -> f64 {
-    row.get(key)
-        .unwrap_or_else(|| panic!("no column {key}"))
-        .parse()
-        .unwrap_or_else(|_| panic!("{key} = {:?} is not a number", row[key]))
 }
 
 #[test]
