@@ -388,25 +388,8 @@ impl<'a> Frontier<'a> {
                         c != i && c != j && reps.contains(&s.owner[c]) && self.eligible[c].len() > 1
                     })
                     .collect();
-                let total = s.total_violation();
-                let by_distance = |a: &(f64, f64, usize, usize), b: &(f64, f64, usize, usize)| {
-                    cmp_moves(&(0.0, a.1, a.2, a.3), &(0.0, b.1, b.2, b.3))
-                };
-                let fix = held
-                    .par_iter()
-                    .filter_map(|&c| {
-                        self.eligible[c]
-                            .iter()
-                            .filter(|&&r| r != s.owner[c])
-                            .map(|&r| {
-                                let (dv, dd) = s.delta(c, r);
-                                (dv, dd, c, r)
-                            })
-                            .filter(|m| total + m.0 <= VIOLATION_EPS)
-                            .min_by(by_distance)
-                    })
-                    .min_by(by_distance);
-                if let Some((_, _, c, r)) = fix {
+                let fix = self.balancing_move(s, &held);
+                if let Some((c, r)) = fix {
                     s.apply(c, r);
                     return true;
                 }
@@ -434,7 +417,13 @@ impl<'a> Frontier<'a> {
     /// A move of a free or already-moved account (other than `undone`)
     /// that restores balance, least extra distance first.
     fn compensation(&self, s: &Search<'_>, undone: usize) -> Option<(usize, usize)> {
-        let candidates = self.free_moved(s, undone);
+        self.balancing_move(s, &self.free_moved(s, undone))
+    }
+
+    /// The move of one of `candidates` to another eligible rep that
+    /// restores balance, least extra distance first (ties: lowest account
+    /// and rep index, whatever the thread count).
+    fn balancing_move(&self, s: &Search<'_>, candidates: &[usize]) -> Option<(usize, usize)> {
         let total = s.total_violation();
         let by_distance = |a: &(f64, f64, usize, usize), b: &(f64, f64, usize, usize)| {
             cmp_moves(&(0.0, a.1, a.2, a.3), &(0.0, b.1, b.2, b.3))
