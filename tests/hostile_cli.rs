@@ -148,6 +148,43 @@ fn one_account_a_thousand_times_its_fair_share_is_refused() {
 }
 
 #[test]
+fn one_account_a_thousand_times_its_fair_share_of_workload_is_refused() {
+    // The rest of SMB (four accounts at the 20 h default) gives R01 a fair
+    // share of 53 h: 100,000 h is about 1,900 of them.
+    let (_tmp, dir) = tiny_with("accounts.csv", ",60000,12,", ",60000,100000,");
+    assert_refused(
+        &dir,
+        &[
+            "accounts.csv:4: column 'workload': value '100000': this account is 1875x the largest fair share of workload",
+            "(53 hours for rep 'R01')",
+            "more than the 100x the solver handles reliably",
+        ],
+    );
+}
+
+#[test]
+fn a_segment_default_workload_beyond_the_rest_says_where_it_comes_from() {
+    // A001's workload cell is empty (the 20 h SMB default); the other SMB
+    // accounts are given 0.01 h each, so R01's fair share of the rest is
+    // 0.027 h and the default is 750x it.
+    let (_tmp, dir) = tiny_with("accounts.csv", ",60000,12,", ",60000,0.01,");
+    let path = dir.join("accounts.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text
+        .replacen(",95000,,", ",95000,0.01,", 1)
+        .replacen(",110000,,", ",110000,0.01,", 1)
+        .replacen(",105000,,", ",105000,0.01,", 1);
+    std::fs::write(&path, text).unwrap();
+    assert_refused(
+        &dir,
+        &[
+            "accounts.csv:2: column 'workload': value '20': this account is 750x the largest fair share of workload",
+            "its workload cell is empty: 20 hours is the [workload] default for segment SMB",
+        ],
+    );
+}
+
+#[test]
 fn values_at_the_limits_are_accepted() {
     let (_tmp, dir) = tiny_with("accounts.csv", ",80000,150000,", ",1e12,1e12,");
     let out = tplan(&["validate", dir.to_str().unwrap()]);
