@@ -22,6 +22,7 @@ fn options() -> PlanOptions {
     PlanOptions {
         solver: "clarabel".to_string(),
         progress: false,
+        time_limit: None,
     }
 }
 

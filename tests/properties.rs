@@ -28,6 +28,7 @@ fn options() -> PlanOptions {
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "clarabel".to_string()),
         progress: false,
+        time_limit: None,
     }
 }
 

@@ -30,6 +30,9 @@ pub struct PlanOptions {
     pub solver: String,
     /// Write the charts, report.html, GeoJSON and CRM exports too.
     pub report: bool,
+    /// `--time-limit`: seconds from the start of the run (see
+    /// [`territory::deadline`]).
+    pub time_limit: Option<f64>,
 }
 
 /// Run the planner end to end, recording this process's command line in
@@ -95,9 +98,12 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
         &territory::PlanOptions {
             solver: options.solver.clone(),
             progress: true,
+            time_limit: options
+                .time_limit
+                .map(|seconds| territory::TimeLimit { seconds, started }),
         },
     )
-    .map_err(|e| super::name_numeric_suspects(e, &loaded))?;
+    .map_err(|e| super::nothing_written(super::name_numeric_suspects(e, &loaded), &out))?;
     let quotas = if wants_quotas {
         let owners = quota::owners_of(&outcome.plan, dataset.accounts.len());
         Some(
@@ -187,11 +193,20 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
         return Err(Error::Infeasible(format!(
             "no single-owner plan keeps every rep within {} % potential and {} % workload of \
              its fair share: {outside} of {} reps are outside (listed above); the closest plan \
-             found was written to {} with status OutsideTolerance",
+             found was written to {} with status OutsideTolerance{}",
             output::format::fixed(tol.potential_tolerance * 100.0, 1),
             output::format::fixed(tol.workload_tolerance * 100.0, 1),
             outcome.plan.balance.len(),
-            out.display()
+            out.display(),
+            super::time_limit_note(&outcome.stats)
+        )));
+    }
+    if let Some(text) = super::time_limit_fired(&outcome.stats) {
+        return Err(Error::TimeLimit(format!(
+            "{text}; this best verified plan found so far was written to {} with status \
+             Balanced, {} % above its bound (a longer limit lets the search finish)",
+            out.display(),
+            output::format::fixed(outcome.plan.gap * 100.0, 2)
         )));
     }
     Ok(())

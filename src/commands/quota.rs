@@ -32,6 +32,8 @@ pub struct QuotaOptions {
     pub sheet: Option<String>,
     /// Solver for the plan made first when OUT holds none.
     pub solver: String,
+    /// `--time-limit` of the plan made first when OUT holds none.
+    pub time_limit: Option<f64>,
 }
 
 /// Run `tplan quota`, recording this process's command line.
@@ -72,6 +74,7 @@ pub fn run_with_command(options: &QuotaOptions, command: Vec<String>) -> Result<
                 sheet: options.sheet.clone(),
                 solver: options.solver.clone(),
                 report: true,
+                time_limit: options.time_limit,
             },
             command,
         );

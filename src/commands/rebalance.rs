@@ -46,6 +46,9 @@ pub struct RebalanceOptions {
     pub max_moved_potential_pct: Option<f64>,
     /// `--effective`: overrides `[rebalance] effective_date`.
     pub effective: Option<NaiveDate>,
+    /// `--time-limit`: seconds from the start of the run (see
+    /// [`territory::deadline`]).
+    pub time_limit: Option<f64>,
 }
 
 /// The move budget in force: accounts and potential taken from active
@@ -132,8 +135,12 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
         &territory::PlanOptions {
             solver: options.solver.clone(),
             progress: std::io::stderr().is_terminal(),
+            time_limit: options
+                .time_limit
+                .map(|seconds| territory::TimeLimit { seconds, started }),
         },
-    )?;
+    )
+    .map_err(|e| super::nothing_written(e, &out))?;
     let (solved, full_owner) = undo_spare_moves(&setup, solved)?;
     let frontier = Frontier::new(&setup, &full_owner);
     let points = frontier.series(solved.moves);
@@ -243,8 +250,18 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
         };
         return Err(Error::Infeasible(format!(
             "{why}; {outside} reps stay outside tolerance; the closest plan ({moves} moves, \
-             least total band violation found) was written to {} with status OutsideTolerance",
-            out.display()
+             least total band violation found) was written to {} with status OutsideTolerance{}",
+            out.display(),
+            super::time_limit_note(&outcome.stats)
+        )));
+    }
+    if let Some(text) = super::time_limit_fired(&outcome.stats) {
+        return Err(Error::TimeLimit(format!(
+            "{text}; this best verified plan found so far was written to {} with status \
+             Balanced: {moves} discretionary moves, where no balanced plan needs fewer than {} \
+             (a longer limit lets the search finish)",
+            out.display(),
+            solved.bound
         )));
     }
     Ok(())

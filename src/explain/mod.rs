@@ -472,6 +472,7 @@ pub fn resolve_with(
         &territory::PlanOptions {
             solver: solver.to_string(),
             progress: false,
+            time_limit: None,
         },
     )
     .map_err(|e| match e {

@@ -115,6 +115,7 @@ fn the_bound_is_never_above_the_exhaustive_optimum_on_tiny_instances() {
     let options = PlanOptions {
         solver: "clarabel".to_string(),
         progress: false,
+        time_limit: None,
     };
     let mut compared = 0;
     for seed in 0..24 {
