@@ -40,7 +40,7 @@ fn solver() -> String {
 fn options() -> PlanOptions {
     PlanOptions {
         solver: solver(),
-        progress: false,
+        progress: tplan::progress::Progress::off(),
         time_limit: None,
     }
 }

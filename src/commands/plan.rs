@@ -14,6 +14,7 @@ use std::time::Instant;
 
 use crate::model::PlanStatus;
 use crate::output::{self, manifest, summary, ManifestFile, RunClock, RunInfo, StagedDir};
+use crate::progress::Progress;
 use crate::{io, quota, territory, Error, Result};
 
 /// Solver used when `--solver` is not given.
@@ -57,14 +58,25 @@ pub fn command_line() -> Vec<String> {
 /// Run the planner end to end; `command` is written to the manifest.
 pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<()> {
     let started = Instant::now();
+    run_since(options, command, started, &Progress::stderr(started))
+}
 
+/// [`run_with_command`] for a run that started at `started` and reports on
+/// `progress` (`quota` plans first on its own clock).
+pub(crate) fn run_since(
+    options: &PlanOptions,
+    command: Vec<String>,
+    started: Instant,
+    progress: &Progress,
+) -> Result<()> {
+    progress.phase("reading the inputs");
     let loaded = io::load_dataset_with_sheet(
         &options.dir,
         options.config.as_deref(),
         options.sheet.as_deref(),
     )?;
     for w in &loaded.warnings {
-        eprintln!("warning: {w}");
+        progress.note(&format!("warning: {w}"));
     }
     // Territories balance late starters on the months they work; quotas
     // keep the FTE of reps.csv (their ramp already dates the start).
@@ -97,7 +109,7 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
         dataset,
         &territory::PlanOptions {
             solver: options.solver.clone(),
-            progress: true,
+            progress: progress.clone(),
             time_limit: options
                 .time_limit
                 .map(|seconds| territory::TimeLimit { seconds, started }),
@@ -105,6 +117,7 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
     )
     .map_err(|e| super::nothing_written(super::name_numeric_suspects(e, &loaded), &out))?;
     let quotas = if wants_quotas {
+        progress.phase("setting quotas");
         let owners = quota::owners_of(&outcome.plan, dataset.accounts.len());
         Some(
             quota::plan_quotas(&loaded.dataset, &owners)
@@ -143,8 +156,10 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
         },
         output::WriteOptions {
             report: options.report.then_some(super::report::build_plan_report),
+            progress: progress.clone(),
         },
     )?;
+    progress.finish();
 
     print!(
         "{}",

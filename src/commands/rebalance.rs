@@ -14,7 +14,6 @@
 //! plan that cannot be balanced within the budget is written with status
 //! `OutsideTolerance` and the run exits 1.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -25,6 +24,7 @@ use crate::model::{PartSplit, PlanStatus, RepBalance};
 use crate::output::format::{fixed, thousands};
 use crate::output::rebalance::{rebalance_files, RebalanceFiles};
 use crate::output::{self, manifest, ManifestFile, RunClock, RunInfo, StagedDir};
+use crate::progress::Progress;
 use crate::rebalance::frontier::{Budget, Frontier, FrontierPoint};
 use crate::rebalance::grandfathering::{grandfathered, Grandfathered};
 use crate::rebalance::{model, prepare, AccountKind, Origin, Setup};
@@ -67,9 +67,11 @@ pub fn run(options: &RebalanceOptions) -> Result<()> {
 /// Run the rebalance end to end; `command` is written to the manifest.
 pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Result<()> {
     let started = Instant::now();
+    let progress = Progress::stderr(started);
+    progress.phase("reading the inputs");
     let mut loaded = io::load_dataset(&options.dir, options.config.as_deref())?;
     for w in &loaded.warnings {
-        eprintln!("warning: {w}");
+        progress.note(&format!("warning: {w}"));
     }
     let config = &loaded.dataset.config.rebalance;
     if PartSplit::of(&loaded.dataset).is_some() {
@@ -134,13 +136,14 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
         &setup,
         &territory::PlanOptions {
             solver: options.solver.clone(),
-            progress: std::io::stderr().is_terminal(),
+            progress: progress.clone(),
             time_limit: options
                 .time_limit
                 .map(|seconds| territory::TimeLimit { seconds, started }),
         },
     )
     .map_err(|e| super::nothing_written(e, &out))?;
+    progress.phase("choosing the moves");
     let (solved, full_owner) = undo_spare_moves(&setup, solved)?;
     let frontier = Frontier::new(&setup, &full_owner);
     let points = frontier.series(solved.moves);
@@ -212,12 +215,14 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
         },
         output::WriteOptions {
             report: options.report.then_some(super::report::build_plan_report),
+            progress: progress.clone(),
         },
         output::Extra {
             files: rebalance_files(&files),
             rebalance: Some(section),
         },
     )?;
+    progress.finish();
     print!(
         "{}",
         render_summary(

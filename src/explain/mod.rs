@@ -471,7 +471,7 @@ pub fn resolve_with(
         &locked,
         &territory::PlanOptions {
             solver: solver.to_string(),
-            progress: false,
+            progress: crate::progress::Progress::off(),
             time_limit: None,
         },
     )

@@ -22,12 +22,10 @@ pub mod solver;
 pub mod verify;
 mod warm;
 
-use std::io::IsTerminal;
 use std::time::Instant;
 
-use indicatif::ProgressBar;
-
 use crate::model::{Assignment, Dataset, PartSplit, Plan, PlanStatus, Reason, RepBalance};
+pub use crate::progress::Progress;
 use crate::{Error, Result};
 use deadline::Deadline;
 use problem::Problem;
@@ -44,9 +42,9 @@ pub use relax::LpMethod;
 pub struct PlanOptions {
     /// LP backend name (`clarabel`, or `highs` when built in).
     pub solver: String,
-    /// Report progress on stderr: a spinner on a terminal, one line per
-    /// phase with the elapsed time otherwise.
-    pub progress: bool,
+    /// The command's progress on stderr (a spinner on a terminal, one line
+    /// per phase with the elapsed time otherwise), or [`Progress::off`].
+    pub progress: Progress,
     /// `--time-limit`: stop the LP and the improvement when it runs out
     /// (see [`deadline`]); `None`: no limit.
     pub time_limit: Option<TimeLimit>,
@@ -295,7 +293,7 @@ fn solve_whole_reps(
         .sum();
     lap("model", &mut stats);
 
-    let progress = Progress::new(options.progress);
+    let progress = &options.progress;
     progress.phase("solving the LP relaxation");
     let verbose = std::env::var_os("TPLAN_DEBUG").is_some();
     stats.lp_method = method.name().to_string();
@@ -312,11 +310,9 @@ fn solve_whole_reps(
         Relaxed::Infeasible(infeasible) => {
             progress.phase("searching the smallest feasible tolerances");
             let text = infeasible::explain(dataset, &problem, &infeasible.lp, &options.solver)?;
-            progress.finish();
             return Err(Error::Infeasible(text));
         }
         Relaxed::Stopped => {
-            progress.finish();
             let seconds = options.time_limit.map_or(0.0, |t| t.seconds);
             return Err(Error::TimeLimit(format!(
                 "--time-limit {} s ran out during the LP relaxation, before any plan was found",
@@ -424,7 +420,6 @@ fn solve_whole_reps(
     let owner = best.owner;
     lap("round_repair", &mut stats);
     progress.phase("verifying the plan");
-    progress.finish();
 
     let plan = build_plan(dataset, &problem, &owner, stats.lp_objective)?;
     lap("verify", &mut stats);
@@ -586,50 +581,6 @@ fn status_quo(ds: &Dataset) -> Option<Vec<RepBalance>> {
         .iter()
         .any(Option::is_some)
         .then(|| verify::rep_balances(ds, &owners))
-}
-
-/// A spinner on stderr for the long steps; silent when not a terminal.
-/// Progress on stderr: a spinner on a terminal; elsewhere (scripts, CI
-/// logs) one line per phase with the time elapsed, as cargo does, since a
-/// spinner's redraws are noise in a log and silence looks like a hang.
-struct Progress {
-    bar: Option<ProgressBar>,
-    /// Print phase lines (enabled, stderr not a terminal): since when.
-    lines_since: Option<Instant>,
-}
-
-impl Progress {
-    fn new(enabled: bool) -> Progress {
-        let terminal = std::io::stderr().is_terminal();
-        let bar = (enabled && terminal).then(|| {
-            let bar = ProgressBar::new_spinner();
-            bar.enable_steady_tick(std::time::Duration::from_millis(120));
-            bar
-        });
-        let lines_since = (enabled && !terminal).then(Instant::now);
-        Progress { bar, lines_since }
-    }
-
-    /// A detail within a phase: the spinner shows it, the log does not.
-    fn say(&self, msg: &str) {
-        if let Some(bar) = &self.bar {
-            bar.set_message(msg.to_string());
-        }
-    }
-
-    /// A new phase: the spinner shows it, the log gets a line.
-    fn phase(&self, name: &str) {
-        self.say(name);
-        if let Some(since) = self.lines_since {
-            eprintln!("{:>8.1} s  {name}", since.elapsed().as_secs_f64());
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
 }
 
 /// Each account to its nearest eligible rep (locks and rules kept): the distance-only plan.
