@@ -336,6 +336,7 @@ fn rebalance_stops_the_same_way() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("ran out while improving the plan"), "{err}");
     assert!(err.contains("discretionary moves, where no balanced plan needs fewer than"));
+    assert!(stdout(&o).contains("time limit: --time-limit 3600 s ran out while improving"));
     let m = manifest(&out);
     assert_eq!(m["time_limit"]["fired"], true);
     assert!(m.get("rebalance").is_some());

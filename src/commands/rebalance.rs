@@ -235,6 +235,9 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
             &out
         )
     );
+    if let Some(text) = super::time_limit_fired(&outcome.stats) {
+        println!("time limit: {text}");
+    }
     if outcome.plan.status == PlanStatus::OutsideTolerance {
         let outside = outcome
             .plan

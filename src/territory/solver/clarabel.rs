@@ -35,5 +35,14 @@ pub fn solve(model: &LpModel, seconds: Option<f64>) -> Result<LpOutcome> {
             );
         }
     }
+    // Stopped by its time limit, Clarabel still reports `AlmostSolved`
+    // when the last iterate meets its reduced tolerances: not an optimum,
+    // and its duals bound nothing. A solve that ran the whole limit is
+    // treated as stopped, whatever its status.
+    if let (Some(limit), Ok(s)) = (seconds, &r) {
+        if s.inner().solve_time >= limit {
+            return Ok(LpOutcome::TimeLimit);
+        }
+    }
     outcome(model, &parts.handles, &refs, r, "Clarabel")
 }

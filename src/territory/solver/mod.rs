@@ -279,6 +279,22 @@ mod tests {
         }
     }
 
+    /// A Clarabel solve that ran out its limit is stopped, whatever status
+    /// it gives its last iterate (one that meets its reduced tolerances is
+    /// `AlmostSolved`).
+    #[test]
+    fn a_solve_that_ran_out_its_limit_is_stopped() {
+        let mut m = LpModel::default();
+        let vars: Vec<usize> = (0..200).map(|j| m.add_var(0.0, 1.0, j as f64)).collect();
+        for pair in vars.chunks(2) {
+            m.add_row(vec![(pair[0], 1.0), (pair[1], 1.0)], Sense::Eq, 1.0);
+        }
+        assert!(matches!(
+            solve_within("clarabel", &m, Some(1e-9)).unwrap(),
+            LpOutcome::TimeLimit
+        ));
+    }
+
     #[test]
     fn infeasible_model_is_reported() {
         let mut m = LpModel::default();
