@@ -175,15 +175,17 @@ pub fn solve_relaxation_within(
             if complete && std::env::var_os("TPLAN_DEBUG").is_some() {
                 report_ties(p, &pool, &lp, on_round);
             }
-            // Stopped early, the LP kept may be an earlier round's: its
-            // support must stay among the candidates.
-            let support: Vec<(usize, usize)> = lp
-                .shares
-                .iter()
-                .enumerate()
-                .flat_map(|(i, s)| s.iter().map(move |&(r, _)| (i, r)))
-                .collect();
-            add_pairs(&mut cand, &support);
+            if !complete {
+                // Stopped early, the LP kept may be an earlier round's:
+                // its support must stay among the candidates.
+                let support: Vec<(usize, usize)> = lp
+                    .shares
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, s)| s.iter().map(move |&(r, _)| (i, r)))
+                    .collect();
+                add_pairs(&mut cand, &support);
+            }
             let neighbours = pool
                 .iter()
                 .zip(&cand)
