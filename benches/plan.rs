@@ -40,7 +40,8 @@ fn solver() -> String {
 fn options() -> PlanOptions {
     PlanOptions {
         solver: solver(),
-        progress: false,
+        progress: tplan::progress::Progress::off(),
+        time_limit: None,
     }
 }
 
@@ -168,6 +169,7 @@ fn bench_full_lp(c: &mut Criterion) {
             match solve(&solver, &lp).expect("solve") {
                 LpOutcome::Optimal(sol) => sol.objective,
                 LpOutcome::Infeasible => panic!("full LP infeasible"),
+                LpOutcome::TimeLimit => panic!("full LP stopped without a time limit"),
             }
         })
     });

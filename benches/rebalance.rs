@@ -21,7 +21,8 @@ use tplan::territory::{plan_territories, PlanOptions};
 fn options() -> PlanOptions {
     PlanOptions {
         solver: "clarabel".to_string(),
-        progress: false,
+        progress: tplan::progress::Progress::off(),
+        time_limit: None,
     }
 }
 

@@ -73,6 +73,10 @@ pub enum Error {
     /// No plan satisfies the rules; the text explains why in planning terms.
     #[error("no feasible plan: {0}")]
     Infeasible(String),
+    /// `--time-limit` ran out: the text says what was written (the best
+    /// verified plan found so far, or nothing).
+    #[error("time limit: {0}")]
+    TimeLimit(String),
     /// The LP solver failed for a reason other than infeasibility.
     #[error("LP solver failed: {0}")]
     Solver(String),

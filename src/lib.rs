@@ -20,6 +20,7 @@ pub mod generate;
 pub mod io;
 pub mod model;
 pub mod output;
+pub mod progress;
 pub mod quota;
 pub mod rebalance;
 pub mod report;

@@ -52,6 +52,11 @@ enum Command {
         /// Skip the charts, report.html, GeoJSON and CRM exports.
         #[arg(long)]
         no_report: bool,
+        /// Stop searching after SECONDS (from the start of the run) and
+        /// write the best verified plan found so far, or nothing; exit 1
+        /// when the limit cut the search short.
+        #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+        time_limit: Option<f64>,
     },
     /// Mid-year rebalance: the fewest account moves that restore balance,
     /// with the LP's lower bound on the moves any balanced plan needs.
@@ -81,6 +86,11 @@ enum Command {
         /// Skip the charts, report.html, GeoJSON and CRM exports.
         #[arg(long)]
         no_report: bool,
+        /// Stop searching after SECONDS (from the start of the run) and
+        /// write the best verified plan found so far, or nothing; exit 1
+        /// when the limit cut the search short.
+        #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+        time_limit: Option<f64>,
     },
     /// Redraw the charts, review page, GeoJSON and CRM exports of an output folder.
     Report {
@@ -103,6 +113,9 @@ enum Command {
         /// LP solver backend, for the plan made when OUT holds none.
         #[arg(long, default_value = commands::plan::DEFAULT_SOLVER, value_parser = solver_name)]
         solver: String,
+        /// Time limit of the plan made when OUT holds none (see `plan`).
+        #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+        time_limit: Option<f64>,
     },
     /// Capacity and headcount scenarios: hires needed, when, and the cost.
     Scenarios {
@@ -209,6 +222,7 @@ fn main() -> ExitCode {
             sheet,
             solver,
             no_report,
+            time_limit,
         } => {
             let options = commands::plan::PlanOptions {
                 dir: dir.clone(),
@@ -217,6 +231,7 @@ fn main() -> ExitCode {
                 sheet,
                 solver,
                 report: !no_report,
+                time_limit,
             };
             commands::plan::run(&options).with_context(|| format!("planning {}", dir.display()))
         }
@@ -226,6 +241,7 @@ fn main() -> ExitCode {
             config,
             sheet,
             solver,
+            time_limit,
         } => {
             let options = commands::quota::QuotaOptions {
                 dir: dir.clone(),
@@ -233,6 +249,7 @@ fn main() -> ExitCode {
                 config,
                 sheet,
                 solver,
+                time_limit,
             };
             commands::quota::run(&options)
                 .with_context(|| format!("setting quotas for {}", dir.display()))
@@ -276,6 +293,7 @@ fn main() -> ExitCode {
             effective,
             solver,
             no_report,
+            time_limit,
         } => {
             let options = commands::rebalance::RebalanceOptions {
                 dir: dir.clone(),
@@ -286,6 +304,7 @@ fn main() -> ExitCode {
                 max_moves,
                 max_moved_potential_pct: max_moved_potential,
                 effective,
+                time_limit,
             };
             commands::rebalance::run(&options)
                 .with_context(|| format!("rebalancing {}", dir.display()))
@@ -343,6 +362,17 @@ fn count_in(max: usize) -> impl clap::builder::TypedValueParser<Value = usize> {
     clap::value_parser!(u64)
         .range(1..=max as u64)
         .map(|n| n as usize)
+}
+
+/// `--time-limit`: seconds, a finite number >= 0, refused by clap (exit
+/// 2) otherwise.
+fn seconds(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(s) if s.is_finite() && s >= 0.0 => Ok(s),
+        _ => Err(format!(
+            "'{text}': expected a number of seconds, 0 or more (e.g. 60 or 0.5)"
+        )),
+    }
 }
 
 /// `--solver`: a name this build offers, refused by clap (exit 2, as any

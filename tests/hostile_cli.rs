@@ -148,6 +148,43 @@ fn one_account_a_thousand_times_its_fair_share_is_refused() {
 }
 
 #[test]
+fn one_account_a_thousand_times_its_fair_share_of_workload_is_refused() {
+    // The rest of SMB (four accounts at the 20 h default) gives R01 a fair
+    // share of 53 h: 100,000 h is about 1,900 of them.
+    let (_tmp, dir) = tiny_with("accounts.csv", ",60000,12,", ",60000,100000,");
+    assert_refused(
+        &dir,
+        &[
+            "accounts.csv:4: column 'workload': value '100000': this account is 1875x the largest fair share of workload",
+            "(53 hours for rep 'R01')",
+            "more than the 100x the solver handles reliably",
+        ],
+    );
+}
+
+#[test]
+fn a_segment_default_workload_beyond_the_rest_says_where_it_comes_from() {
+    // A001's workload cell is empty (the 20 h SMB default); the other SMB
+    // accounts are given 0.01 h each, so R01's fair share of the rest is
+    // 0.027 h and the default is 750x it.
+    let (_tmp, dir) = tiny_with("accounts.csv", ",60000,12,", ",60000,0.01,");
+    let path = dir.join("accounts.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text
+        .replacen(",95000,,", ",95000,0.01,", 1)
+        .replacen(",110000,,", ",110000,0.01,", 1)
+        .replacen(",105000,,", ",105000,0.01,", 1);
+    std::fs::write(&path, text).unwrap();
+    assert_refused(
+        &dir,
+        &[
+            "accounts.csv:2: column 'workload': value '20': this account is 750x the largest fair share of workload",
+            "its workload cell is empty: 20 hours is the [workload] default for segment SMB",
+        ],
+    );
+}
+
+#[test]
 fn values_at_the_limits_are_accepted() {
     let (_tmp, dir) = tiny_with("accounts.csv", ",80000,150000,", ",1e12,1e12,");
     let out = tplan(&["validate", dir.to_str().unwrap()]);
@@ -516,24 +553,114 @@ fn an_outside_tolerance_plan_prints_no_negative_gap() {
     assert!(!text.contains("above the bound"), "{text}");
 }
 
+/// The phase lines of a run's stderr (a log, not a terminal), checked to
+/// be `SECONDS s  PHASE` with the seconds rising.
+fn phases(err: &str) -> Vec<String> {
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains(" s  ")).collect();
+    let mut last = 0.0;
+    for line in &lines {
+        let seconds: f64 = line.trim().split(' ').next().unwrap().parse().unwrap();
+        assert!(seconds >= last, "{err}");
+        last = seconds;
+    }
+    assert!(!err.contains('\r'), "no spinner redraws in a log: {err:?}");
+    lines
+        .iter()
+        .map(|l| l.split_once(" s  ").unwrap().1.to_string())
+        .collect()
+}
+
 #[test]
 fn progress_in_a_log_is_one_line_per_phase() {
     let tmp = tempfile::tempdir().unwrap();
     let out = plan_tiny(&tmp.path().join("out"), &[]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    let phases: Vec<&str> = err.lines().filter(|l| l.contains(" s  ")).collect();
-    assert_eq!(phases.len(), 3, "{err}");
-    for (line, phase) in phases.iter().zip([
-        "solving the LP relaxation",
-        "rounding and repairing",
-        "verifying the plan",
-    ]) {
-        assert!(line.ends_with(phase), "{line}");
-        let seconds = line.trim().split(' ').next().unwrap();
-        assert!(seconds.parse::<f64>().is_ok(), "{line}");
-    }
-    assert!(!err.contains('\r'), "no spinner redraws in a log: {err:?}");
+    assert_eq!(
+        phases(&err),
+        [
+            "reading the inputs",
+            "solving the LP relaxation",
+            "rounding and repairing",
+            "verifying the plan",
+            "writing the output folder",
+        ],
+        "{err}"
+    );
+}
+
+#[test]
+fn every_long_command_logs_its_phases_reading_to_writing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = tplan(&[
+        "quota",
+        "tests/fixtures/quota_tiny",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert_eq!(
+        phases(&err),
+        [
+            "reading the inputs",
+            "reading the inputs",
+            "solving the LP relaxation",
+            "rounding and repairing",
+            "verifying the plan",
+            "setting quotas",
+            "writing the output folder",
+            "drawing the report",
+            "writing the workbook",
+        ],
+        "quota, planning first: {err}"
+    );
+    let o = tplan(&[
+        "quota",
+        "tests/fixtures/quota_tiny",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert_eq!(
+        phases(&err),
+        [
+            "reading the inputs",
+            "setting quotas",
+            "writing the quota files",
+            "writing the workbook",
+        ],
+        "quota on a plan: {err}"
+    );
+    let o = tplan(&["report", out.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert_eq!(
+        phases(&err),
+        [
+            "drawing the report",
+            "writing the workbook",
+            "replacing the files"
+        ],
+        "report: {err}"
+    );
+    let o = tplan(&[
+        "scenarios",
+        "tests/fixtures/scen",
+        "--out",
+        tmp.path().join("scen").to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let logged = phases(&err);
+    assert_eq!(
+        logged[..2],
+        ["reading the inputs", "running the scenarios"],
+        "{err}"
+    );
+    assert_eq!(logged.last().unwrap(), "writing the output folder", "{err}");
 }
 
 // ------------------------------------------------------------ run lock

@@ -27,7 +27,8 @@ fn options() -> PlanOptions {
             .ok()
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "clarabel".to_string()),
-        progress: false,
+        progress: tplan::progress::Progress::off(),
+        time_limit: None,
     }
 }
 

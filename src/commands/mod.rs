@@ -57,6 +57,37 @@ pub(crate) fn output_target(
     Ok((out, protected))
 }
 
+/// What `--time-limit` did to a written plan, when it cut the search
+/// short.
+pub(crate) fn time_limit_fired(stats: &crate::territory::SolveStats) -> Option<String> {
+    stats.time_limit.as_ref().and_then(|t| t.describe())
+}
+
+/// [`time_limit_fired`] as a clause to append to another message.
+pub(crate) fn time_limit_note(stats: &crate::territory::SolveStats) -> String {
+    time_limit_fired(stats)
+        .map(|t| format!("; {t}"))
+        .unwrap_or_default()
+}
+
+/// A time limit that ran out before any plan: say that nothing was
+/// written, and that the output folder is as it was.
+pub(crate) fn nothing_written(err: crate::Error, out: &Path) -> crate::Error {
+    match err {
+        crate::Error::TimeLimit(text) => {
+            let folder = if out.exists() {
+                format!("{} keeps what it held", out.display())
+            } else {
+                format!("{} was not created", out.display())
+            };
+            crate::Error::TimeLimit(format!(
+                "{text}: nothing was written ({folder}); a longer limit lets the LP finish"
+            ))
+        }
+        other => other,
+    }
+}
+
 /// A solver failure other than infeasibility on validated data is most
 /// often numerical: add the inputs with the most extreme values, the likely
 /// culprits, so the user knows which lines to check.

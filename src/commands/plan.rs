@@ -14,6 +14,7 @@ use std::time::Instant;
 
 use crate::model::PlanStatus;
 use crate::output::{self, manifest, summary, ManifestFile, RunClock, RunInfo, StagedDir};
+use crate::progress::Progress;
 use crate::{io, quota, territory, Error, Result};
 
 /// Solver used when `--solver` is not given.
@@ -30,6 +31,9 @@ pub struct PlanOptions {
     pub solver: String,
     /// Write the charts, report.html, GeoJSON and CRM exports too.
     pub report: bool,
+    /// `--time-limit`: seconds from the start of the run (see
+    /// [`territory::deadline`]).
+    pub time_limit: Option<f64>,
 }
 
 /// Run the planner end to end, recording this process's command line in
@@ -54,14 +58,25 @@ pub fn command_line() -> Vec<String> {
 /// Run the planner end to end; `command` is written to the manifest.
 pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<()> {
     let started = Instant::now();
+    run_since(options, command, started, &Progress::stderr(started))
+}
 
+/// [`run_with_command`] for a run that started at `started` and reports on
+/// `progress` (`quota` plans first on its own clock).
+pub(crate) fn run_since(
+    options: &PlanOptions,
+    command: Vec<String>,
+    started: Instant,
+    progress: &Progress,
+) -> Result<()> {
+    progress.phase("reading the inputs");
     let loaded = io::load_dataset_with_sheet(
         &options.dir,
         options.config.as_deref(),
         options.sheet.as_deref(),
     )?;
     for w in &loaded.warnings {
-        eprintln!("warning: {w}");
+        progress.note(&format!("warning: {w}"));
     }
     // Territories balance late starters on the months they work; quotas
     // keep the FTE of reps.csv (their ramp already dates the start).
@@ -94,11 +109,15 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
         dataset,
         &territory::PlanOptions {
             solver: options.solver.clone(),
-            progress: true,
+            progress: progress.clone(),
+            time_limit: options
+                .time_limit
+                .map(|seconds| territory::TimeLimit { seconds, started }),
         },
     )
-    .map_err(|e| super::name_numeric_suspects(e, &loaded))?;
+    .map_err(|e| super::nothing_written(super::name_numeric_suspects(e, &loaded), &out))?;
     let quotas = if wants_quotas {
+        progress.phase("setting quotas");
         let owners = quota::owners_of(&outcome.plan, dataset.accounts.len());
         Some(
             quota::plan_quotas(&loaded.dataset, &owners)
@@ -137,8 +156,10 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
         },
         output::WriteOptions {
             report: options.report.then_some(super::report::build_plan_report),
+            progress: progress.clone(),
         },
     )?;
+    progress.finish();
 
     print!(
         "{}",
@@ -187,11 +208,20 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
         return Err(Error::Infeasible(format!(
             "no single-owner plan keeps every rep within {} % potential and {} % workload of \
              its fair share: {outside} of {} reps are outside (listed above); the closest plan \
-             found was written to {} with status OutsideTolerance",
+             found was written to {} with status OutsideTolerance{}",
             output::format::fixed(tol.potential_tolerance * 100.0, 1),
             output::format::fixed(tol.workload_tolerance * 100.0, 1),
             outcome.plan.balance.len(),
-            out.display()
+            out.display(),
+            super::time_limit_note(&outcome.stats)
+        )));
+    }
+    if let Some(text) = super::time_limit_fired(&outcome.stats) {
+        return Err(Error::TimeLimit(format!(
+            "{text}; this best verified plan found so far was written to {} with status \
+             Balanced, {} % above its bound (a longer limit lets the search finish)",
+            out.display(),
+            output::format::fixed(outcome.plan.gap * 100.0, 2)
         )));
     }
     Ok(())

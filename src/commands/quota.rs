@@ -19,6 +19,7 @@ use crate::model::Dataset;
 use crate::output::atomic::ExistingTarget;
 use crate::output::owners::{first_ids, unassigned, AssignmentsFile, OpenFailure, RowProblem};
 use crate::output::{self, quotas, ASSIGNMENTS_FILE, MANIFEST_FILE};
+use crate::progress::Progress;
 use crate::{quota, Error, InputProblem, Result};
 
 use super::plan::{self as plan_cmd, PlanOptions};
@@ -33,6 +34,8 @@ pub struct QuotaOptions {
     pub sheet: Option<String>,
     /// Solver for the plan made first when OUT holds none.
     pub solver: String,
+    /// `--time-limit` of the plan made first when OUT holds none.
+    pub time_limit: Option<f64>,
 }
 
 /// Run `tplan quota`, recording this process's command line.
@@ -42,6 +45,9 @@ pub fn run(options: &QuotaOptions) -> Result<()> {
 
 /// Run `tplan quota`; `command` is recorded in the manifest.
 pub fn run_with_command(options: &QuotaOptions, command: Vec<String>) -> Result<()> {
+    let started = std::time::Instant::now();
+    let progress = Progress::stderr(started);
+    progress.phase("reading the inputs");
     let label = config_label(&options.dir, options.config.as_deref());
     let loaded = io::load_dataset_with_sheet(
         &options.dir,
@@ -61,11 +67,11 @@ pub fn run_with_command(options: &QuotaOptions, command: Vec<String>) -> Result<
     let _lock = output::lock::RunLock::acquire(&resolved, &out)?;
     let assignments = resolved.join(ASSIGNMENTS_FILE);
     if existing != ExistingTarget::TplanOutput || !assignments.is_file() {
-        eprintln!(
+        progress.note(&format!(
             "no plan in {}: planning the territories first",
             out.display()
-        );
-        return plan_cmd::run_with_command(
+        ));
+        return plan_cmd::run_since(
             &PlanOptions {
                 dir: options.dir.clone(),
                 out: options.out.clone(),
@@ -73,17 +79,21 @@ pub fn run_with_command(options: &QuotaOptions, command: Vec<String>) -> Result<
                 sheet: options.sheet.clone(),
                 solver: options.solver.clone(),
                 report: true,
+                time_limit: options.time_limit,
             },
             command,
+            started,
+            &progress,
         );
     }
     for w in &loaded.warnings {
-        eprintln!("warning: {w}");
+        progress.note(&format!("warning: {w}"));
     }
     let shown = out.join(ASSIGNMENTS_FILE).display().to_string();
     let owners = read_owners(&assignments, &shown, dataset)?;
     warn_if_inputs_changed(&resolved, &loaded.inputs, &out);
 
+    progress.phase("setting quotas");
     let plan = quota::plan_quotas(dataset, &owners).map_err(|e| name_config_file(e, &label))?;
     let inputs = loaded
         .inputs
@@ -95,8 +105,10 @@ pub fn run_with_command(options: &QuotaOptions, command: Vec<String>) -> Result<
         })
         .collect();
     let run = quotas::QuotaRun::new(command, inputs, dataset);
+    progress.phase("writing the quota files");
     quotas::add_to_folder(&resolved, dataset, &plan, run)?;
-    refresh_workbook(&resolved)?;
+    refresh_workbook(&resolved, &progress)?;
+    progress.finish();
     println!(
         "tplan quota: territories read from {shown} ({} accounts, {} reps)",
         dataset.accounts.len(),
@@ -109,10 +121,11 @@ pub fn run_with_command(options: &QuotaOptions, command: Vec<String>) -> Result<
 
 /// Rebuild plan.xlsx with the new quota sheets when the folder has one
 /// (a plan written with its report), and record it in the manifest.
-fn refresh_workbook(dir: &Path) -> Result<()> {
+fn refresh_workbook(dir: &Path, progress: &Progress) -> Result<()> {
     if !dir.join(output::WORKBOOK_FILE).is_file() {
         return Ok(());
     }
+    progress.phase("writing the workbook");
     let bytes = output::workbook::from_dir(dir)?;
     let written = output::in_place::replace_file(dir, output::WORKBOOK_FILE, &bytes)?;
     super::report::update_manifest(dir, &[written], None)

@@ -14,7 +14,6 @@
 //! plan that cannot be balanced within the budget is written with status
 //! `OutsideTolerance` and the run exits 1.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -25,6 +24,7 @@ use crate::model::{PartSplit, PlanStatus, RepBalance};
 use crate::output::format::{fixed, thousands};
 use crate::output::rebalance::{rebalance_files, RebalanceFiles};
 use crate::output::{self, manifest, ManifestFile, RunClock, RunInfo, StagedDir};
+use crate::progress::Progress;
 use crate::rebalance::frontier::{Budget, Frontier, FrontierPoint};
 use crate::rebalance::grandfathering::{grandfathered, Grandfathered};
 use crate::rebalance::{model, prepare, AccountKind, Origin, Setup};
@@ -46,6 +46,9 @@ pub struct RebalanceOptions {
     pub max_moved_potential_pct: Option<f64>,
     /// `--effective`: overrides `[rebalance] effective_date`.
     pub effective: Option<NaiveDate>,
+    /// `--time-limit`: seconds from the start of the run (see
+    /// [`territory::deadline`]).
+    pub time_limit: Option<f64>,
 }
 
 /// The move budget in force: accounts and potential taken from active
@@ -64,9 +67,11 @@ pub fn run(options: &RebalanceOptions) -> Result<()> {
 /// Run the rebalance end to end; `command` is written to the manifest.
 pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Result<()> {
     let started = Instant::now();
+    let progress = Progress::stderr(started);
+    progress.phase("reading the inputs");
     let mut loaded = io::load_dataset(&options.dir, options.config.as_deref())?;
     for w in &loaded.warnings {
-        eprintln!("warning: {w}");
+        progress.note(&format!("warning: {w}"));
     }
     let config = &loaded.dataset.config.rebalance;
     if PartSplit::of(&loaded.dataset).is_some() {
@@ -131,9 +136,14 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
         &setup,
         &territory::PlanOptions {
             solver: options.solver.clone(),
-            progress: std::io::stderr().is_terminal(),
+            progress: progress.clone(),
+            time_limit: options
+                .time_limit
+                .map(|seconds| territory::TimeLimit { seconds, started }),
         },
-    )?;
+    )
+    .map_err(|e| super::nothing_written(e, &out))?;
+    progress.phase("choosing the moves");
     let (solved, full_owner) = undo_spare_moves(&setup, solved)?;
     let frontier = Frontier::new(&setup, &full_owner);
     let points = frontier.series(solved.moves);
@@ -205,12 +215,14 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
         },
         output::WriteOptions {
             report: options.report.then_some(super::report::build_plan_report),
+            progress: progress.clone(),
         },
         output::Extra {
             files: rebalance_files(&files),
             rebalance: Some(section),
         },
     )?;
+    progress.finish();
     print!(
         "{}",
         render_summary(
@@ -223,6 +235,9 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
             &out
         )
     );
+    if let Some(text) = super::time_limit_fired(&outcome.stats) {
+        println!("time limit: {text}");
+    }
     if outcome.plan.status == PlanStatus::OutsideTolerance {
         let outside = outcome
             .plan
@@ -243,8 +258,18 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
         };
         return Err(Error::Infeasible(format!(
             "{why}; {outside} reps stay outside tolerance; the closest plan ({moves} moves, \
-             least total band violation found) was written to {} with status OutsideTolerance",
-            out.display()
+             least total band violation found) was written to {} with status OutsideTolerance{}",
+            out.display(),
+            super::time_limit_note(&outcome.stats)
+        )));
+    }
+    if let Some(text) = super::time_limit_fired(&outcome.stats) {
+        return Err(Error::TimeLimit(format!(
+            "{text}; this best verified plan found so far was written to {} with status \
+             Balanced: {moves} discretionary moves, where no balanced plan needs fewer than {} \
+             (a longer limit lets the search finish)",
+            out.display(),
+            solved.bound
         )));
     }
     Ok(())

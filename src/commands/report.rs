@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::output::in_place::replace_file;
 use crate::output::{workbook, ManifestFile, MANIFEST_FILE, WORKBOOK_FILE};
+use crate::progress::Progress;
 use crate::report::{self, ReportError};
 use crate::Result;
 
@@ -29,14 +30,19 @@ pub(crate) fn build_plan_report(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
 /// per file and the time taken on stdout.
 pub fn run(dir: &Path) -> Result<()> {
     let started = Instant::now();
+    let progress = Progress::stderr(started);
+    progress.phase("drawing the report");
     let mut files = report::build_from_dir(dir)?;
+    progress.phase("writing the workbook");
     files.push((WORKBOOK_FILE.to_string(), workbook::from_dir(dir)?));
     let built = started.elapsed().as_secs_f64();
+    progress.phase("replacing the files");
     let mut written = Vec::with_capacity(files.len());
     for (name, bytes) in &files {
         written.push(replace_file(dir, name, bytes)?);
     }
     update_manifest(dir, &written, None)?;
+    progress.finish();
     for f in &written {
         println!("{:>12} bytes  {}", f.bytes, f.path);
     }

@@ -31,6 +31,7 @@ use crate::output::review::{
     REVIEW_MONTHLY_FILE,
 };
 use crate::output::{ManifestFile, MANIFEST_FILE};
+use crate::progress::Progress;
 use crate::quota::Component;
 use crate::report::{self, ReportError, REPORT_FILE};
 use crate::review::{self, RepPlan, ReviewInput};
@@ -69,6 +70,8 @@ struct PlanQuotas {
 
 /// Run `tplan review`; `command` is recorded in the manifest.
 pub fn run_with_command(options: &ReviewOptions, command: Vec<String>) -> Result<()> {
+    let progress = Progress::stderr(std::time::Instant::now());
+    progress.phase("reading the plan and the actuals");
     let dir = options.out.as_path();
     if !is_tplan_output(dir) {
         return Err(ReportError::NotPlanFolder(dir.to_path_buf()).into());
@@ -122,6 +125,7 @@ pub fn run_with_command(options: &ReviewOptions, command: Vec<String>) -> Result
         .iter()
         .map(|p| by_rep.get(&p.id).cloned().unwrap_or_else(|| vec![0.0; 12]))
         .collect();
+    progress.phase("reviewing the quotas");
     let band = config.quota.attainment.band;
     let result = review::review(&ReviewInput {
         reps: &plan.plans,
@@ -157,6 +161,7 @@ pub fn run_with_command(options: &ReviewOptions, command: Vec<String>) -> Result
         command,
     );
     let section = serde_json::to_value(&section).map_err(|e| Error::Usage(e.to_string()))?;
+    progress.phase("writing the review files");
     let mut written = Vec::new();
     for (name, bytes) in &files {
         written.push(replace_file(dir, name, bytes)?);
@@ -165,6 +170,7 @@ pub fn run_with_command(options: &ReviewOptions, command: Vec<String>) -> Result
     super::report::update_manifest(dir, &written, Some(("review", section)))?;
     let has_report = dir.join(REPORT_FILE).is_file();
     if has_report {
+        progress.phase("drawing the report");
         let mut drawn = Vec::new();
         for (name, bytes) in report::build_from_dir(dir)? {
             drawn.push(replace_file(dir, &name, &bytes)?);
@@ -172,6 +178,7 @@ pub fn run_with_command(options: &ReviewOptions, command: Vec<String>) -> Result
         super::report::update_manifest(dir, &drawn, None)?;
     }
 
+    progress.finish();
     print!("{}", summary_text(&result, &months, &config.review, band));
     let unreviewed = plan
         .plans

@@ -19,6 +19,7 @@ use rayon::prelude::*;
 
 use crate::output::scenarios as out;
 use crate::output::{self, ManifestFile};
+use crate::progress::Progress;
 use crate::scenarios::{evaluate, sweep, Evaluation, Setup};
 use crate::{io, Result};
 
@@ -34,13 +35,15 @@ pub struct ScenariosOptions {
 
 /// Run the scenarios end to end.
 pub fn run(options: &ScenariosOptions) -> Result<()> {
+    let progress = Progress::stderr(std::time::Instant::now());
+    progress.phase("reading the inputs");
     let loaded = io::load_dataset_with_sheet(
         &options.dir,
         options.config.as_deref(),
         options.sheet.as_deref(),
     )?;
     for w in &loaded.warnings {
-        eprintln!("warning: {w}");
+        progress.note(&format!("warning: {w}"));
     }
     let dataset = &loaded.dataset;
     let config_file = super::config_label(&options.dir, options.config.as_deref());
@@ -55,6 +58,7 @@ pub fn run(options: &ScenariosOptions) -> Result<()> {
     let (resolved, _) = output::check_target(&target, &options.dir, &protected)?;
     let _lock = output::lock::RunLock::acquire(&resolved, &target)?;
 
+    progress.phase("running the scenarios");
     let sc = &dataset.config.scenarios;
     let named = sc.named();
     let results: Vec<(String, Evaluation)> = named
@@ -92,6 +96,9 @@ pub fn run(options: &ScenariosOptions) -> Result<()> {
             .unwrap_or_else(crate::scenarios::ScenarioParams::likely);
         let points = sweep::grid(base, sw);
         sweep_points = points.len();
+        progress.phase(&format!("sweeping {sweep_points} scenarios"));
+        // On a terminal the sweep's own bar takes the spinner's place.
+        progress.finish();
         let bar = progress_bar(points.len() as u64);
         let summaries = sweep::run(&setup, &points, true, &|n| bar.inc(n as u64));
         bar.finish_and_clear();
@@ -119,7 +126,9 @@ pub fn run(options: &ScenariosOptions) -> Result<()> {
         sweep_points,
         outputs: Vec::new(),
     };
+    progress.phase("writing the output folder");
     let written = out::write_scenario_outputs(&target, &options.dir, &protected, &files, manifest)?;
+    progress.finish();
 
     print!("{}", out::render_table(&setup, &results));
     if let Some(groups) = &group_setups {

@@ -471,7 +471,8 @@ pub fn resolve_with(
         &locked,
         &territory::PlanOptions {
             solver: solver.to_string(),
-            progress: false,
+            progress: crate::progress::Progress::off(),
+            time_limit: None,
         },
     )
     .map_err(|e| match e {

@@ -8,8 +8,8 @@
 //! means a typo (an extra "e9", a capacity in hours rather than FTE). They
 //! are checked in `validate` and so before every plan.
 
-use super::warnings::{largest_eligible_rep, segment_totals, thousands, Origin};
-use crate::model::Dataset;
+use super::warnings::{largest_eligible_rep, segment_totals, thousands, Origin, SegmentTotals};
+use crate::model::{Account, Dataset, WorkloadSource};
 use crate::InputProblem;
 
 /// Largest money value of one account (potential, bookings, pipeline):
@@ -30,10 +30,11 @@ pub const CAPACITY_REASON: &str = "FTE, not hours; more is beyond what the solve
 /// smallest rep's balance row is below the solver's tolerances.
 pub const MAX_FAIR_SHARE_RATIO: f64 = 1e6;
 
-/// Largest ratio of one account's potential to the largest fair share that
-/// the rest of its segment gives a rep it may go to. Beyond it balance has
-/// no meaning, and the account's coefficient swamps every other in the
-/// balance rows (the whole segment's fair shares are set by one account).
+/// Largest ratio of one account's potential (or workload hours) to the
+/// largest fair share of it that the rest of its segment gives a rep it may
+/// go to. Beyond it balance has no meaning, and the account's coefficient
+/// swamps every other in the balance rows (the whole segment's fair shares
+/// are set by one account).
 pub const MAX_ACCOUNT_TO_FAIR_SHARE: f64 = 100.0;
 
 /// A limit as the messages print it: 1e12 rather than 1000000000000.
@@ -126,6 +127,35 @@ fn fair_share_spread(dataset: &Dataset, origin: &Origin<'_>) -> Vec<InputProblem
     }]
 }
 
+/// The two balanced quantities an account brings to a rep.
+#[derive(Clone, Copy)]
+enum Load {
+    Potential,
+    Workload,
+}
+
+impl Load {
+    fn of_account(self, a: &Account) -> f64 {
+        match self {
+            Load::Potential => a.potential,
+            Load::Workload => a.workload,
+        }
+    }
+
+    fn of_segment(self, t: &SegmentTotals) -> f64 {
+        match self {
+            Load::Potential => t.potential,
+            Load::Workload => t.workload,
+        }
+    }
+}
+
+/// Accounts beyond [`MAX_ACCOUNT_TO_FAIR_SHARE`] times the largest fair
+/// share of potential, or of workload hours, that the rest of their
+/// segment gives a rep they may go to. Workload is balanced in every plan
+/// (`[balance] workload_tolerance` is always a fraction), so both rows are
+/// always in the model; a segment whose other accounts carry none of the
+/// quantity gives no fair share and is skipped.
 fn accounts_beyond_any_share(dataset: &Dataset, origin: &Origin<'_>) -> Vec<InputProblem> {
     let totals = segment_totals(dataset);
     let mut problems = Vec::new();
@@ -136,31 +166,64 @@ fn accounts_beyond_any_share(dataset: &Dataset, origin: &Origin<'_>) -> Vec<Inpu
         let Some(rep) = largest_eligible_rep(dataset, account, segment) else {
             continue;
         };
-        // Measured against the rest: the account's own potential would
-        // raise the fair share it is compared with.
-        let fair = rep.capacity * (segment.potential - account.potential) / segment.capacity;
-        if fair > 0.0 && account.potential > MAX_ACCOUNT_TO_FAIR_SHARE * fair {
+        for load in [Load::Potential, Load::Workload] {
+            let own = load.of_account(account);
+            // Measured against the rest: the account's own load would
+            // raise the fair share it is compared with.
+            let fair = rep.capacity * (load.of_segment(segment) - own) / segment.capacity;
+            if !(fair > 0.0 && own > MAX_ACCOUNT_TO_FAIR_SHARE * fair) {
+                continue;
+            }
+            let (column, what, share) = match load {
+                Load::Potential => ("potential", "", thousands(fair)),
+                Load::Workload => ("workload", " of workload", format!("{} hours", hours(fair))),
+            };
+            let mut message = format!(
+                "this account is {:.0}x the largest fair share{what} the rest of its segment gives a rep it may go to ({share} for rep '{}'), more than the {}x the solver handles reliably: check the value",
+                own / fair,
+                rep.id,
+                display(MAX_ACCOUNT_TO_FAIR_SHARE)
+            );
+            if matches!(load, Load::Workload)
+                && account.workload_source == WorkloadSource::SegmentDefault
+            {
+                message.push_str(&format!(
+                    "; its workload cell is empty: {own} hours is the [workload] default for segment {}, so give the segment's accounts their hours or change the default",
+                    account.segment.as_deref().unwrap_or("(none)")
+                ));
+            }
             problems.push(InputProblem {
                 file: origin.accounts_file.to_string(),
                 line: origin.account_lines.get(i).copied(),
-                column: Some("potential".to_string()),
-                value: Some(format!("{}", account.potential)),
-                message: format!(
-                    "this account is {:.0}x the largest fair share the rest of its segment gives a rep it may go to ({} for rep '{}'), more than the {}x the solver handles reliably: check the value",
-                    account.potential / fair,
-                    thousands(fair),
-                    rep.id,
-                    display(MAX_ACCOUNT_TO_FAIR_SHARE)
-                ),
+                column: Some(column.to_string()),
+                value: Some(format!("{own}")),
+                message,
             });
         }
     }
     problems
 }
 
+/// Hours as the messages print them: whole hours with thousands
+/// separators, or two decimals below 10 (a fair share of 0.03 h is not 0).
+fn hours(h: f64) -> String {
+    if h >= 10.0 {
+        thousands(h)
+    } else {
+        format!("{h:.2}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::display;
+    use super::{display, hours};
+
+    #[test]
+    fn hours_keep_small_figures() {
+        assert_eq!(hours(53.33), "53");
+        assert_eq!(hours(12345.0), "12,345");
+        assert_eq!(hours(0.0267), "0.03");
+    }
 
     #[test]
     fn limits_print_short() {

@@ -63,6 +63,8 @@ fn late_starters(dataset: &Dataset, origin: &Origin<'_>) -> Vec<InputProblem> {
 #[derive(Default)]
 pub(super) struct SegmentTotals {
     pub potential: f64,
+    /// Hours per year, segment defaults filled in.
+    pub workload: f64,
     pub capacity: f64,
     pub largest_rep: Option<usize>,
 }
@@ -104,7 +106,9 @@ fn oversized_accounts(dataset: &Dataset, origin: &Origin<'_>) -> Vec<InputProble
 pub(super) fn segment_totals(dataset: &Dataset) -> HashMap<Option<String>, SegmentTotals> {
     let mut totals: HashMap<Option<String>, SegmentTotals> = HashMap::new();
     for account in &dataset.accounts {
-        totals.entry(account.segment.clone()).or_default().potential += account.potential;
+        let t = totals.entry(account.segment.clone()).or_default();
+        t.potential += account.potential;
+        t.workload += account.workload;
     }
     for (segment, t) in totals.iter_mut() {
         for (j, rep) in dataset.reps.iter().enumerate() {

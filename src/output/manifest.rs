@@ -130,6 +130,10 @@ pub struct Manifest<'a> {
     /// (objective - lp_bound) / lp_bound.
     pub gap: f64,
     pub gap_pct: f64,
+    /// `--time-limit`: the seconds, whether it cut the search short and
+    /// where (`lp` or `improvement`); present only when the flag was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_limit: Option<crate::territory::TimeLimitReport>,
     pub counts: Counts,
     pub balance: BalanceSection,
     /// The solve statistics; their timings go to `timings`.
@@ -177,6 +181,7 @@ impl<'a> Manifest<'a> {
             lp_bound: plan.lp_bound,
             gap: plan.gap,
             gap_pct: plan.gap * 100.0,
+            time_limit: outcome.stats.time_limit.clone(),
             counts: Counts {
                 accounts: dataset.accounts.len(),
                 reps: dataset.reps.len(),

@@ -149,11 +149,14 @@ pub struct RunClock {
 pub type ReportBuilder = fn(&Path) -> Result<Vec<(String, Vec<u8>)>>;
 
 /// What to write besides the plan's own tables.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct WriteOptions {
     /// The report builder, and with it plan.xlsx ([`workbook`]); `None`
     /// (`--no-report`) writes neither.
     pub report: Option<ReportBuilder>,
+    /// The command's progress: a phase each for the files, the report and
+    /// the workbook.
+    pub progress: crate::progress::Progress,
 }
 
 /// Write every output file of a plan into `staged`, then the manifest
@@ -227,6 +230,7 @@ pub fn write_plan_folder_extra(
     extra: Extra,
 ) -> Result<Written> {
     let write_started = Instant::now();
+    options.progress.phase("writing the output folder");
     let dir = staged.path().to_path_buf();
     let mut outputs = vec![
         write_file(&dir, ASSIGNMENTS_FILE, &assignments_csv(dataset, outcome))?,
@@ -264,9 +268,11 @@ pub fn write_plan_folder_extra(
         provisional.comparison = Some(comparison.clone());
         provisional.rebalance = extra.rebalance.clone();
         write_file(&dir, MANIFEST_FILE, provisional.to_json().as_bytes())?;
+        options.progress.phase("drawing the report");
         for (name, bytes) in build_report(&dir)? {
             outputs.push(write_file(&dir, &name, &bytes)?);
         }
+        options.progress.phase("writing the workbook");
         outputs.push(write_file(&dir, WORKBOOK_FILE, &workbook::from_dir(&dir)?)?);
     }
     let timings = Timings::new(

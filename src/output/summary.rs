@@ -315,6 +315,15 @@ pub fn render(input: &SummaryInput) -> String {
             super::format::fixed(plan.gap * 100.0, 2)
         );
     }
+    if let Some(text) = input
+        .outcome
+        .stats
+        .time_limit
+        .as_ref()
+        .and_then(|t| t.describe())
+    {
+        let _ = writeln!(s, "time limit: {text}");
+    }
     let (moved, moved_pot) = moved_potential(dataset, plan);
     let total_pot: f64 = dataset.accounts.iter().map(|a| a.potential).sum();
     let share = if total_pot > 0.0 {

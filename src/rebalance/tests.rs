@@ -114,7 +114,8 @@ fn exhaustive_fewest_moves(setup: &Setup) -> Option<usize> {
 fn the_bound_is_never_above_the_exhaustive_optimum_on_tiny_instances() {
     let options = PlanOptions {
         solver: "clarabel".to_string(),
-        progress: false,
+        progress: crate::progress::Progress::off(),
+        time_limit: None,
     };
     let mut compared = 0;
     for seed in 0..24 {

@@ -7,6 +7,7 @@
 //! any pair (i, r), in the LP or not, is
 //! `cost(i, r) - u_i - sum_m load_m(i) * price[r][m]`.
 
+use super::deadline::{Checkpoint, Deadline, Stage};
 use super::problem::{Problem, NUM_METRICS, POTENTIAL, WORKLOAD};
 use super::solver::{self, LpModel, LpOutcome, Sense};
 use crate::Result;
@@ -127,12 +128,29 @@ fn add_band_rows(
 }
 
 /// Build and solve the LP over `cand` (candidate reps per account).
+#[cfg(test)]
 pub fn solve_restricted(
     p: &Problem,
     cand: &[Vec<usize>],
     phase: Phase,
     solver_name: &str,
 ) -> Result<LpResult> {
+    solve_restricted_within(p, cand, phase, solver_name, &Deadline::none())?
+        .ok_or_else(|| crate::Error::Solver("a solve without a time limit stopped at one".into()))
+}
+
+/// [`solve_restricted`], with the time left before `deadline` given to the
+/// solver; `None` when the deadline had passed or the solver stopped at it.
+pub fn solve_restricted_within(
+    p: &Problem,
+    cand: &[Vec<usize>],
+    phase: Phase,
+    solver_name: &str,
+    deadline: &Deadline,
+) -> Result<Option<LpResult>> {
+    if deadline.passed(Checkpoint::LpSolve) {
+        return Ok(None);
+    }
     let mut m = LpModel::default();
     let mut fixed = vec![[0.0; NUM_METRICS]; p.num_reps];
     let mut fixed_cost = 0.0;
@@ -244,12 +262,19 @@ pub fn solve_restricted(
         }
     }
 
-    let LpOutcome::Optimal(sol) = solver::solve(solver_name, &m)? else {
+    let sol = match solver::solve_within(solver_name, &m, deadline.remaining())? {
+        LpOutcome::Optimal(sol) => sol,
+        LpOutcome::TimeLimit => {
+            deadline.fire(Stage::Lp);
+            return Ok(None);
+        }
         // Slacks make every restricted LP feasible; a solver that says
         // otherwise has failed numerically.
-        return Err(crate::Error::Solver(
-            "the restricted LP with balance slacks was reported infeasible".into(),
-        ));
+        LpOutcome::Infeasible => {
+            return Err(crate::Error::Solver(
+                "the restricted LP with balance slacks was reported infeasible".into(),
+            ))
+        }
     };
 
     // x_ir has coefficient -load_i in r's load row, so its price per unit
@@ -301,7 +326,7 @@ pub fn solve_restricted(
         }
     }
 
-    Ok(LpResult {
+    Ok(Some(LpResult {
         cost,
         slack,
         slack_uses,
@@ -309,5 +334,5 @@ pub fn solve_restricted(
         price,
         u,
         columns: cols.len(),
-    })
+    }))
 }

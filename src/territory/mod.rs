@@ -9,6 +9,7 @@ use serde::Serialize;
 mod candidates;
 mod coarse;
 mod compactness;
+pub mod deadline;
 mod dual;
 mod infeasible;
 mod lp;
@@ -21,17 +22,18 @@ pub mod solver;
 pub mod verify;
 mod warm;
 
-use std::io::IsTerminal;
 use std::time::Instant;
 
-use indicatif::ProgressBar;
-
 use crate::model::{Assignment, Dataset, PartSplit, Plan, PlanStatus, Reason, RepBalance};
+pub use crate::progress::Progress;
 use crate::{Error, Result};
+use deadline::Deadline;
 use problem::Problem;
 pub use problem::KM_SCALE;
+use relax::Relaxed;
 use repair::LocalSearch;
 
+pub use deadline::{Stage, TimeLimit, TimeLimitReport};
 pub use infeasible::money;
 pub use relax::LpMethod;
 
@@ -40,9 +42,12 @@ pub use relax::LpMethod;
 pub struct PlanOptions {
     /// LP backend name (`clarabel`, or `highs` when built in).
     pub solver: String,
-    /// Report progress on stderr: a spinner on a terminal, one line per
-    /// phase with the elapsed time otherwise.
-    pub progress: bool,
+    /// The command's progress on stderr (a spinner on a terminal, one line
+    /// per phase with the elapsed time otherwise), or [`Progress::off`].
+    pub progress: Progress,
+    /// `--time-limit`: stop the LP and the improvement when it runs out
+    /// (see [`deadline`]); `None`: no limit.
+    pub time_limit: Option<TimeLimit>,
 }
 
 /// Environment variable that picks the [`LpMethod`] of `tplan plan`.
@@ -97,6 +102,10 @@ pub struct SolveStats {
     pub repair_moves: usize,
     /// Moves and swaps that lowered the objective within tolerance.
     pub improve_moves: usize,
+    /// `--time-limit` and what it did; the manifest shows it at its top
+    /// level, only when a limit was given.
+    #[serde(skip)]
+    pub time_limit: Option<TimeLimitReport>,
     /// Named stage timings in seconds, in run order. Not serialised with
     /// the rest: the manifest keeps run-dependent figures under `timings`.
     #[serde(skip)]
@@ -284,25 +293,34 @@ fn solve_whole_reps(
         .sum();
     lap("model", &mut stats);
 
-    let progress = Progress::new(options.progress);
+    let progress = &options.progress;
     progress.phase("solving the LP relaxation");
     let verbose = std::env::var_os("TPLAN_DEBUG").is_some();
     stats.lp_method = method.name().to_string();
-    let relaxation = relax::solve_relaxation(&problem, &options.solver, method, &mut |msg| {
-        if verbose {
-            eprintln!("{msg}");
-        }
-        progress.say(msg)
-    })?;
-    let relaxation = match relaxation {
-        Ok(r) => r,
-        Err(infeasible) => {
+    let deadline = Deadline::new(options.time_limit);
+    let relaxed =
+        relax::solve_relaxation_within(&problem, &options.solver, method, &deadline, &mut |msg| {
+            if verbose {
+                eprintln!("{msg}");
+            }
+            progress.say(msg)
+        })?;
+    let relaxation = match relaxed {
+        Relaxed::Solved(r) => r,
+        Relaxed::Infeasible(infeasible) => {
             progress.phase("searching the smallest feasible tolerances");
             let text = infeasible::explain(dataset, &problem, &infeasible.lp, &options.solver)?;
-            progress.finish();
             return Err(Error::Infeasible(text));
         }
+        Relaxed::Stopped => {
+            let seconds = options.time_limit.map_or(0.0, |t| t.seconds);
+            return Err(Error::TimeLimit(format!(
+                "--time-limit {} s ran out during the LP relaxation, before any plan was found",
+                deadline::seconds_text(seconds)
+            )));
+        }
     };
+    let lp_stopped = deadline.fired().is_some();
     lap("lp", &mut stats);
     stats.lp_solves = relaxation.lp_solves;
     stats.priced_pairs = relaxation.priced_pairs;
@@ -344,7 +362,7 @@ fn solve_whole_reps(
         let rounded = search.total_violation();
         search.repair();
         let repaired = t.elapsed().as_secs_f64();
-        search.improve();
+        search.improve(&deadline);
         if search.total_violation() > 0.0 {
             search.repair();
         }
@@ -365,7 +383,13 @@ fn solve_whole_reps(
         (by_share, "largest share".to_string()),
         (by_band, "band-aware".to_string()),
     ];
-    for seed in 1..=extra_rounding_starts(&problem) as u64 {
+    // Out of time, the two plain roundings only.
+    let extra = if lp_stopped {
+        0
+    } else {
+        extra_rounding_starts(&problem)
+    };
+    for seed in 1..=extra as u64 {
         let owner = round::round_tracking_loads_seeded(&problem, &vertex, seed);
         starts.push((owner, format!("band-aware, seed {seed}")));
     }
@@ -392,10 +416,10 @@ fn solve_whole_reps(
     stats.rounding_kept = kept;
     stats.repair_moves = best.stats.repair_moves;
     stats.improve_moves = best.stats.improve_moves;
+    stats.time_limit = deadline.report();
     let owner = best.owner;
     lap("round_repair", &mut stats);
     progress.phase("verifying the plan");
-    progress.finish();
 
     let plan = build_plan(dataset, &problem, &owner, stats.lp_objective)?;
     lap("verify", &mut stats);
@@ -557,50 +581,6 @@ fn status_quo(ds: &Dataset) -> Option<Vec<RepBalance>> {
         .iter()
         .any(Option::is_some)
         .then(|| verify::rep_balances(ds, &owners))
-}
-
-/// A spinner on stderr for the long steps; silent when not a terminal.
-/// Progress on stderr: a spinner on a terminal; elsewhere (scripts, CI
-/// logs) one line per phase with the time elapsed, as cargo does, since a
-/// spinner's redraws are noise in a log and silence looks like a hang.
-struct Progress {
-    bar: Option<ProgressBar>,
-    /// Print phase lines (enabled, stderr not a terminal): since when.
-    lines_since: Option<Instant>,
-}
-
-impl Progress {
-    fn new(enabled: bool) -> Progress {
-        let terminal = std::io::stderr().is_terminal();
-        let bar = (enabled && terminal).then(|| {
-            let bar = ProgressBar::new_spinner();
-            bar.enable_steady_tick(std::time::Duration::from_millis(120));
-            bar
-        });
-        let lines_since = (enabled && !terminal).then(Instant::now);
-        Progress { bar, lines_since }
-    }
-
-    /// A detail within a phase: the spinner shows it, the log does not.
-    fn say(&self, msg: &str) {
-        if let Some(bar) = &self.bar {
-            bar.set_message(msg.to_string());
-        }
-    }
-
-    /// A new phase: the spinner shows it, the log gets a line.
-    fn phase(&self, name: &str) {
-        self.say(name);
-        if let Some(since) = self.lines_since {
-            eprintln!("{:>8.1} s  {name}", since.elapsed().as_secs_f64());
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
 }
 
 /// Each account to its nearest eligible rep (locks and rules kept): the distance-only plan.

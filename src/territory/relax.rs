@@ -8,8 +8,9 @@
 
 use super::candidates::{add_pairs, drop_unattractive, price, start_candidates};
 use super::coarse::{coarse_problem, Coarse};
+use super::deadline::{Checkpoint, Deadline};
 use super::dual;
-use super::lp::{solve_restricted, LpResult, Phase};
+use super::lp::{solve_restricted_within, LpResult, Phase};
 use super::problem::Problem;
 use super::warm::{core_candidates, estimate_prices};
 use crate::Result;
@@ -77,16 +78,53 @@ pub struct Infeasibility {
 }
 
 /// Solve the relaxation; `Err(Infeasibility)` when no balanced plan exists.
+#[cfg(test)]
 pub fn solve_relaxation(
     p: &Problem,
     solver: &str,
     method: LpMethod,
     on_round: &mut dyn FnMut(&str),
 ) -> Result<std::result::Result<Relaxation, Infeasibility>> {
+    match solve_relaxation_within(p, solver, method, &Deadline::none(), on_round)? {
+        Relaxed::Solved(r) => Ok(Ok(r)),
+        Relaxed::Infeasible(i) => Ok(Err(i)),
+        Relaxed::Stopped => Err(crate::Error::Solver(
+            "a relaxation without a time limit stopped at one".into(),
+        )),
+    }
+}
+
+/// How a relaxation under a deadline ended.
+#[derive(Debug)]
+pub enum Relaxed {
+    /// Solved, or stopped by the deadline after a restricted LP of the
+    /// full model was solved (then `bound` is that LP's Lagrangian bound).
+    Solved(Relaxation),
+    /// No balanced plan exists.
+    Infeasible(Infeasibility),
+    /// The deadline passed before any restricted LP of the full model was
+    /// solved: no LP solution to round.
+    Stopped,
+}
+
+/// Solve the relaxation, stopping at `deadline` with the last restricted
+/// LP of the full model solved (see [`Relaxed`]).
+pub fn solve_relaxation_within(
+    p: &Problem,
+    solver: &str,
+    method: LpMethod,
+    deadline: &Deadline,
+    on_round: &mut dyn FnMut(&str),
+) -> Result<Relaxed> {
     let pool = start_candidates(p);
     let mut cand = match (method, coarse_problem(p)) {
         (LpMethod::Dual, _) => dual_core(p, &pool, on_round),
-        (LpMethod::Columns, Some(coarse)) => coarse_core(p, &pool, &coarse, solver, on_round)?,
+        (LpMethod::Columns, Some(coarse)) => {
+            match coarse_core(p, &pool, &coarse, solver, deadline, on_round)? {
+                Some(core) => core,
+                None => return Ok(Relaxed::Stopped),
+            }
+        }
         (LpMethod::Columns, None) => {
             let prices = estimate_prices(p, &pool);
             core_candidates(p, &pool, &prices)
@@ -108,13 +146,45 @@ pub fn solve_relaxation(
     ));
     let mut tally = Tally::default();
     let mut penalty = INITIAL_PENALTY;
+    // The last restricted LP of the cost phase, for a deadline that passes
+    // in the feasibility phase.
+    let mut last_cost: Option<(LpResult, f64)> = None;
     loop {
         let phase = Phase::Cost { penalty };
-        let (lp, deficit) =
-            price_to_optimality(p, &mut cand, phase, BOUND_GAP, solver, &mut tally, on_round)?;
-        if lp.slack <= SLACK_TOL {
-            if std::env::var_os("TPLAN_DEBUG").is_some() {
+        let priced = price_to_optimality(
+            p,
+            &mut cand,
+            phase,
+            BOUND_GAP,
+            solver,
+            Rounds {
+                deadline,
+                checkpoint: Checkpoint::LpRound,
+            },
+            &mut tally,
+            on_round,
+        )?;
+        let (lp, deficit, complete) = match priced {
+            Some(priced) => priced,
+            None => match last_cost.take() {
+                Some((lp, deficit)) => (lp, deficit, false),
+                None => return Ok(Relaxed::Stopped),
+            },
+        };
+        if lp.slack <= SLACK_TOL || !complete {
+            if complete && std::env::var_os("TPLAN_DEBUG").is_some() {
                 report_ties(p, &pool, &lp, on_round);
+            }
+            if !complete {
+                // Stopped early, the LP kept may be an earlier round's:
+                // its support must stay among the candidates.
+                let support: Vec<(usize, usize)> = lp
+                    .shares
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, s)| s.iter().map(move |&(r, _)| (i, r)))
+                    .collect();
+                add_pairs(&mut cand, &support);
             }
             let neighbours = pool
                 .iter()
@@ -126,7 +196,7 @@ pub fn solve_relaxation(
                     n
                 })
                 .collect();
-            return Ok(Ok(Relaxation {
+            return Ok(Relaxed::Solved(Relaxation {
                 bound: lp.cost - deficit,
                 lp,
                 cand,
@@ -135,17 +205,28 @@ pub fn solve_relaxation(
                 priced_pairs: tally.priced_pairs,
             }));
         }
-        let (feas, _) = price_to_optimality(
+        let feasibility = price_to_optimality(
             p,
             &mut cand,
             Phase::Feasibility,
             0.0,
             solver,
+            Rounds {
+                deadline,
+                checkpoint: Checkpoint::LpRound,
+            },
             &mut tally,
             on_round,
         )?;
+        last_cost = Some((lp, deficit));
+        let feas = match feasibility {
+            Some((feas, _, true)) => feas,
+            // Stopped before feasibility was decided: round the cost
+            // phase's LP (slack and all) on the next pass.
+            _ => continue,
+        };
         if feas.slack > SLACK_TOL {
-            return Ok(Err(Infeasibility { lp: feas }));
+            return Ok(Relaxed::Infeasible(Infeasibility { lp: feas }));
         }
         penalty *= 20.0;
         if penalty > MAX_PENALTY {
@@ -199,8 +280,9 @@ fn coarse_core(
     pool: &[Vec<usize>],
     coarse: &Coarse,
     solver: &str,
+    deadline: &Deadline,
     on_round: &mut dyn FnMut(&str),
-) -> Result<Vec<Vec<usize>>> {
+) -> Result<Option<Vec<Vec<usize>>>> {
     let c = &coarse.problem;
     on_round(&format!("coarse model of {} clusters", c.num_accounts));
     let mut cand = start_candidates(c);
@@ -208,15 +290,25 @@ fn coarse_core(
     let phase = Phase::Cost {
         penalty: INITIAL_PENALTY,
     };
-    let (lp, _) = price_to_optimality(
+    let rounds = Rounds {
+        deadline,
+        checkpoint: Checkpoint::CoarseRound,
+    };
+    // The coarse model only seeds the full one: stopped, there is nothing
+    // to round.
+    let Some((lp, _, true)) = price_to_optimality(
         c,
         &mut cand,
         phase,
         COARSE_BOUND_GAP,
         solver,
+        rounds,
         &mut tally,
         on_round,
-    )?;
+    )?
+    else {
+        return Ok(None);
+    };
     let mut core: Vec<Vec<usize>> = pool
         .iter()
         .map(|reps| {
@@ -242,7 +334,7 @@ fn coarse_core(
         reps.sort_unstable();
         reps.dedup();
     }
-    Ok(core)
+    Ok(Some(core))
 }
 
 /// Is a balanced plan possible at these tolerances? (Feasibility LP with
@@ -250,15 +342,26 @@ fn coarse_core(
 pub fn is_feasible(p: &Problem, solver: &str) -> Result<bool> {
     let mut cand = start_candidates(p);
     let mut tally = Tally::default();
-    let (lp, _) = price_to_optimality(
+    let deadline = Deadline::none();
+    let rounds = Rounds {
+        deadline: &deadline,
+        checkpoint: Checkpoint::LpRound,
+    };
+    let Some((lp, _, _)) = price_to_optimality(
         p,
         &mut cand,
         Phase::Feasibility,
         0.0,
         solver,
+        rounds,
         &mut tally,
         &mut |_| {},
-    )?;
+    )?
+    else {
+        return Err(crate::Error::Solver(
+            "a feasibility LP without a time limit stopped at one".into(),
+        ));
+    };
     Ok(lp.slack <= SLACK_TOL)
 }
 
@@ -269,21 +372,37 @@ struct Tally {
     priced_pairs: usize,
 }
 
+/// The deadline of a column generation and the checkpoint its rounds
+/// report at.
+#[derive(Clone, Copy)]
+struct Rounds<'a> {
+    deadline: &'a Deadline,
+    checkpoint: Checkpoint,
+}
+
 /// Column generation to optimality, or, in the cost phase of a balanced
 /// LP, until the Lagrangian bound is within `bound_gap`. Returns the last
-/// restricted LP and its deficit (0 when no pair prices negative).
+/// restricted LP, its deficit (0 when no pair prices negative), and
+/// whether pricing finished; when the deadline stops it, the last LP
+/// solved (`false`), or `None` when none was.
+#[allow(clippy::too_many_arguments)]
 fn price_to_optimality(
     p: &Problem,
     cand: &mut [Vec<usize>],
     phase: Phase,
     bound_gap: f64,
     solver: &str,
+    rounds: Rounds<'_>,
     tally: &mut Tally,
     on_round: &mut dyn FnMut(&str),
-) -> Result<(LpResult, f64)> {
+) -> Result<Option<(LpResult, f64, bool)>> {
     let mut kept: Vec<Vec<usize>> = vec![Vec::new(); p.num_accounts];
+    let mut last: Option<(LpResult, f64)> = None;
     loop {
-        let lp = solve_restricted(p, cand, phase, solver)?;
+        let Some(lp) = solve_restricted_within(p, cand, phase, solver, rounds.deadline)? else {
+            on_round("LP stopped by the time limit");
+            return Ok(last.map(|(lp, deficit)| (lp, deficit, false)));
+        };
         tally.lp_solves += 1;
         let pricing = price(p, cand, &lp, phase);
         let close_enough = matches!(phase, Phase::Cost { .. })
@@ -295,11 +414,16 @@ fn price_to_optimality(
             tally.lp_solves, lp.columns, lp.slack, lp.cost, pricing.deficit, added
         ));
         if added == 0 {
-            return Ok((lp, pricing.deficit));
+            return Ok(Some((lp, pricing.deficit, true)));
+        }
+        if rounds.deadline.passed(rounds.checkpoint) {
+            on_round("column generation stopped by the time limit");
+            return Ok(Some((lp, pricing.deficit, false)));
         }
         add_pairs(cand, &pricing.added);
         add_pairs(&mut kept, &pricing.added);
         tally.priced_pairs += added;
         drop_unattractive(p, cand, &kept, &lp, phase);
+        last = Some((lp, pricing.deficit));
     }
 }

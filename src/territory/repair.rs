@@ -6,6 +6,7 @@
 //! limited to each account's candidate reps (the LP's columns), which hold
 //! every pair the LP found worth considering.
 
+use super::deadline::{Checkpoint, Deadline};
 use super::problem::{Eligibility, Problem, NUM_METRICS};
 
 /// Loads of one rep (or one change) in every metric.
@@ -30,6 +31,8 @@ const REPAIR_FALLBACK_REPS: usize = 40;
 const CROSS_GROUP_MOVES: usize = 64;
 /// Improvement passes over all accounts.
 const MAX_IMPROVE_PASSES: usize = 20;
+/// Accounts improved between two looks at the deadline.
+const DEADLINE_STRIDE: usize = 256;
 
 /// Counts of what the local search did.
 #[derive(Debug, Clone, Copy, Default)]
@@ -901,12 +904,20 @@ impl<'a> LocalSearch<'a> {
     /// previous pass are looked at again: nothing else can have become
     /// improvable, and re-scanning every account made this the slowest
     /// stage at 60,000 accounts.
-    pub fn improve(&mut self) {
+    ///
+    /// Stops when `deadline` passes (checked before each pass and every
+    /// [`DEADLINE_STRIDE`] accounts): every move kept lowered the cost and
+    /// added no violation, so the plan is as good as when it started.
+    pub fn improve(&mut self, deadline: &Deadline) {
         let mut dirty = vec![true; self.p.num_reps];
         for _ in 0..MAX_IMPROVE_PASSES {
             let mut changed = 0;
             let mut next = vec![false; self.p.num_reps];
             for i in 0..self.p.num_accounts {
+                if i % DEADLINE_STRIDE == 0 && deadline.passed(Checkpoint::Improvement) {
+                    self.stats.improve_moves += changed;
+                    return;
+                }
                 if !self.movable(i)
                     || !(dirty[self.owner[i]] || self.cand[i].iter().any(|&s| dirty[s]))
                 {

@@ -7,7 +7,8 @@ use good_lp::{solvers::clarabel::clarabel, SolverModel};
 use super::{add_rows, outcome, to_good_lp, LpModel, LpOutcome};
 use crate::Result;
 
-pub fn solve(model: &LpModel) -> Result<LpOutcome> {
+/// Solve `model`, stopping after `seconds` when given.
+pub fn solve(model: &LpModel, seconds: Option<f64>) -> Result<LpOutcome> {
     let parts = to_good_lp(model);
     let mut problem = parts.vars.minimise(parts.objective).using(clarabel);
     problem
@@ -16,6 +17,9 @@ pub fn solve(model: &LpModel) -> Result<LpOutcome> {
         .tol_gap_rel(1e-7)
         .tol_feas(1e-8)
         .max_iter(400);
+    if let Some(seconds) = seconds {
+        problem.settings().time_limit(seconds);
+    }
     let refs = add_rows(&mut problem, parts.constraints);
     let t = std::time::Instant::now();
     let r = problem.solve();
@@ -29,6 +33,15 @@ pub fn solve(model: &LpModel) -> Result<LpOutcome> {
                 s.inner().iterations,
                 s.inner().solve_time
             );
+        }
+    }
+    // Stopped by its time limit, Clarabel still reports `AlmostSolved`
+    // when the last iterate meets its reduced tolerances: not an optimum,
+    // and its duals bound nothing. A solve that ran the whole limit is
+    // treated as stopped, whatever its status.
+    if let (Some(limit), Ok(s)) = (seconds, &r) {
+        if s.inner().solve_time >= limit {
+            return Ok(LpOutcome::TimeLimit);
         }
     }
     outcome(model, &parts.handles, &refs, r, "Clarabel")

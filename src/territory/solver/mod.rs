@@ -73,6 +73,9 @@ pub struct LpSolution {
 pub enum LpOutcome {
     Optimal(LpSolution),
     Infeasible,
+    /// The solver stopped at its time limit ([`solve_within`]): no
+    /// solution, not even a feasible one, is returned.
+    TimeLimit,
 }
 
 /// Names of the backends compiled into this build.
@@ -103,10 +106,19 @@ pub fn check_solver(name: &str) -> Result<()> {
 
 /// Solve `model` with the named backend.
 pub fn solve(name: &str, model: &LpModel) -> Result<LpOutcome> {
+    solve_within(name, model, None)
+}
+
+/// Solve `model` with the named backend, stopping after `seconds` (none:
+/// no limit) with [`LpOutcome::TimeLimit`].
+pub fn solve_within(name: &str, model: &LpModel, seconds: Option<f64>) -> Result<LpOutcome> {
+    if seconds.is_some_and(|s| s <= 0.0) {
+        return Ok(LpOutcome::TimeLimit);
+    }
     match name {
-        "clarabel" => clarabel::solve(model),
+        "clarabel" => clarabel::solve(model, seconds),
         #[cfg(feature = "highs")]
-        "highs" => highs::solve(model),
+        "highs" => highs::solve(model, seconds),
         other => {
             check_solver(other)?;
             Err(Error::Solver(format!("solver '{other}' is not wired")))
@@ -192,6 +204,11 @@ where
 {
     use good_lp::DualValues;
     match answer {
+        // HiGHS returns its last iterate at the time limit: not optimal,
+        // and its duals prove nothing.
+        Ok(solution) if matches!(solution.status(), good_lp::SolutionStatus::TimeLimit) => {
+            Ok(LpOutcome::TimeLimit)
+        }
         Ok(mut solution) => {
             let values: Vec<f64> = handles.iter().map(|v| solution.value(*v)).collect();
             let dual = solution.compute_dual();
@@ -203,9 +220,14 @@ where
             }))
         }
         Err(good_lp::ResolutionError::Infeasible) => Ok(LpOutcome::Infeasible),
+        // Clarabel's MaxTime status, as good_lp words it.
+        Err(good_lp::ResolutionError::Other(TIME_LIMIT_REACHED)) => Ok(LpOutcome::TimeLimit),
         Err(e) => Err(Error::Solver(format!("{backend}: {e}"))),
     }
 }
+
+/// good_lp's error text for Clarabel's `MaxTime` status.
+const TIME_LIMIT_REACHED: &str = "Time limit reached";
 
 /// Objective value recomputed from primal values.
 pub(crate) fn objective_of(model: &LpModel, values: &[f64]) -> f64 {
@@ -236,6 +258,41 @@ mod tests {
             assert!((s.duals[1] + 1.0).abs() < 1e-6, "{name}: {:?}", s.duals);
             assert!(s.duals[2].abs() < 1e-6, "{name}: {:?}", s.duals);
         }
+    }
+
+    /// A solve with no time left is not started; one with time is the
+    /// same as without a limit.
+    #[test]
+    fn a_time_limit_stops_or_leaves_the_solve_alone() {
+        let mut m = LpModel::default();
+        let x = m.add_var(0.0, 1.0, 1.0);
+        m.add_row(vec![(x, 1.0)], Sense::Ge, 0.5);
+        for name in available_solvers() {
+            assert!(matches!(
+                solve_within(name, &m, Some(0.0)).unwrap(),
+                LpOutcome::TimeLimit
+            ));
+            let LpOutcome::Optimal(s) = solve_within(name, &m, Some(60.0)).unwrap() else {
+                panic!("{name}: not solved within a minute")
+            };
+            assert!((s.values[x] - 0.5).abs() < 1e-6, "{name}");
+        }
+    }
+
+    /// A Clarabel solve that ran out its limit is stopped, whatever status
+    /// it gives its last iterate (one that meets its reduced tolerances is
+    /// `AlmostSolved`).
+    #[test]
+    fn a_solve_that_ran_out_its_limit_is_stopped() {
+        let mut m = LpModel::default();
+        let vars: Vec<usize> = (0..200).map(|j| m.add_var(0.0, 1.0, j as f64)).collect();
+        for pair in vars.chunks(2) {
+            m.add_row(vec![(pair[0], 1.0), (pair[1], 1.0)], Sense::Eq, 1.0);
+        }
+        assert!(matches!(
+            solve_within("clarabel", &m, Some(1e-9)).unwrap(),
+            LpOutcome::TimeLimit
+        ));
     }
 
     #[test]
