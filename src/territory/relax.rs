@@ -330,7 +330,12 @@ fn coarse_core(
                 .filter(|s| s.1 > COARSE_SUPPORT)
                 .map(|s| s.0),
         );
-        reps.push(p.nearest_eligible(i));
+        // A rebalance keeps most accounts with today's owner (added by the
+        // caller): its nearest rep would double the first LP's rows for
+        // pairs pricing adds back where they pay.
+        if p.move_weight.is_empty() {
+            reps.push(p.nearest_eligible(i));
+        }
         reps.sort_unstable();
         reps.dedup();
     }
