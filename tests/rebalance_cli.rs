@@ -702,3 +702,62 @@ fn a_hybrid_rep_leaving_is_rebalanced_over_parts_and_reported_over_reps() {
         );
     }
 }
+
+/// `tplan explain` on a rebalance folder applies the departures of the
+/// rebalance (the manifest's effective date) and its mid-year bands: the
+/// rep who left is no candidate, and the explanation says it left.
+#[test]
+fn explain_on_a_rebalance_folder_knows_who_left() {
+    let root = tempfile::tempdir().unwrap();
+    let input = balanced_instance(root.path(), 200, 5, 8);
+    let accounts = common::read_table(&input.join("accounts.csv"));
+    let (orphan, leaver) = (
+        accounts[0]["account_id"].clone(),
+        accounts[0]["current_owner"].clone(),
+    );
+    edit_csv(&input.join("reps.csv"), "end_date", |_, h, row| {
+        if cell(h, row, "rep_id") == leaver {
+            "2026-06-30".to_string()
+        } else {
+            String::new()
+        }
+    });
+    let config = root.path().join("midyear.toml");
+    fs::write(
+        &config,
+        "[rebalance]\neffective_date = \"2026-07-01\"\npotential_tolerance = 0.08\n",
+    )
+    .unwrap();
+    let out = root.path().join("out");
+    let o = rebalance(&input, &out, &["--config", s(&config)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Explained with the mid-year band of [rebalance] the plan was
+    // balanced to (explain checks the config against the manifest's).
+    let o = tplan(&["explain", s(&out), &orphan]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        text.contains(&format!(
+            "current owner {leaver}, who left on 2026-06-30 (on or before the rebalance's \
+             effective date 2026-07-01), to "
+        )),
+        "{text}"
+    );
+    // The rep who left is no alternative.
+    let table = text.split("alternatives:").nth(1).unwrap();
+    assert!(
+        table
+            .lines()
+            .skip(2)
+            .all(|l| !l.trim_start().starts_with(leaver.as_str())),
+        "{text}"
+    );
+    // --to the rep who left says so.
+    let o = tplan(&["explain", s(&out), &orphan, "--to", &leaver]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains(&format!("{leaver} left on 2026-06-30")),
+        "{}",
+        stderr(&o)
+    );
+}
