@@ -361,8 +361,9 @@ fn every_rule_of_the_sample_holds_after_a_rebalance() {
     let root = tempfile::tempdir().unwrap();
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
     let out = root.path().join("out");
-    // Every rule of data/rules.toml but [[segment_share]], which
-    // rebalance does not support yet.
+    // Every rule of data/rules.toml but [[segment_share]], which the
+    // checker of tests/common does not model (the shares tests below
+    // check the parts' bands themselves).
     let rules = fs::read_to_string(data.join("rules.toml")).unwrap();
     let config = root.path().join("rules.toml");
     fs::write(&config, rules.split("[[segment_share]]").next().unwrap()).unwrap();
@@ -464,4 +465,299 @@ fn a_departure_with_the_report_on_writes_finite_figures_and_the_moves_map() {
     assert!(!comparison.contains("inf"), "{comparison}");
     assert!(out.join("map_moves.png").is_file());
     assert!(out.join("rationale.md").is_file());
+}
+
+// ---- [[segment_share]]: hybrid reps split into capacity parts ----------
+
+/// `tests/fixtures/shares` with H1 at 75 % ENT and H2 at 25 % ENT, as
+/// tests/segment_share_cli.rs plans it.
+const SHARES_CONFIG: &str = r#"[balance]
+potential_tolerance = 0.1
+workload_tolerance = 0.2
+
+[[segment_share]]
+name = "enterprise-first"
+reps = ["H1"]
+shares = { ENT = 0.75, MM = 0.25 }
+
+[[segment_share]]
+name = "midmarket-first"
+reps = ["H2"]
+shares = { ENT = 0.25, MM = 0.75 }
+"#;
+
+/// (rep, segment, FTE) of every capacity part of the shares fixture.
+const SHARE_PARTS: [(&str, &str, f64); 8] = [
+    ("M1", "MM", 1.0),
+    ("M2", "MM", 1.0),
+    ("E1", "ENT", 1.0),
+    ("E2", "ENT", 1.0),
+    ("H1", "ENT", 0.75),
+    ("H1", "MM", 0.25),
+    ("H2", "ENT", 0.25),
+    ("H2", "MM", 0.75),
+];
+
+/// The shares fixture with plan.toml, its own plan fed back as today's owners.
+fn shares_instance(root: &Path) -> PathBuf {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shares");
+    let dir = root.join("shares");
+    fs::create_dir_all(&dir).unwrap();
+    for f in ["accounts.csv", "reps.csv"] {
+        fs::copy(fixture.join(f), dir.join(f)).unwrap();
+    }
+    fs::write(dir.join("plan.toml"), SHARES_CONFIG).unwrap();
+    let planned = root.join("shares_plan");
+    let o = tplan(&["plan", s(&dir), "--out", s(&planned), "--no-report"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let owner: HashMap<String, String> = common::read_assignments(&planned).into_iter().collect();
+    edit_csv(&dir.join("accounts.csv"), "current_owner", |_, h, row| {
+        owner[&cell(h, row, "account_id")].clone()
+    });
+    dir
+}
+
+/// Potential and workload deviation of every active (rep, segment) part
+/// from its FTE times the segment's load per active FTE, from the inputs
+/// and assignments.csv alone.
+fn share_part_deviations(input: &Path, out: &Path, departed: &[&str]) -> Vec<(String, f64, f64)> {
+    let owner: HashMap<String, String> = common::read_assignments(out).into_iter().collect();
+    let mut held: HashMap<(String, String), (f64, f64)> = HashMap::new();
+    let mut total: HashMap<String, (f64, f64)> = HashMap::new();
+    for a in common::read_table(&input.join("accounts.csv")) {
+        let (p, w): (f64, f64) = (
+            a["potential"].parse().unwrap(),
+            a["workload"].parse().unwrap(),
+        );
+        let seg = a["segment"].clone();
+        let h = held
+            .entry((owner[&a["account_id"]].clone(), seg.clone()))
+            .or_default();
+        h.0 += p;
+        h.1 += w;
+        let t = total.entry(seg).or_default();
+        t.0 += p;
+        t.1 += w;
+    }
+    let active = SHARE_PARTS.iter().filter(|(r, _, _)| !departed.contains(r));
+    let mut fte: HashMap<&str, f64> = HashMap::new();
+    for (_, seg, f) in active.clone() {
+        *fte.entry(seg).or_default() += f;
+    }
+    for rep in departed {
+        for seg in ["ENT", "MM"] {
+            assert!(
+                !held.contains_key(&(rep.to_string(), seg.to_string())),
+                "{rep} left"
+            );
+        }
+    }
+    active
+        .map(|&(rep, seg, f)| {
+            let (p, w) = held
+                .get(&(rep.to_string(), seg.to_string()))
+                .copied()
+                .unwrap_or_default();
+            let (tp, tw) = total[seg];
+            let share = f / fte[seg];
+            (
+                format!("{rep}[{seg}]"),
+                p / (tp * share) - 1.0,
+                w / (tw * share) - 1.0,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_plan_with_segment_shares_fed_back_gives_no_moves() {
+    let root = tempfile::tempdir().unwrap();
+    let input = shares_instance(root.path());
+    let out = root.path().join("out");
+    let o = rebalance(&input, &out, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(moves(&out).is_empty(), "{:?}", moves(&out));
+    let m = manifest(&out);
+    assert_eq!(m["rebalance"]["discretionary_moves"], 0);
+    assert_eq!(m["rebalance"]["moves_bound"], 0);
+    assert_eq!(m["status"], "Balanced");
+    // segment_shares.csv by part, as `plan` writes it.
+    let parts = common::read_table(&out.join("segment_shares.csv"));
+    let keys: Vec<(String, String)> = parts
+        .iter()
+        .map(|r| (r["rep_id"].clone(), r["segment"].clone()))
+        .collect();
+    assert_eq!(
+        keys,
+        [("H1", "ENT"), ("H1", "MM"), ("H2", "ENT"), ("H2", "MM")]
+            .map(|(r, g)| (r.to_string(), g.to_string()))
+    );
+    assert!(
+        parts.iter().all(|r| r["within_tolerance"] == "true"),
+        "{parts:?}"
+    );
+}
+
+#[test]
+fn a_hybrid_rep_leaving_is_rebalanced_over_parts_and_reported_over_reps() {
+    let root = tempfile::tempdir().unwrap();
+    let input = shares_instance(root.path());
+    edit_csv(&input.join("reps.csv"), "end_date", |_, h, row| {
+        if cell(h, row, "rep_id") == "H1" {
+            "2026-06-30"
+        } else {
+            ""
+        }
+        .to_string()
+    });
+    edit_csv(&input.join("accounts.csv"), "potential", |k, h, row| {
+        let p: f64 = cell(h, row, "potential").parse().unwrap();
+        format!("{:.0}", if k % 3 == 0 { p * 1.6 } else { p })
+    });
+    let out = root.path().join("out");
+    let o = rebalance(&input, &out, &["--effective", "2026-07-01"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let m = manifest(&out);
+    assert_eq!(m["status"], "Balanced");
+    assert_eq!(m["rebalance"]["departed_reps"], serde_json::json!(["H1"]));
+    // Every rule held (segments, nothing for H1), checked independently.
+    let inst = instance_after(&input, &["H1"]);
+    let owner = common::owners_from_rows(&inst, &common::read_assignments(&out)).unwrap();
+    assert_eq!(common::rule_violations(&inst, &owner), Vec::<String>::new());
+    // Every active part within its band, recomputed from the files.
+    for (part, dp, dw) in share_part_deviations(&input, &out, &["H1"]) {
+        assert!(
+            dp.abs() <= 0.1 + 1e-9,
+            "{part}: potential {:+.2} %",
+            dp * 100.0
+        );
+        assert!(
+            dw.abs() <= 0.2 + 1e-9,
+            "{part}: workload {:+.2} %",
+            dw * 100.0
+        );
+    }
+    // Moves are counted over reps, and never fewer than the bound.
+    let before: HashMap<String, String> = common::read_table(&input.join("accounts.csv"))
+        .into_iter()
+        .map(|r| (r["account_id"].clone(), r["current_owner"].clone()))
+        .collect();
+    let after: HashMap<String, String> = common::read_assignments(&out).into_iter().collect();
+    let taken = before
+        .iter()
+        .filter(|(a, o)| o.as_str() != "H1" && after[*a] != **o)
+        .count();
+    let moves_n = m["rebalance"]["discretionary_moves"].as_u64().unwrap();
+    let bound = m["rebalance"]["moves_bound"].as_u64().unwrap();
+    assert_eq!(taken as u64, moves_n);
+    assert!(moves_n >= bound, "{moves_n} moves, bound {bound}");
+    let rows = moves(&out);
+    assert_eq!(
+        rows.iter().filter(|r| r.3 == "balance").count() as u64,
+        moves_n
+    );
+    assert_eq!(rows.iter().filter(|r| r.3 == "orphan").count(), {
+        before.values().filter(|o| o.as_str() == "H1").count()
+    });
+    assert!(
+        rows.iter()
+            .all(|r| !r.1.contains('[') && !r.2.contains('[')),
+        "{rows:?}"
+    );
+    // rebalance_summary.csv and territories.csv by rep, segment_shares.csv by part.
+    let summary = common::read_table(&out.join("rebalance_summary.csv"));
+    let ids: Vec<&str> = summary.iter().map(|r| r["rep_id"].as_str()).collect();
+    assert_eq!(ids, ["M1", "M2", "E1", "E2", "H1", "H2"]);
+    let h1 = &summary[4];
+    assert_eq!(
+        (h1["status"].as_str(), h1["accounts_after"].as_str()),
+        ("departed", "0")
+    );
+    let territories = common::read_table(&out.join("territories.csv"));
+    assert!(territories.iter().all(|t| !t["rep_id"].contains('[')));
+    let parts = common::read_table(&out.join("segment_shares.csv"));
+    for r in parts.iter().filter(|r| r["rep_id"] == "H2") {
+        assert_eq!(r["within_tolerance"], "true", "{r:?}");
+    }
+    // The frontier ends at the plan written, with every rep within its band.
+    let frontier = common::read_table(&out.join("frontier.csv"));
+    let last = frontier.last().unwrap();
+    assert_eq!(last["moves"], moves_n.to_string());
+    assert_eq!(last["reps_outside_tolerance"], "0");
+    // Deterministic: a second run writes the same bytes.
+    let again = root.path().join("again");
+    let o = rebalance(&input, &again, &["--effective", "2026-07-01"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for f in [
+        "assignments.csv",
+        "moves.csv",
+        "rebalance_summary.csv",
+        "segment_shares.csv",
+        "frontier.csv",
+    ] {
+        assert_eq!(
+            fs::read(out.join(f)).unwrap(),
+            fs::read(again.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+/// `tplan explain` on a rebalance folder applies the departures of the
+/// rebalance (the manifest's effective date) and its mid-year bands: the
+/// rep who left is no candidate, and the explanation says it left.
+#[test]
+fn explain_on_a_rebalance_folder_knows_who_left() {
+    let root = tempfile::tempdir().unwrap();
+    let input = balanced_instance(root.path(), 200, 5, 8);
+    let accounts = common::read_table(&input.join("accounts.csv"));
+    let (orphan, leaver) = (
+        accounts[0]["account_id"].clone(),
+        accounts[0]["current_owner"].clone(),
+    );
+    edit_csv(&input.join("reps.csv"), "end_date", |_, h, row| {
+        if cell(h, row, "rep_id") == leaver {
+            "2026-06-30".to_string()
+        } else {
+            String::new()
+        }
+    });
+    let config = root.path().join("midyear.toml");
+    fs::write(
+        &config,
+        "[rebalance]\neffective_date = \"2026-07-01\"\npotential_tolerance = 0.08\n",
+    )
+    .unwrap();
+    let out = root.path().join("out");
+    let o = rebalance(&input, &out, &["--config", s(&config)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Explained with the mid-year band of [rebalance] the plan was
+    // balanced to (explain checks the config against the manifest's).
+    let o = tplan(&["explain", s(&out), &orphan]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        text.contains(&format!(
+            "current owner {leaver}, who left on 2026-06-30 (on or before the rebalance's \
+             effective date 2026-07-01), to "
+        )),
+        "{text}"
+    );
+    // The rep who left is no alternative.
+    let table = text.split("alternatives:").nth(1).unwrap();
+    assert!(
+        table
+            .lines()
+            .skip(2)
+            .all(|l| !l.trim_start().starts_with(leaver.as_str())),
+        "{text}"
+    );
+    // --to the rep who left says so.
+    let o = tplan(&["explain", s(&out), &orphan, "--to", &leaver]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains(&format!("{leaver} left on 2026-06-30")),
+        "{}",
+        stderr(&o)
+    );
 }

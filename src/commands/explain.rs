@@ -6,11 +6,16 @@
 //! input files recorded in the manifest (paths relative to the current
 //! directory) or those of `--data DIR`, and checks that accounts.csv and
 //! reps.csv are byte-identical to the ones planned (SHA-256) and that the
-//! config gives the same balance tolerances and workload defaults. Nothing
-//! is written.
+//! config gives the same balance tolerances and workload defaults. On a
+//! folder written by `tplan rebalance` the data is taken as of the
+//! rebalance's effective date (the manifest's `rebalance.effective_date`),
+//! as the rebalance took it ([`crate::rebalance::as_of`]): reps who had
+//! left have capacity 0, the mid-year bands apply, and the explanation
+//! says when today's owner has left. Nothing is written.
 
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use serde_json::Value;
 
 use crate::explain;
@@ -18,6 +23,7 @@ use crate::io::{self, ACCOUNTS_FILE, ACCOUNTS_XLSX, CONFIG_FILE, REPS_FILE, REPS
 use crate::model::{Dataset, PartSplit, Reason};
 use crate::output::owners::{first_ids, unassigned, AssignmentsFile, OpenFailure, RowProblem};
 use crate::output::{atomic::MANIFEST_MARKER_KEY, ASSIGNMENTS_FILE, MANIFEST_FILE};
+use crate::rebalance;
 use crate::territory::verify;
 use crate::{Error, Result};
 
@@ -53,6 +59,10 @@ pub fn explain_text(options: &ExplainOptions) -> Result<String> {
     // The plan balanced late starters on the months they work.
     let planning = crate::model::planning_view(&loaded.dataset);
     let dataset = planning.as_ref().unwrap_or(&loaded.dataset);
+    // A rebalance planned without the reps who had left by its effective
+    // date, to its mid-year bands: explain the same data.
+    let as_of = rebalance_as_of(&manifest, &files.dir, &loaded, dataset)?;
+    let dataset = as_of.as_ref().map_or(dataset, |a| &a.dataset);
     check_config(out, &manifest, dataset)?;
     let plan = read_assignments(out, dataset)?;
 
@@ -67,11 +77,26 @@ pub fn explain_text(options: &ExplainOptions) -> Result<String> {
         ),
         None => (dataset, plan.owners.clone()),
     };
-    let explanation = explain::explain(view, &owners, account, plan.reasons[account].clone())?;
+    let gone = |r: usize| {
+        let r = split.as_ref().map_or(r, |s| s.part_rep[r]);
+        let a = as_of.as_ref()?;
+        explain::left(a.end_dates[r], a.effective)
+    };
+    let explanation = explain::explain(view, &owners, account, plan.reasons[account].clone())?
+        .with_departures(gone);
     let mut text = explain::render(view, &explanation);
 
     if let Some(to) = &options.to {
         let rep = explain::find_rep(dataset, to)?;
+        if let Some(g) = as_of
+            .as_ref()
+            .and_then(|a| explain::left(a.end_dates[rep], a.effective))
+        {
+            return Err(Error::Usage(format!(
+                "rep {to} {} and takes no accounts: choose a rep who stays",
+                explain::render::gone_text(g)
+            )));
+        }
         let solver = manifest
             .get("solver")
             .and_then(Value::as_str)
@@ -90,6 +115,56 @@ pub fn explain_text(options: &ExplainOptions) -> Result<String> {
         text.push_str(&explain::render_resolve(dataset, &resolved));
     }
     Ok(text)
+}
+
+/// The data as of a rebalance's effective date, for a folder that
+/// `tplan rebalance` wrote (its manifest has a `rebalance` section):
+/// departures and mid-year bands applied as the rebalance applied them.
+struct RebalanceAsOf {
+    dataset: Dataset,
+    end_dates: Vec<Option<NaiveDate>>,
+    effective: Option<NaiveDate>,
+}
+
+fn rebalance_as_of(
+    manifest: &Value,
+    dir: &Path,
+    loaded: &io::Loaded,
+    dataset: &Dataset,
+) -> Result<Option<RebalanceAsOf>> {
+    let Some(section) = manifest.get("rebalance") else {
+        return Ok(None);
+    };
+    let effective = match section.get("effective_date") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(
+            v.as_str()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "{}: rebalance.effective_date {v} is not a date written YYYY-MM-DD: {REMEDY}",
+                        MANIFEST_FILE
+                    ))
+                })?,
+        ),
+    };
+    let accounts_file = dir.join(ACCOUNTS_FILE).display().to_string();
+    let reps_file = dir.join(REPS_FILE).display().to_string();
+    let found = rebalance::as_of(
+        dataset,
+        effective,
+        rebalance::Origin {
+            accounts_file: &accounts_file,
+            reps_file: &reps_file,
+            account_lines: &loaded.account_lines,
+            rep_lines: &loaded.rep_lines,
+        },
+    )?;
+    Ok(Some(RebalanceAsOf {
+        dataset: found.dataset,
+        end_dates: found.end_dates,
+        effective,
+    }))
 }
 
 /// OUT/manifest.json of a tplan plan folder.

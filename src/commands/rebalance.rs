@@ -6,7 +6,9 @@
 //! Stages: load and validate the inputs (accounts with `current_owner`,
 //! reps, optional `deals.csv`), apply departures as of the effective date,
 //! solve the rebalance model ([`crate::rebalance::model`]), keep within a
-//! move budget when one is set ([`crate::rebalance::frontier`]), verify,
+//! move budget when one is set ([`crate::rebalance::frontier`]); with
+//! `[[segment_share]]` over the reps' capacity parts, restated over reps
+//! ([`crate::rebalance::parts`]); verify,
 //! and write the plan folder (assignments.csv in `plan`'s form, so
 //! `report`, `explain`, `quota` and the CRM exports work on it) plus
 //! moves.csv, rebalance_summary.csv, frontier.csv, grandfathered.csv and
@@ -74,13 +76,6 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
         progress.note(&format!("warning: {w}"));
     }
     let config = &loaded.dataset.config.rebalance;
-    if PartSplit::of(&loaded.dataset).is_some() {
-        return Err(Error::Usage(
-            "rebalance does not support [[segment_share]] yet: run `tplan plan` with \
-             [continuity] move_cost_km instead"
-                .to_string(),
-        ));
-    }
     let effective = options.effective.or_else(|| config.effective());
     let limits = Limits {
         max_moves: options.max_moves.or(config.max_moves),
@@ -119,6 +114,11 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
         },
     )?;
     check_budget_covers_forced(&setup, limits)?;
+    // With [[segment_share]] the model runs over the reps' capacity parts
+    // (crate::rebalance::parts); outputs are restated over reps.
+    let split = PartSplit::of(&setup.dataset);
+    let part_setup = split.as_ref().map(|s| setup.over_parts(s)).transpose()?;
+    let model_setup = part_setup.as_ref().unwrap_or(&setup);
     let load = manifest::seconds(started.elapsed());
 
     let (out, protected) = super::output_target(
@@ -133,7 +133,7 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
 
     let solve_started = Instant::now();
     let solved = model::solve(
-        &setup,
+        model_setup,
         &territory::PlanOptions {
             solver: options.solver.clone(),
             progress: progress.clone(),
@@ -144,15 +144,31 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
     )
     .map_err(|e| super::nothing_written(e, &out))?;
     progress.phase("choosing the moves");
-    let (solved, full_owner) = undo_spare_moves(&setup, solved)?;
-    let frontier = Frontier::new(&setup, &full_owner);
-    let points = frontier.series(solved.moves);
+    let (solved, full_owner) = undo_spare_moves(model_setup, solved)?;
+    let frontier = Frontier::new(model_setup, &full_owner);
+    let mut points = frontier.series(solved.moves);
     let mut outcome = solved.outcome.clone();
-    let budget_binding = !within_limits(&setup, &full_owner, limits);
+    let budget_binding = !within_limits(model_setup, &full_owner, limits);
     if budget_binding {
-        let owner = frontier.within(discretionary_budget(&setup, limits));
-        outcome.plan = territory::plan_of_owners(&setup.dataset, &owner, 0.0)?;
-        model::describe_distance(&setup, &mut outcome);
+        let owner = frontier.within(discretionary_budget(model_setup, limits));
+        outcome.plan = territory::plan_of_owners(&model_setup.dataset, &owner, 0.0)?;
+        model::describe_distance(model_setup, &mut outcome);
+    }
+    if let (Some(split), Some(parts)) = (&split, &part_setup) {
+        let part_moves = parts.discretionary_moves(&model::owners(&outcome));
+        outcome.plan = territory::plan_over_reps(&setup.dataset, split, outcome.plan)?;
+        outcome.status_quo = Some(verify::rep_balances(&setup.dataset, &setup.before_owners()));
+        if setup.discretionary_moves(&model::owners(&outcome)) != part_moves {
+            return Err(Error::Solver(
+                "internal error: the rebalance counts other moves over reps than over \
+                 segment-share parts and was not written"
+                    .to_string(),
+            ));
+        }
+        points = points
+            .into_iter()
+            .map(|p| crate::rebalance::parts::point_over_reps(&setup, split, p))
+            .collect();
     }
     let owner = model::owners(&outcome);
     if let Some(v) = verify::rule_violations(&setup.dataset, &owner).first() {

@@ -17,6 +17,8 @@ pub mod render;
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
+
 use crate::distance::haversine_km;
 use crate::model::{Dataset, PlanStatus, Reason, RepBalance};
 use crate::territory::{self, verify};
@@ -107,6 +109,9 @@ pub struct Explanation {
     pub reason: Reason,
     /// Today's owner, when the data names a known rep.
     pub current_owner: Option<usize>,
+    /// Today's owner takes no accounts in the plan: it has left or has
+    /// capacity 0 (see [`Explanation::with_departures`]).
+    pub current_owner_gone: Option<Gone>,
     /// Reps with capacity that cover the account's segment.
     pub eligible: usize,
     /// Balance groups of the eligible reps: (group key, eligible reps in it).
@@ -123,6 +128,40 @@ pub struct Explanation {
     pub alternatives: Vec<Alternative>,
     pub tol_p: f64,
     pub tol_w: f64,
+}
+
+/// Why today's owner of an account takes no accounts in the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gone {
+    /// Its `end_date` is on or before the rebalance's effective date.
+    Left {
+        end_date: NaiveDate,
+        effective: NaiveDate,
+    },
+    /// Capacity 0 in reps.csv.
+    NoCapacity,
+}
+
+/// A rep who left: its end_date and the effective date it left by.
+pub fn left(end_date: Option<NaiveDate>, effective: Option<NaiveDate>) -> Option<Gone> {
+    match (end_date, effective) {
+        (Some(end_date), Some(effective)) if end_date <= effective => Some(Gone::Left {
+            end_date,
+            effective,
+        }),
+        _ => None,
+    }
+}
+
+impl Explanation {
+    /// Name the departure of today's owner: `gone(r)` says whether rep
+    /// `r` of the explained dataset left, and when.
+    pub fn with_departures(mut self, gone: impl Fn(usize) -> Option<Gone>) -> Explanation {
+        if let Some(g) = self.current_owner.and_then(gone) {
+            self.current_owner_gone = Some(g);
+        }
+        self
+    }
 }
 
 /// Index of the account with this id; an unknown id is
@@ -232,6 +271,7 @@ pub fn explain(
     }
     let (nearest, nearest_km) = eligible[0];
     let owner_km = km(ds, account, owner);
+    let current_owner = a.current_owner.as_deref().and_then(|o| ds.rep_index(o));
 
     let move_effect = |to: usize| move_effect(ds, &plan, &balance, account, owner, to);
     let mut rows: Vec<(usize, f64)> = eligible.iter().take(MAX_ALTERNATIVES).copied().collect();
@@ -253,7 +293,10 @@ pub fn explain(
         owner,
         owner_km,
         reason,
-        current_owner: a.current_owner.as_deref().and_then(|o| ds.rep_index(o)),
+        current_owner,
+        current_owner_gone: current_owner
+            .filter(|&c| ds.reps[c].capacity <= 0.0)
+            .map(|_| Gone::NoCapacity),
         eligible: eligible.len(),
         eligible_groups: groups.into_iter().collect(),
         nearest,

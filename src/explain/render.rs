@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use crate::model::{Dataset, PlanStatus, Reason};
 use crate::output::format::{fixed, signed_pct, thousands};
 
-use super::{Alternative, Explanation, Measure, MoveEffect, RepEffect, Resolve};
+use super::{Alternative, Explanation, Gone, Measure, MoveEffect, RepEffect, Resolve};
 
 /// `R01 (Ana Chicago)`, or the id alone when the rep has no name.
 fn rep_label(ds: &Dataset, r: usize) -> String {
@@ -197,8 +197,12 @@ pub fn render(ds: &Dataset, x: &Explanation) -> String {
         match x.current_owner {
             Some(c) if c == x.owner => format!("it stays with its current owner {owner_id}"),
             Some(c) => format!(
-                "the plan moves it from its current owner {} to {owner_id}",
-                ds.reps[c].id
+                "the plan moves it from its current owner {}{} to {owner_id}",
+                ds.reps[c].id,
+                match x.current_owner_gone {
+                    Some(g) => format!(", who {},", gone_text(g)),
+                    None => String::new(),
+                }
             ),
             None => "it had no current owner".to_string(),
         }
@@ -206,6 +210,22 @@ pub fn render(ds: &Dataset, x: &Explanation) -> String {
     let _ = writeln!(s);
     alternatives_table(&mut s, ds, x);
     s
+}
+
+/// Why a rep takes no accounts, after its id: `left on 2026-06-30 (on or
+/// before the rebalance's effective date 2026-07-01)`.
+pub fn gone_text(gone: Gone) -> String {
+    match gone {
+        Gone::Left {
+            end_date,
+            effective,
+        } => format!(
+            "left on {} (on or before the rebalance's effective date {})",
+            end_date.format("%Y-%m-%d"),
+            effective.format("%Y-%m-%d")
+        ),
+        Gone::NoCapacity => "has capacity 0 in reps.csv".to_string(),
+    }
 }
 
 /// Why the nearest rep did not get a `balance` account.

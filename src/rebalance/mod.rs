@@ -12,6 +12,7 @@
 pub mod frontier;
 pub mod grandfathering;
 pub mod model;
+pub mod parts;
 
 use chrono::NaiveDate;
 
@@ -128,18 +129,41 @@ pub struct Origin<'a> {
 /// Name of the reps.csv column that marks a departure.
 pub const END_DATE_COLUMN: &str = "end_date";
 
-/// Build the rebalance situation: departures as of `effective`, mid-year
-/// tolerances, account kinds and open deals. Every problem found (a bad
-/// end_date, a locked or named account whose owner left, a segment no
-/// active rep covers) is returned as one input error.
-pub fn prepare(
+/// The data as of an effective date (see [`as_of`]).
+#[derive(Debug, Clone)]
+pub struct AsOf {
+    /// Departed reps at capacity 0, the mid-year tolerances of
+    /// `[rebalance]` in `[balance]`.
+    pub dataset: Dataset,
+    /// Per rep: left on or before the effective date, or capacity 0.
+    pub departed: Vec<bool>,
+    /// Per rep: the `end_date` of reps.csv, when given.
+    pub end_dates: Vec<Option<NaiveDate>>,
+}
+
+/// The data as the rebalance sees it on `effective`: reps whose
+/// `end_date` is on or before it (or whose capacity is 0) have left and
+/// get capacity 0, and `[rebalance]`'s mid-year tolerances replace
+/// `[balance]`'s. `tplan explain` applies the same to a rebalance folder.
+/// A bad end_date, or end dates without an effective date, is an input
+/// error.
+pub fn as_of(dataset: &Dataset, effective: Option<NaiveDate>, origin: Origin<'_>) -> Result<AsOf> {
+    let mut problems = Vec::new();
+    let found = departures(dataset, effective, origin, &mut problems);
+    if !problems.is_empty() {
+        return Err(Error::input(problems));
+    }
+    Ok(found)
+}
+
+/// [`as_of`], its problems added to `problems`.
+fn departures(
     dataset: &Dataset,
     effective: Option<NaiveDate>,
-    deals: Vec<Deal>,
     origin: Origin<'_>,
-) -> Result<Setup> {
-    let mut problems = Vec::new();
-    let end_dates = end_dates(dataset, origin, &mut problems);
+    problems: &mut Vec<InputProblem>,
+) -> AsOf {
+    let end_dates = end_dates(dataset, origin, problems);
     if effective.is_none() && end_dates.iter().any(Option::is_some) {
         problems.push(InputProblem {
             file: origin.reps_file.to_string(),
@@ -172,23 +196,36 @@ pub fn prepare(
     if let Some(t) = rb.workload_tolerance {
         ds.config.balance.workload_tolerance = t;
     }
+    AsOf {
+        dataset: ds,
+        departed,
+        end_dates,
+    }
+}
+
+/// Build the rebalance situation: departures as of `effective`, mid-year
+/// tolerances, account kinds and open deals. Every problem found (a bad
+/// end_date, a locked or named account whose owner left, a segment no
+/// active rep covers) is returned as one input error.
+pub fn prepare(
+    dataset: &Dataset,
+    effective: Option<NaiveDate>,
+    deals: Vec<Deal>,
+    origin: Origin<'_>,
+) -> Result<Setup> {
+    let mut problems = Vec::new();
+    let AsOf {
+        dataset: ds,
+        departed,
+        ..
+    } = departures(dataset, effective, origin, &mut problems);
     let current = dataset.current_owner_indices();
     check_pins(&ds, &current, &departed, origin, &mut problems);
     check_coverage(&ds, origin, &mut problems);
     if !problems.is_empty() {
         return Err(Error::input(problems));
     }
-    let eligible = crate::territory::eligible_reps(&ds);
-    let kind: Vec<AccountKind> = current
-        .iter()
-        .zip(&eligible)
-        .map(|(&o, reps)| match o {
-            None => AccountKind::NewAccount,
-            Some(r) if departed[r] => AccountKind::Orphan,
-            Some(r) if reps.contains(&r) => AccountKind::Staying,
-            Some(_) => AccountKind::Forced,
-        })
-        .collect();
+    let kind = account_kinds(&ds, &current, &departed);
     let mut owns = vec![false; ds.reps.len()];
     current.iter().flatten().for_each(|&r| owns[r] = true);
     let new_hire = (0..ds.reps.len())
@@ -209,6 +246,22 @@ pub fn prepare(
         deals,
         open_deals,
     })
+}
+
+/// Each account's kind, from today's owner and who may own it under the
+/// rules of `ds` (departed reps at capacity 0).
+fn account_kinds(ds: &Dataset, current: &[Option<usize>], departed: &[bool]) -> Vec<AccountKind> {
+    let eligible = crate::territory::eligible_reps(ds);
+    current
+        .iter()
+        .zip(&eligible)
+        .map(|(&o, reps)| match o {
+            None => AccountKind::NewAccount,
+            Some(r) if departed[r] => AccountKind::Orphan,
+            Some(r) if reps.contains(&r) => AccountKind::Staying,
+            Some(_) => AccountKind::Forced,
+        })
+        .collect()
 }
 
 /// The `end_date` column of reps.csv (carried as an extra column), parsed.

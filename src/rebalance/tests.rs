@@ -253,3 +253,141 @@ fn a_grandfathered_deal_keeps_its_credit_until_it_closes_or_the_transition_ends(
         .all(|g| g.original_owner == 0 && g.new_owner == 1));
     assert!(grandfathered(&ds, &deals, &owner, &departed, Some(effective), 0).is_empty());
 }
+
+/// A tiny instance with a hybrid rep: R0 covers ENT, R1 MM, R2 both with
+/// its capacity split ENT 0.5 / MM 0.5 by `[[segment_share]]`; owners at
+/// random, R0 gone when `departure`.
+fn tiny_split(seed: u64, n: usize, departure: bool) -> Dataset {
+    let mut ds = tiny(seed, n, 3, false);
+    ds.reps[0].segments = vec!["ENT".into()];
+    ds.reps[1].segments = vec!["MM".into()];
+    ds.reps[2].segments = vec!["ENT".into(), "MM".into()];
+    if departure {
+        ds.reps[0].capacity = 0.0;
+        ds.reps[2].capacity = 2.0;
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed + 1000);
+    for a in &mut ds.accounts {
+        a.segment = Some(if rng.gen_bool(0.5) { "ENT" } else { "MM" }.into());
+        // Today's owner covers the account's segment (or has left).
+        if let Some(o) = a.current_owner.as_deref() {
+            let fits = match o {
+                "R0" => a.segment.as_deref() == Some("ENT"),
+                "R1" => a.segment.as_deref() == Some("MM"),
+                _ => true,
+            };
+            if !fits {
+                a.current_owner = Some("R2".into());
+            }
+        }
+    }
+    ds.config.segment_share.push(crate::model::SegmentShare {
+        name: "hybrid".into(),
+        reps: vec!["R2".into()],
+        shares: [("ENT".to_string(), 0.5), ("MM".to_string(), 0.5)].into(),
+        ..Default::default()
+    });
+    ds.config.balance.potential_tolerance = 0.35;
+    ds.config.balance.workload_tolerance = 0.5;
+    ds.rules = crate::model::resolve_rules(&ds).expect("valid rules");
+    ds
+}
+
+/// Fewest discretionary moves over reps of any plan with every rep (and
+/// so every part) within its band, by enumeration over the reps covering
+/// each account's segment.
+fn exhaustive_fewest_moves_over_reps(setup: &Setup) -> Option<usize> {
+    let ds = &setup.dataset;
+    let options: Vec<Vec<usize>> = ds
+        .accounts
+        .iter()
+        .map(|a| {
+            (0..ds.reps.len())
+                .filter(|&r| ds.reps[r].capacity > 0.0 && ds.reps[r].covers(a.segment.as_deref()))
+                .collect()
+        })
+        .collect();
+    let combos: usize = options.iter().map(Vec::len).product();
+    let mut best: Option<usize> = None;
+    for code in 0..combos {
+        let mut c = code;
+        let owner: Vec<usize> = options
+            .iter()
+            .map(|reps| {
+                let r = reps[c % reps.len()];
+                c /= reps.len();
+                r
+            })
+            .collect();
+        let moves = setup.discretionary_moves(&owner);
+        if best.is_some_and(|b| moves >= b) {
+            continue;
+        }
+        let some: Vec<Option<usize>> = owner.iter().map(|&r| Some(r)).collect();
+        if verify::rep_balances(ds, &some)
+            .iter()
+            .filter(|b| ds.reps[b.rep].capacity > 0.0)
+            .all(|b| b.within_tolerance)
+        {
+            best = Some(moves);
+        }
+    }
+    best
+}
+
+#[test]
+fn over_parts_the_bound_holds_for_moves_counted_over_reps() {
+    let options = PlanOptions {
+        solver: "clarabel".to_string(),
+        progress: false,
+    };
+    let mut compared = 0;
+    for seed in 0..16 {
+        let ds = tiny_split(seed, 8, seed % 3 == 0);
+        let setup = setup_of(&ds);
+        let split = crate::model::PartSplit::of(&setup.dataset).expect("R2 is split");
+        let parts = setup.over_parts(&split).expect("same kinds over parts");
+        assert_eq!(parts.kind, setup.kind);
+        // Today's owners are a plan with no move, over parts as over reps.
+        let today: Vec<usize> = (0..ds.accounts.len())
+            .map(|i| parts.current[i].unwrap_or(0))
+            .collect();
+        let staying_today: Vec<usize> = (0..ds.accounts.len())
+            .map(|i| setup.current[i].unwrap_or(0))
+            .collect();
+        assert_eq!(
+            parts.discretionary_moves(&today),
+            setup.discretionary_moves(&staying_today)
+        );
+        let exact = exhaustive_fewest_moves_over_reps(&setup);
+        match solve(&parts, &options) {
+            Ok(solved) => {
+                let part_owner = model::owners(&solved.outcome);
+                let rep_owner = split.rep_owners(&part_owner);
+                assert_eq!(
+                    setup.discretionary_moves(&rep_owner),
+                    solved.moves,
+                    "seed {seed}: moves over reps differ from moves over parts"
+                );
+                let Some(exact) = exact else {
+                    continue;
+                };
+                assert!(
+                    solved.bound <= exact,
+                    "seed {seed}: bound {} above the optimum {exact}",
+                    solved.bound
+                );
+                if solved.outcome.plan.status == crate::model::PlanStatus::Balanced {
+                    assert!(
+                        solved.moves >= exact,
+                        "seed {seed}: fewer moves than optimal"
+                    );
+                }
+                compared += 1;
+            }
+            Err(crate::Error::Infeasible(_)) => {}
+            Err(e) => panic!("seed {seed}: {e}"),
+        }
+    }
+    assert!(compared >= 6, "only {compared} feasible instances");
+}

@@ -185,8 +185,8 @@ fn with_part_notes(ds: &Dataset, split: &PartSplit, mut text: String) -> String 
 }
 
 /// A plan over parts restated over reps, checked again against the rules
-/// as the user wrote them.
-fn plan_over_reps(ds: &Dataset, split: &PartSplit, parts_plan: Plan) -> Result<Plan> {
+/// as the user wrote them (`plan` and `rebalance`).
+pub fn plan_over_reps(ds: &Dataset, split: &PartSplit, parts_plan: Plan) -> Result<Plan> {
     let part_owner: Vec<usize> = parts_plan.assignments.iter().map(|a| a.rep).collect();
     let owner = split.rep_owners(&part_owner);
     if let Some(v) = verify::rule_violations(ds, &owner).first() {
@@ -231,7 +231,8 @@ fn plan_whole_reps(
 /// (scaled cost units) for taking account `i` from its current owner and
 /// the distance scaled by `distance_weight`. Returns the verified plan and
 /// the LP relaxation's lower bound on the model's objective, in the same
-/// scaled units as the weights. Segment-share parts are not supported.
+/// scaled units as the weights. With `[[segment_share]]` the caller
+/// passes the parts dataset and restates the plan ([`plan_over_reps`]).
 pub fn plan_rebalance(
     dataset: &Dataset,
     options: &PlanOptions,
