@@ -339,7 +339,8 @@ fn exhaustive_fewest_moves_over_reps(setup: &Setup) -> Option<usize> {
 fn over_parts_the_bound_holds_for_moves_counted_over_reps() {
     let options = PlanOptions {
         solver: "clarabel".to_string(),
-        progress: false,
+        progress: crate::progress::Progress::off(),
+        time_limit: None,
     };
     let mut compared = 0;
     for seed in 0..16 {
