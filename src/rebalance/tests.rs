@@ -76,21 +76,29 @@ fn setup_of(ds: &Dataset) -> Setup {
 }
 
 /// Fewest discretionary moves over every balanced single-owner plan, by
-/// enumeration; `None` when no plan is balanced.
+/// enumeration over every active rep; `None` when no plan is balanced.
 fn exhaustive_fewest_moves(setup: &Setup) -> Option<usize> {
     let ds = &setup.dataset;
     let active: Vec<usize> = (0..ds.reps.len())
         .filter(|&r| ds.reps[r].capacity > 0.0)
         .collect();
-    let n = ds.accounts.len();
-    let combos = active.len().pow(n as u32);
+    fewest_moves_among(setup, &vec![active; ds.accounts.len()])
+}
+
+/// Fewest discretionary moves over the plans that give each account one
+/// of its `options` and hold every active rep (every part of a split rep)
+/// within its band, by enumeration; `None` when none does.
+fn fewest_moves_among(setup: &Setup, options: &[Vec<usize>]) -> Option<usize> {
+    let ds = &setup.dataset;
+    let combos: usize = options.iter().map(Vec::len).product();
     let mut best: Option<usize> = None;
     for code in 0..combos {
         let mut c = code;
-        let owner: Vec<usize> = (0..n)
-            .map(|_| {
-                let r = active[c % active.len()];
-                c /= active.len();
+        let owner: Vec<usize> = options
+            .iter()
+            .map(|reps| {
+                let r = reps[c % reps.len()];
+                c /= reps.len();
                 r
             })
             .collect();
@@ -99,7 +107,7 @@ fn exhaustive_fewest_moves(setup: &Setup) -> Option<usize> {
             continue;
         }
         let some: Vec<Option<usize>> = owner.iter().map(|&r| Some(r)).collect();
-        if verify::whole_rep_balances(ds, &some)
+        if verify::rep_balances(ds, &some)
             .iter()
             .filter(|b| ds.reps[b.rep].capacity > 0.0)
             .all(|b| b.within_tolerance)
@@ -110,13 +118,18 @@ fn exhaustive_fewest_moves(setup: &Setup) -> Option<usize> {
     best
 }
 
-#[test]
-fn the_bound_is_never_above_the_exhaustive_optimum_on_tiny_instances() {
-    let options = PlanOptions {
+/// The planner's options for the tests: Clarabel, quiet, no time limit.
+fn options() -> PlanOptions {
+    PlanOptions {
         solver: "clarabel".to_string(),
         progress: crate::progress::Progress::off(),
         time_limit: None,
-    };
+    }
+}
+
+#[test]
+fn the_bound_is_never_above_the_exhaustive_optimum_on_tiny_instances() {
+    let options = options();
     let mut compared = 0;
     for seed in 0..24 {
         let ds = tiny(seed, 7, 3 + (seed % 2) as usize, seed % 3 == 0);
@@ -307,41 +320,12 @@ fn exhaustive_fewest_moves_over_reps(setup: &Setup) -> Option<usize> {
                 .collect()
         })
         .collect();
-    let combos: usize = options.iter().map(Vec::len).product();
-    let mut best: Option<usize> = None;
-    for code in 0..combos {
-        let mut c = code;
-        let owner: Vec<usize> = options
-            .iter()
-            .map(|reps| {
-                let r = reps[c % reps.len()];
-                c /= reps.len();
-                r
-            })
-            .collect();
-        let moves = setup.discretionary_moves(&owner);
-        if best.is_some_and(|b| moves >= b) {
-            continue;
-        }
-        let some: Vec<Option<usize>> = owner.iter().map(|&r| Some(r)).collect();
-        if verify::rep_balances(ds, &some)
-            .iter()
-            .filter(|b| ds.reps[b.rep].capacity > 0.0)
-            .all(|b| b.within_tolerance)
-        {
-            best = Some(moves);
-        }
-    }
-    best
+    fewest_moves_among(setup, &options)
 }
 
 #[test]
 fn over_parts_the_bound_holds_for_moves_counted_over_reps() {
-    let options = PlanOptions {
-        solver: "clarabel".to_string(),
-        progress: crate::progress::Progress::off(),
-        time_limit: None,
-    };
+    let options = options();
     let mut compared = 0;
     for seed in 0..16 {
         let ds = tiny_split(seed, 8, seed % 3 == 0);
