@@ -35,15 +35,28 @@ pub(crate) fn name_config_file(err: crate::Error, label: &str) -> crate::Error {
     }
 }
 
-/// The output folder of a run (`--out`, or `reports/<input folder name>/`)
-/// and the files it must never overwrite: every input read, plus a
-/// `--config` file outside the input folder.
-pub(crate) fn output_target(
+/// A run's claim on its output folder, taken before any time is spent
+/// solving: where the folder is, the files it must never overwrite, what
+/// is there now, and the run lock, held until the claim is dropped so a
+/// second run on the same folder waits its turn.
+pub(crate) struct OutputClaim {
+    /// `--out`, or `reports/<input folder name>/`.
+    pub out: PathBuf,
+    /// Every input read, plus a `--config` file outside the input folder.
+    pub protected: Vec<PathBuf>,
+    /// `out` resolved, as [`crate::output::check_target`] checked it.
+    pub resolved: PathBuf,
+    pub existing: crate::output::atomic::ExistingTarget,
+    pub lock: crate::output::lock::RunLock,
+}
+
+/// Refuse an unsafe output folder and lock it for this run.
+pub(crate) fn claim_output(
     dir: &Path,
     out: Option<&Path>,
     loaded: &crate::io::Loaded,
     config: Option<&Path>,
-) -> crate::Result<(PathBuf, Vec<PathBuf>)> {
+) -> crate::Result<OutputClaim> {
     let out = match out {
         Some(out) => out.to_path_buf(),
         None => crate::output::default_output_dir(dir)?,
@@ -54,7 +67,30 @@ pub(crate) fn output_target(
         .map(|f| PathBuf::from(&f.path))
         .collect();
     protected.extend(config.map(Path::to_path_buf));
-    Ok((out, protected))
+    let (resolved, existing) = crate::output::check_target(&out, dir, &protected)?;
+    let lock = crate::output::lock::RunLock::acquire(&resolved, &out)?;
+    Ok(OutputClaim {
+        out,
+        protected,
+        resolved,
+        existing,
+        lock,
+    })
+}
+
+/// The planner's options of a command: its solver and progress, and
+/// `--time-limit` counted from the command's start.
+pub(crate) fn planner_options(
+    solver: &str,
+    progress: &crate::progress::Progress,
+    time_limit: Option<f64>,
+    started: std::time::Instant,
+) -> crate::territory::PlanOptions {
+    crate::territory::PlanOptions {
+        solver: solver.to_string(),
+        progress: progress.clone(),
+        time_limit: time_limit.map(|seconds| crate::territory::TimeLimit { seconds, started }),
+    }
 }
 
 /// What `--time-limit` did to a written plan, when it cut the search

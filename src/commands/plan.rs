@@ -93,27 +93,22 @@ pub(crate) fn run_since(
     }
 
     // Refuse an unsafe output folder before spending time on the solve.
-    let (out, protected) = super::output_target(
+    let super::OutputClaim {
+        out,
+        protected,
+        lock: _lock,
+        ..
+    } = super::claim_output(
         &options.dir,
         options.out.as_deref(),
         &loaded,
         options.config.as_deref(),
     )?;
-    let (resolved, _) = output::check_target(&out, &options.dir, &protected)?;
-    // Held until the run ends, so a second run on the same folder waits
-    // its turn rather than swapping its plan over this one's.
-    let _lock = output::lock::RunLock::acquire(&resolved, &out)?;
 
     let solve_started = Instant::now();
     let outcome = territory::plan_territories(
         dataset,
-        &territory::PlanOptions {
-            solver: options.solver.clone(),
-            progress: progress.clone(),
-            time_limit: options
-                .time_limit
-                .map(|seconds| territory::TimeLimit { seconds, started }),
-        },
+        &super::planner_options(&options.solver, progress, options.time_limit, started),
     )
     .map_err(|e| super::nothing_written(super::name_numeric_suspects(e, &loaded), &out))?;
     let quotas = if wants_quotas {

@@ -57,14 +57,18 @@ pub fn run_with_command(options: &QuotaOptions, command: Vec<String>) -> Result<
     let dataset = &loaded.dataset;
     quota::requirements(&dataset.config).map_err(|e| name_config_file(e, &label))?;
 
-    let (out, protected) = super::output_target(
+    let super::OutputClaim {
+        out,
+        resolved,
+        existing,
+        lock: _lock,
+        ..
+    } = super::claim_output(
         &options.dir,
         options.out.as_deref(),
         &loaded,
         options.config.as_deref(),
     )?;
-    let (resolved, existing) = output::check_target(&out, &options.dir, &protected)?;
-    let _lock = output::lock::RunLock::acquire(&resolved, &out)?;
     let assignments = resolved.join(ASSIGNMENTS_FILE);
     if existing != ExistingTarget::TplanOutput || !assignments.is_file() {
         progress.note(&format!(

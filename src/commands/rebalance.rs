@@ -121,26 +121,23 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
     let model_setup = part_setup.as_ref().unwrap_or(&setup);
     let load = manifest::seconds(started.elapsed());
 
-    let (out, protected) = super::output_target(
+    // As `plan`: one run at a time on an output folder.
+    let super::OutputClaim {
+        out,
+        protected,
+        lock: _lock,
+        ..
+    } = super::claim_output(
         &options.dir,
         options.out.as_deref(),
         &loaded,
         options.config.as_deref(),
     )?;
-    let (resolved, _) = output::check_target(&out, &options.dir, &protected)?;
-    // As `plan`: one run at a time on an output folder.
-    let _lock = output::lock::RunLock::acquire(&resolved, &out)?;
 
     let solve_started = Instant::now();
     let solved = model::solve(
         model_setup,
-        &territory::PlanOptions {
-            solver: options.solver.clone(),
-            progress: progress.clone(),
-            time_limit: options
-                .time_limit
-                .map(|seconds| territory::TimeLimit { seconds, started }),
-        },
+        &super::planner_options(&options.solver, &progress, options.time_limit, started),
     )
     .map_err(|e| super::nothing_written(e, &out))?;
     progress.phase("choosing the moves");

@@ -49,14 +49,17 @@ pub fn run(options: &ScenariosOptions) -> Result<()> {
     let config_file = super::config_label(&options.dir, options.config.as_deref());
     let setup = Setup::new(dataset, &config_file)?;
 
-    let (target, protected) = super::output_target(
+    let super::OutputClaim {
+        out: target,
+        protected,
+        lock: _lock,
+        ..
+    } = super::claim_output(
         &options.dir,
         options.out.as_deref(),
         &loaded,
         options.config.as_deref(),
     )?;
-    let (resolved, _) = output::check_target(&target, &options.dir, &protected)?;
-    let _lock = output::lock::RunLock::acquire(&resolved, &target)?;
 
     progress.phase("running the scenarios");
     let sc = &dataset.config.scenarios;
