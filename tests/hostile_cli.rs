@@ -605,7 +605,6 @@ fn every_long_command_logs_its_phases_reading_to_writing() {
         phases(&err),
         [
             "reading the inputs",
-            "reading the inputs",
             "solving the LP relaxation",
             "rounding and repairing",
             "verifying the plan",

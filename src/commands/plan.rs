@@ -63,7 +63,7 @@ pub fn run_with_command(options: &PlanOptions, command: Vec<String>) -> Result<(
 
 /// [`run_with_command`] for a run that started at `started` and reports on
 /// `progress` (`quota` plans first on its own clock).
-pub(crate) fn run_since(
+fn run_since(
     options: &PlanOptions,
     command: Vec<String>,
     started: Instant,
@@ -75,6 +75,18 @@ pub(crate) fn run_since(
         options.config.as_deref(),
         options.sheet.as_deref(),
     )?;
+    run_loaded(options, loaded, command, started, progress)
+}
+
+/// [`run_since`] on inputs already read from `options` (`quota` has read
+/// them when it finds no plan to set quotas on).
+pub(crate) fn run_loaded(
+    options: &PlanOptions,
+    loaded: io::Loaded,
+    command: Vec<String>,
+    started: Instant,
+    progress: &Progress,
+) -> Result<()> {
     for w in &loaded.warnings {
         progress.note(&format!("warning: {w}"));
     }

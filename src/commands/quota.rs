@@ -75,7 +75,7 @@ pub fn run_with_command(options: &QuotaOptions, command: Vec<String>) -> Result<
             "no plan in {}: planning the territories first",
             out.display()
         ));
-        return plan_cmd::run_since(
+        return plan_cmd::run_loaded(
             &PlanOptions {
                 dir: options.dir.clone(),
                 out: options.out.clone(),
@@ -85,6 +85,7 @@ pub fn run_with_command(options: &QuotaOptions, command: Vec<String>) -> Result<
                 report: true,
                 time_limit: options.time_limit,
             },
+            loaded,
             command,
             started,
             &progress,
