@@ -191,6 +191,31 @@ impl Deadline {
         passed
     }
 
+    /// The same limit for one independent piece of a split LP, solved
+    /// beside the others: the test hook and the record of where the limit
+    /// fired are the piece's own, so each piece keeps at least the
+    /// restricted LP it had solved when the limit passed, as a whole
+    /// model does. [`Deadline::absorb`] brings the record back.
+    pub fn for_piece(&self) -> Deadline {
+        Deadline {
+            limit: self.limit,
+            at: self.at,
+            hook: self.hook,
+            hook_reached: AtomicBool::new(false),
+            fired: AtomicU8::new(0),
+        }
+    }
+
+    /// Record where a piece's deadline fired, unless this one fired first.
+    pub fn absorb(&self, piece: &Deadline) {
+        let code = piece.fired.load(Ordering::Relaxed);
+        if code != 0 {
+            let _ = self
+                .fired
+                .compare_exchange(0, code, Ordering::Relaxed, Ordering::Relaxed);
+        }
+    }
+
     /// Record that the limit stopped work at `stage` (the first one counts).
     pub fn fire(&self, stage: Stage) {
         let _ = self

@@ -9,6 +9,7 @@ use serde::Serialize;
 mod candidates;
 mod coarse;
 mod compactness;
+mod components;
 pub mod deadline;
 mod dual;
 mod infeasible;
@@ -300,7 +301,7 @@ fn solve_whole_reps(
     stats.lp_method = method.name().to_string();
     let deadline = Deadline::new(options.time_limit);
     let relaxed =
-        relax::solve_relaxation_within(&problem, &options.solver, method, &deadline, &mut |msg| {
+        relax::solve_relaxation_within(&problem, &options.solver, method, &deadline, &|msg| {
             if verbose {
                 eprintln!("{msg}");
             }

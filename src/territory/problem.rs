@@ -95,7 +95,8 @@ pub struct Problem {
     pub prefer_of_rep: Vec<Vec<(usize, f64)>>,
     /// Per preference: which accounts match.
     pub prefer_matches: Vec<Vec<bool>>,
-    /// Current owner per account (rep index), for the continuity cost.
+    /// Current owner per account (rep index, or [`Problem::OWNER_ELSEWHERE`]
+    /// in a piece of a split model), for the continuity cost.
     pub current: Vec<Option<usize>>,
     /// `[continuity] move_cost_km`: km charged per unit potential for
     /// leaving the current owner (0: off).
@@ -112,6 +113,11 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// `current` of an account whose owner is a rep of another piece of a
+    /// split model ([`super::components`]): every rep of this piece charges
+    /// the account's move, as in the whole model.
+    pub const OWNER_ELSEWHERE: usize = usize::MAX;
+
     /// Build the model of a validated dataset (every segment covered, locks
     /// to existing reps with capacity).
     pub fn new(ds: &Dataset) -> Problem {

@@ -516,7 +516,7 @@ mod tests {
                 &p,
                 "clarabel",
                 crate::territory::relax::LpMethod::Columns,
-                &mut |_| {},
+                &|_| {},
             )
             .unwrap()
             .expect("generated instances are feasible");

@@ -8,12 +8,14 @@
 
 use super::candidates::{add_pairs, drop_unattractive, price, start_candidates};
 use super::coarse::{coarse_problem, Coarse};
+use super::components;
 use super::deadline::{Checkpoint, Deadline};
 use super::dual;
 use super::lp::{solve_restricted_within, LpResult, Phase};
 use super::problem::Problem;
 use super::warm::{core_candidates, estimate_prices};
 use crate::Result;
+use rayon::prelude::*;
 
 /// Slack (scaled units: fair shares) treated as zero.
 pub const SLACK_TOL: f64 = 1e-6;
@@ -83,7 +85,7 @@ pub fn solve_relaxation(
     p: &Problem,
     solver: &str,
     method: LpMethod,
-    on_round: &mut dyn FnMut(&str),
+    on_round: &(dyn Fn(&str) + Sync),
 ) -> Result<std::result::Result<Relaxation, Infeasibility>> {
     match solve_relaxation_within(p, solver, method, &Deadline::none(), on_round)? {
         Relaxed::Solved(r) => Ok(Ok(r)),
@@ -108,13 +110,60 @@ pub enum Relaxed {
 }
 
 /// Solve the relaxation, stopping at `deadline` with the last restricted
-/// LP of the full model solved (see [`Relaxed`]).
+/// LP of the full model solved (see [`Relaxed`]). A model whose LP falls
+/// into independent pieces ([`components`]) is solved piece by piece, side
+/// by side; when a piece has no balanced plan, the whole model is solved
+/// again so that the infeasibility is explained over every rep.
 pub fn solve_relaxation_within(
     p: &Problem,
     solver: &str,
     method: LpMethod,
     deadline: &Deadline,
-    on_round: &mut dyn FnMut(&str),
+    on_round: &(dyn Fn(&str) + Sync),
+) -> Result<Relaxed> {
+    let pieces = components::pieces(p);
+    if pieces.len() < 2 {
+        return solve_as_one(p, solver, method, deadline, on_round);
+    }
+    on_round(&format!(
+        "{} independent pieces of {} accounts",
+        pieces.len(),
+        pieces
+            .iter()
+            .map(|piece| piece.accounts.len().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    let solved: Vec<Result<Relaxed>> = pieces
+        .par_iter()
+        .enumerate()
+        .map(|(k, piece)| {
+            let sub = components::sub_problem(p, piece);
+            let label = |msg: &str| on_round(&format!("piece {}: {msg}", k + 1));
+            let own = deadline.for_piece();
+            let relaxed = solve_as_one(&sub, solver, method, &own, &label);
+            deadline.absorb(&own);
+            relaxed
+        })
+        .collect();
+    let mut parts = Vec::with_capacity(pieces.len());
+    for relaxed in solved {
+        match relaxed? {
+            Relaxed::Solved(part) => parts.push(part),
+            Relaxed::Infeasible(_) => return solve_as_one(p, solver, method, deadline, on_round),
+            Relaxed::Stopped => return Ok(Relaxed::Stopped),
+        }
+    }
+    Ok(Relaxed::Solved(components::merge(p, &pieces, parts)))
+}
+
+/// [`solve_relaxation_within`] over one model as a single LP.
+pub(super) fn solve_as_one(
+    p: &Problem,
+    solver: &str,
+    method: LpMethod,
+    deadline: &Deadline,
+    on_round: &(dyn Fn(&str) + Sync),
 ) -> Result<Relaxed> {
     let pool = start_candidates(p);
     let mut cand = match (method, coarse_problem(p)) {
@@ -240,7 +289,11 @@ pub fn solve_relaxation_within(
 
 /// The first core by reduced-cost fixing under the Lagrangian prices of
 /// the pool: clear accounts fixed, near-tied ones with their near reps.
-fn dual_core(p: &Problem, pool: &[Vec<usize>], on_round: &mut dyn FnMut(&str)) -> Vec<Vec<usize>> {
+fn dual_core(
+    p: &Problem,
+    pool: &[Vec<usize>],
+    on_round: &(dyn Fn(&str) + Sync),
+) -> Vec<Vec<usize>> {
     let t = std::time::Instant::now();
     let prices = dual::ascend(p, pool, INITIAL_PENALTY);
     let core = dual::fixed_core(p, pool, &prices.price, FIX_MARGIN_KM);
@@ -258,7 +311,7 @@ fn dual_core(p: &Problem, pool: &[Vec<usize>], on_round: &mut dyn FnMut(&str)) -
 /// How many accounts reduced-cost fixing would leave open at the LP's own
 /// optimal prices, for a few margins (the `TPLAN_DEBUG` trace): the floor
 /// of what any dual method's fixing can reach.
-fn report_ties(p: &Problem, pool: &[Vec<usize>], lp: &LpResult, on_round: &mut dyn FnMut(&str)) {
+fn report_ties(p: &Problem, pool: &[Vec<usize>], lp: &LpResult, on_round: &(dyn Fn(&str) + Sync)) {
     for margin_km in [1.0, 3.0, 10.0, 30.0] {
         let open = dual::fixed_core(p, pool, &lp.price, margin_km)
             .iter()
@@ -281,7 +334,7 @@ fn coarse_core(
     coarse: &Coarse,
     solver: &str,
     deadline: &Deadline,
-    on_round: &mut dyn FnMut(&str),
+    on_round: &(dyn Fn(&str) + Sync),
 ) -> Result<Option<Vec<Vec<usize>>>> {
     let c = &coarse.problem;
     on_round(&format!("coarse model of {} clusters", c.num_accounts));
@@ -360,7 +413,7 @@ pub fn is_feasible(p: &Problem, solver: &str) -> Result<bool> {
         solver,
         rounds,
         &mut tally,
-        &mut |_| {},
+        &|_| {},
     )?
     else {
         return Err(crate::Error::Solver(
@@ -399,7 +452,7 @@ fn price_to_optimality(
     solver: &str,
     rounds: Rounds<'_>,
     tally: &mut Tally,
-    on_round: &mut dyn FnMut(&str),
+    on_round: &(dyn Fn(&str) + Sync),
 ) -> Result<Option<(LpResult, f64, bool)>> {
     let mut kept: Vec<Vec<usize>> = vec![Vec::new(); p.num_accounts];
     let mut last: Option<(LpResult, f64)> = None;

@@ -229,13 +229,13 @@ mod tests {
     /// land on one rounding (otherwise the extra starts buy nothing).
     #[test]
     fn seeded_roundings_are_repeatable_valid_and_varied() {
-        let ds = generate(&GenerateSpec::new(1500, 12, 1));
+        let ds = generate(&GenerateSpec::new(2000, 16, 1));
         let p = Problem::new(&ds);
         let relaxation = solve_relaxation(
             &p,
             "clarabel",
             crate::territory::relax::LpMethod::Columns,
-            &mut |_| {},
+            &|_| {},
         )
         .unwrap()
         .expect("generated instances are feasible");
