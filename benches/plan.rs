@@ -9,12 +9,16 @@
 //!   `tplan::territory::solver`, the plain alternative to column generation
 //!   (the LP only: no rounding or repair).
 //!
+//! - `plan_whole/...`: the same plans with `LpMethod::Whole`, the LP solved
+//!   as one even where it falls into independent pieces (the path before
+//!   pieces were solved side by side): the same-run baseline of
+//!   `plan_territories`;
 //! - `plan_dual/2000x20`: the same plan with `LpMethod::Dual` (Lagrangian
 //!   prices and reduced-cost fixing before column generation), against
 //!   `plan_territories` (`LpMethod::Columns`, the default) in the same run.
 //!
-//! `TPLAN_BENCH_LARGE=1` adds `plan_territories/60000x200` and
-//! `plan_territories/100000x500` (minutes per iteration) and
+//! `TPLAN_BENCH_LARGE=1` adds 60000x200 and 100000x500 to
+//! `plan_territories` and `plan_whole` (up to minutes per iteration) and
 //! `plan_dual/10000x100`. `TPLAN_BENCH_SOLVER=highs` (with `--features
 //! highs`) changes the backend of every benchmark.
 //!
@@ -127,6 +131,14 @@ fn bench_plan(c: &mut Criterion) {
     plan_group(c, "plan_territories", LpMethod::Columns, &sizes);
 }
 
+fn bench_plan_whole(c: &mut Criterion) {
+    let mut sizes = vec![(2_000, 20), (10_000, 100)];
+    if large() {
+        sizes.extend([(60_000, 200), (100_000, 500)]);
+    }
+    plan_group(c, "plan_whole", LpMethod::Whole, &sizes);
+}
+
 fn bench_plan_dual(c: &mut Criterion) {
     let mut sizes = vec![(2_000, 20)];
     if large() {
@@ -176,5 +188,11 @@ fn bench_full_lp(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_plan, bench_plan_dual, bench_full_lp);
+criterion_group!(
+    benches,
+    bench_plan,
+    bench_plan_whole,
+    bench_plan_dual,
+    bench_full_lp
+);
 criterion_main!(benches);

@@ -1,6 +1,7 @@
-//! `TPLAN_LP` picks how the planner's LP starts: `columns` (the default,
-//! column generation from a coarse model) or `dual` (Lagrangian prices and
-//! reduced-cost fixing). Both must give verified plans within the checker's
+//! `TPLAN_LP` picks how the planner's LP is solved: `columns` (the default,
+//! column generation from a coarse model, independent pieces side by side),
+//! `whole` (the same as one LP) or `dual` (Lagrangian prices and
+//! reduced-cost fixing). Each must give verified plans within the checker's
 //! gap of the full LP optimum, and a bad value is a usage error.
 
 mod common;
@@ -42,9 +43,9 @@ fn generate(accounts: usize, reps: usize, seed: u64, out: &Path) {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
-/// Plan a generated instance with the dual start and check the plan
+/// Plan a generated instance with an LP method and check the plan
 /// independently (rules, balance, gap to the checker's own full LP).
-fn check_dual(accounts: usize, reps: usize, seed: u64) -> common::Report {
+fn check_method(method: &str, accounts: usize, reps: usize, seed: u64) -> common::Report {
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("input");
     let out = tmp.path().join("out");
@@ -57,7 +58,7 @@ fn check_dual(accounts: usize, reps: usize, seed: u64) -> common::Report {
             path_str(&out),
             "--no-report",
         ],
-        "dual",
+        method,
     );
     assert!(
         o.status.success(),
@@ -67,8 +68,8 @@ fn check_dual(accounts: usize, reps: usize, seed: u64) -> common::Report {
     );
     let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
     assert!(
-        manifest.contains("\"lp_method\": \"dual\""),
-        "manifest does not record the dual start:\n{manifest}"
+        manifest.contains(&format!("\"lp_method\": \"{method}\"")),
+        "manifest does not record the method {method}:\n{manifest}"
     );
     common::check_folder(&input, &out, true, MAX_GAP)
 }
@@ -76,9 +77,21 @@ fn check_dual(accounts: usize, reps: usize, seed: u64) -> common::Report {
 #[test]
 fn dual_start_plans_pass_the_independent_check() {
     for (accounts, reps, seed) in [(600, 12, 2), (400, 10, 3)] {
-        let report = check_dual(accounts, reps, seed);
+        let report = check_method("dual", accounts, reps, seed);
         eprintln!(
             "{accounts} x {reps} seed {seed}, dual start: gap {:.3} %",
+            100.0 * report.gap().unwrap()
+        );
+    }
+}
+
+/// The whole model as one LP, on instances that fall into two pieces.
+#[test]
+fn whole_lp_plans_pass_the_independent_check() {
+    for (accounts, reps, seed) in [(600, 12, 2), (1200, 20, 2)] {
+        let report = check_method("whole", accounts, reps, seed);
+        eprintln!(
+            "{accounts} x {reps} seed {seed}, whole LP: gap {:.3} %",
             100.0 * report.gap().unwrap()
         );
     }
@@ -97,7 +110,7 @@ fn unknown_lp_method_is_a_usage_error() {
     assert!(!o.status.success(), "a bad TPLAN_LP must fail the run");
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
-        stderr.contains("TPLAN_LP='simplex'") && stderr.contains("expected columns or dual"),
+        stderr.contains("TPLAN_LP='simplex'") && stderr.contains("expected columns, whole or dual"),
         "{stderr}"
     );
     assert!(!out.exists(), "no output folder on a usage error");

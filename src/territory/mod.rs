@@ -56,14 +56,15 @@ pub const LP_METHOD_VAR: &str = "TPLAN_LP";
 
 impl LpMethod {
     /// The method named by `TPLAN_LP`: `columns` (the default, also when
-    /// unset or empty) or `dual`.
+    /// unset or empty), `whole` or `dual`.
     pub fn from_env() -> Result<LpMethod> {
         let value = std::env::var(LP_METHOD_VAR).unwrap_or_default();
         match value.as_str() {
             "" | "columns" => Ok(LpMethod::Columns),
+            "whole" => Ok(LpMethod::Whole),
             "dual" => Ok(LpMethod::Dual),
             other => Err(Error::Usage(format!(
-                "{LP_METHOD_VAR}='{other}' is not an LP method; expected columns or dual"
+                "{LP_METHOD_VAR}='{other}' is not an LP method; expected columns, whole or dual"
             ))),
         }
     }
@@ -71,6 +72,7 @@ impl LpMethod {
     fn name(self) -> &'static str {
         match self {
             LpMethod::Columns => "columns",
+            LpMethod::Whole => "whole",
             LpMethod::Dual => "dual",
         }
     }

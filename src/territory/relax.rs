@@ -51,6 +51,10 @@ pub enum LpMethod {
     /// (clusters of accounts), or by price adjustment on small instances.
     #[default]
     Columns,
+    /// [`LpMethod::Columns`] over the whole model as one LP, even when it
+    /// falls into independent pieces: the path before pieces were solved
+    /// side by side, kept as the benchmarks' same-run baseline.
+    Whole,
     /// Reduced-cost fixing under Lagrangian prices (`dual.rs`): only the
     /// accounts near a tie between reps enter the first LP as columns.
     /// Measured slower than `Columns` (docs/solvers.md, session 6).
@@ -122,7 +126,7 @@ pub fn solve_relaxation_within(
     on_round: &(dyn Fn(&str) + Sync),
 ) -> Result<Relaxed> {
     let pieces = components::pieces(p);
-    if pieces.len() < 2 {
+    if pieces.len() < 2 || method == LpMethod::Whole {
         return solve_as_one(p, solver, method, deadline, on_round);
     }
     on_round(&format!(
@@ -168,13 +172,13 @@ pub(super) fn solve_as_one(
     let pool = start_candidates(p);
     let mut cand = match (method, coarse_problem(p)) {
         (LpMethod::Dual, _) => dual_core(p, &pool, on_round),
-        (LpMethod::Columns, Some(coarse)) => {
+        (LpMethod::Columns | LpMethod::Whole, Some(coarse)) => {
             match coarse_core(p, &pool, &coarse, solver, deadline, on_round)? {
                 Some(core) => core,
                 None => return Ok(Relaxed::Stopped),
             }
         }
-        (LpMethod::Columns, None) => {
+        (LpMethod::Columns | LpMethod::Whole, None) => {
             let prices = estimate_prices(p, &pool);
             core_candidates(p, &pool, &prices)
         }
