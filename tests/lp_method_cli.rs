@@ -74,24 +74,20 @@ fn check_method(method: &str, accounts: usize, reps: usize, seed: u64) -> common
     common::check_folder(&input, &out, true, MAX_GAP)
 }
 
+/// The dual start, and the whole model as one LP on instances that fall
+/// into two pieces (600 x 12 and 1,200 x 20 do).
 #[test]
-fn dual_start_plans_pass_the_independent_check() {
-    for (accounts, reps, seed) in [(600, 12, 2), (400, 10, 3)] {
-        let report = check_method("dual", accounts, reps, seed);
+fn dual_and_whole_lp_plans_pass_the_independent_check() {
+    let runs = [
+        ("dual", 600, 12, 2),
+        ("dual", 400, 10, 3),
+        ("whole", 600, 12, 2),
+        ("whole", 1200, 20, 2),
+    ];
+    for (method, accounts, reps, seed) in runs {
+        let report = check_method(method, accounts, reps, seed);
         eprintln!(
-            "{accounts} x {reps} seed {seed}, dual start: gap {:.3} %",
-            100.0 * report.gap().unwrap()
-        );
-    }
-}
-
-/// The whole model as one LP, on instances that fall into two pieces.
-#[test]
-fn whole_lp_plans_pass_the_independent_check() {
-    for (accounts, reps, seed) in [(600, 12, 2), (1200, 20, 2)] {
-        let report = check_method("whole", accounts, reps, seed);
-        eprintln!(
-            "{accounts} x {reps} seed {seed}, whole LP: gap {:.3} %",
+            "{accounts} x {reps} seed {seed}, {method}: gap {:.3} %",
             100.0 * report.gap().unwrap()
         );
     }
