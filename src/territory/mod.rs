@@ -14,6 +14,7 @@ pub mod deadline;
 mod dual;
 mod infeasible;
 mod lp;
+mod pinned;
 mod problem;
 mod purify;
 mod relax;
@@ -383,25 +384,65 @@ fn solve_whole_reps(
         }
         search
     };
-    let mut starts = vec![
-        (by_share, "largest share".to_string()),
-        (by_band, "band-aware".to_string()),
-    ];
     // Out of time, the two plain roundings only.
+    let pinned = if lp_stopped {
+        None
+    } else {
+        let t = Instant::now();
+        let pinned = pinned::pinned_rounding(
+            &problem,
+            &relaxation.cand,
+            &vertex,
+            &by_band,
+            &options.solver,
+            &deadline,
+        )?;
+        if verbose {
+            eprintln!("pinned rounding in {:.2}s", t.elapsed().as_secs_f64());
+        }
+        pinned
+    };
     let extra = if lp_stopped {
         0
     } else {
         extra_rounding_starts(&problem)
     };
+    let search_all = |starts: Vec<(Vec<usize>, String)>| -> Vec<(LocalSearch, String)> {
+        starts
+            .into_par_iter()
+            .map(|(owner, what)| (search(owner, &format!("{what} rounding")), what))
+            .collect()
+    };
+    let pinned_name = "LP-pinned".to_string();
+    let mut plain = vec![
+        (by_share, "largest share".to_string()),
+        (by_band, "band-aware".to_string()),
+    ];
     for seed in 1..=extra as u64 {
         let owner = round::round_tracking_loads_seeded(&problem, &vertex, seed);
-        starts.push((owner, format!("band-aware, seed {seed}")));
+        plain.push((owner, format!("band-aware, seed {seed}")));
     }
-    stats.rounding_starts = starts.len();
-    let mut searched: Vec<(LocalSearch, String)> = starts
-        .into_par_iter()
-        .map(|(owner, what)| (search(owner, &format!("{what} rounding")), what))
-        .collect();
+    // A large plan repairs the pinned rounding alone: plain roundings
+    // leave several fair shares of violation there, and repairing them
+    // took up to minutes for a worse plan. They remain the fallback when
+    // the pinned start cannot be balanced. A small plan tries every start.
+    let mut searched = match pinned {
+        Some(owner) if extra == 0 => {
+            stats.rounding_starts = 1;
+            let searched = search_all(vec![(owner, pinned_name)]);
+            if searched[0].0.total_violation() > 0.0 {
+                stats.rounding_starts += plain.len();
+                searched.into_iter().chain(search_all(plain)).collect()
+            } else {
+                searched
+            }
+        }
+        pinned => {
+            plain.extend(pinned.map(|owner| (owner, pinned_name)));
+            stats.rounding_starts = plain.len();
+            search_all(plain)
+        }
+    };
     // (violation left, cost): a plan within tolerance beats any that is
     // not; on a tie the earlier start wins, whatever order the threads
     // finished in.
