@@ -11,9 +11,13 @@
 //! single-threaded). Each piece is a [`Problem`] of its own; the results
 //! are mapped back to the whole model's indices.
 
-use super::lp::{LpResult, SlackUse};
+use rayon::prelude::*;
+
+use super::deadline::Deadline;
+use super::lp::{solve_restricted_within, LpResult, Phase, SlackUse};
 use super::problem::{Eligibility, Group, Problem, Tier, NUM_METRICS};
 use super::relax::Relaxation;
+use crate::Result;
 
 /// One independent piece: the whole model's indices of its accounts and
 /// reps, and of its balance groups, each ascending.
@@ -233,71 +237,108 @@ pub fn sub_problem(p: &Problem, piece: &Piece) -> Problem {
     }
 }
 
-/// The relaxations of the pieces as one relaxation of the whole model:
-/// costs, slacks, bounds and counts added, shares, prices and candidate
-/// lists put back at the whole model's indices.
-pub fn merge(p: &Problem, pieces: &[Piece], parts: Vec<Relaxation>) -> Relaxation {
-    let mut shares = vec![Vec::new(); p.num_accounts];
-    let mut u = vec![0.0; p.num_accounts];
-    let mut cand = vec![Vec::new(); p.num_accounts];
-    let mut neighbours = vec![Vec::new(); p.num_accounts];
-    let mut price = vec![[0.0; NUM_METRICS]; p.num_reps];
-    let mut merged = Relaxation {
-        lp: LpResult {
-            cost: 0.0,
-            slack: 0.0,
-            slack_uses: Vec::new(),
-            shares: Vec::new(),
-            price: Vec::new(),
-            u: Vec::new(),
-            columns: 0,
-        },
-        bound: 0.0,
-        cand: Vec::new(),
-        neighbours: Vec::new(),
-        lp_solves: 0,
-        priced_pairs: 0,
+/// [`solve_restricted_within`] over the candidate pairs `cand` of the
+/// whole model, one piece per core: the pieces' restricted LPs merged.
+/// `None` when the deadline stopped a piece.
+pub fn solve_restricted_by_piece(
+    p: &Problem,
+    cand: &[Vec<usize>],
+    phase: Phase,
+    solver: &str,
+    deadline: &Deadline,
+) -> Result<Option<LpResult>> {
+    let pieces = pieces(p);
+    if pieces.len() < 2 {
+        return solve_restricted_within(p, cand, phase, solver, deadline);
+    }
+    let solved: Vec<Result<Option<LpResult>>> = pieces
+        .par_iter()
+        .map(|piece| {
+            let sub = sub_problem(p, piece);
+            let mut rep_at = vec![usize::MAX; p.num_reps];
+            for (k, &r) in piece.reps.iter().enumerate() {
+                rep_at[r] = k;
+            }
+            let sub_cand: Vec<Vec<usize>> = piece
+                .accounts
+                .iter()
+                .map(|&i| cand[i].iter().map(|&r| rep_at[r]).collect())
+                .collect();
+            solve_restricted_within(&sub, &sub_cand, phase, solver, deadline)
+        })
+        .collect();
+    let mut parts = Vec::with_capacity(pieces.len());
+    for lp in solved {
+        match lp? {
+            Some(lp) => parts.push(lp),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(merge_lp(p, &pieces, parts)))
+}
+
+/// The pieces' LP results as one, at the whole model's indices.
+fn merge_lp(p: &Problem, pieces: &[Piece], parts: Vec<LpResult>) -> LpResult {
+    let mut merged = LpResult {
+        cost: 0.0,
+        slack: 0.0,
+        slack_uses: Vec::new(),
+        shares: vec![Vec::new(); p.num_accounts],
+        price: vec![[0.0; NUM_METRICS]; p.num_reps],
+        u: vec![0.0; p.num_accounts],
+        columns: 0,
     };
     for (piece, part) in pieces.iter().zip(parts) {
         let rep = |k: usize| piece.reps[k];
-        let reps_back = |v: Vec<usize>| v.into_iter().map(rep).collect::<Vec<usize>>();
-        merged.lp.cost += part.lp.cost;
-        merged.lp.slack += part.lp.slack;
-        merged.lp.columns += part.lp.columns;
-        merged.bound += part.bound;
-        merged.lp_solves += part.lp_solves;
-        merged.priced_pairs += part.priced_pairs;
+        merged.cost += part.cost;
+        merged.slack += part.slack;
+        merged.columns += part.columns;
         merged
-            .lp
             .slack_uses
-            .extend(part.lp.slack_uses.into_iter().map(|s| SlackUse {
+            .extend(part.slack_uses.into_iter().map(|s| SlackUse {
                 rep: rep(s.rep),
                 region_group: s.region_group.map(|g| piece.groups[g]),
                 ..s
             }));
         for (k, &r) in piece.reps.iter().enumerate() {
-            price[r] = part.lp.price[k];
+            merged.price[r] = part.price[k];
         }
-        let per_account = part
-            .lp
-            .shares
-            .into_iter()
-            .zip(part.lp.u)
-            .zip(part.cand)
-            .zip(part.neighbours);
-        for (&i, (((s, ui), c), n)) in piece.accounts.iter().zip(per_account) {
-            shares[i] = s.into_iter().map(|(r, x)| (rep(r), x)).collect();
-            u[i] = ui;
+        for ((&i, s), ui) in piece.accounts.iter().zip(part.shares).zip(part.u) {
+            merged.shares[i] = s.into_iter().map(|(r, x)| (rep(r), x)).collect();
+            merged.u[i] = ui;
+        }
+    }
+    merged
+}
+
+/// The relaxations of the pieces as one relaxation of the whole model:
+/// costs, slacks, bounds and counts added, shares, prices and candidate
+/// lists put back at the whole model's indices.
+pub fn merge(p: &Problem, pieces: &[Piece], parts: Vec<Relaxation>) -> Relaxation {
+    let mut cand = vec![Vec::new(); p.num_accounts];
+    let mut neighbours = vec![Vec::new(); p.num_accounts];
+    let (mut bound, mut lp_solves, mut priced_pairs) = (0.0, 0, 0);
+    let mut lps = Vec::with_capacity(parts.len());
+    for (piece, part) in pieces.iter().zip(parts) {
+        let reps_back =
+            |v: Vec<usize>| v.into_iter().map(|k| piece.reps[k]).collect::<Vec<usize>>();
+        bound += part.bound;
+        lp_solves += part.lp_solves;
+        priced_pairs += part.priced_pairs;
+        for ((&i, c), n) in piece.accounts.iter().zip(part.cand).zip(part.neighbours) {
             cand[i] = reps_back(c);
             neighbours[i] = reps_back(n);
         }
+        lps.push(part.lp);
     }
-    merged.lp.shares = shares;
-    merged.lp.price = price;
-    merged.lp.u = u;
-    merged.cand = cand;
-    merged.neighbours = neighbours;
-    merged
+    Relaxation {
+        lp: merge_lp(p, pieces, lps),
+        bound,
+        cand,
+        neighbours,
+        lp_solves,
+        priced_pairs,
+    }
 }
 
 #[cfg(test)]

@@ -12,10 +12,12 @@
 //! [`PINNING_ROUNDS`] rounds breaks the bands by a fraction of what plain
 //! rounding did (0.27 against 1.06-1.51 fair shares at 60,000 x 200), so
 //! repair is short and cheap. Each round costs one restricted LP over the
-//! candidate pairs of the relaxation (no pricing: a start needs no proof).
+//! candidate pairs of the relaxation (no pricing: a start needs no proof),
+//! solved piece by piece like the relaxation.
 
+use super::components::solve_restricted_by_piece;
 use super::deadline::Deadline;
-use super::lp::{solve_restricted_within, Phase};
+use super::lp::Phase;
 use super::problem::Problem;
 use super::purify::purify;
 use super::round::{optimal_support, round_tracking_loads};
@@ -58,7 +60,7 @@ pub fn pinned_rounding(
         let phase = Phase::Cost {
             penalty: PINNED_SLACK_PENALTY,
         };
-        let Some(lp) = solve_restricted_within(p, &columns, phase, solver, deadline)? else {
+        let Some(lp) = solve_restricted_by_piece(p, &columns, phase, solver, deadline)? else {
             return Ok(None);
         };
         let (next, _) = purify(p, &optimal_support(p, &lp));
