@@ -135,18 +135,25 @@ fn within_target(moves: u64, bound: u64) -> bool {
     moves <= bound + 3 || (moves as f64) <= bound as f64 * 1.05
 }
 
+/// Rebalance a plan fed back unchanged: it succeeds, balanced, with no
+/// move and a bound of 0.
+fn rebalance_with_no_moves(input: &Path, out: &Path) -> Output {
+    let o = rebalance(input, out, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(moves(out).is_empty(), "{:?}", moves(out));
+    let m = manifest(out);
+    assert_eq!(m["rebalance"]["discretionary_moves"], 0);
+    assert_eq!(m["rebalance"]["moves_bound"], 0);
+    assert_eq!(m["status"], "Balanced");
+    o
+}
+
 #[test]
 fn a_balanced_plan_fed_back_gives_no_moves() {
     let root = tempfile::tempdir().unwrap();
     let input = balanced_instance(root.path(), 300, 6, 11);
     let out = root.path().join("out");
-    let o = rebalance(&input, &out, &[]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(moves(&out).is_empty(), "{:?}", moves(&out));
-    let m = manifest(&out);
-    assert_eq!(m["rebalance"]["discretionary_moves"], 0);
-    assert_eq!(m["rebalance"]["moves_bound"], 0);
-    assert_eq!(m["status"], "Balanced");
+    let o = rebalance_with_no_moves(&input, &out);
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(
         stdout.contains("0 moves; no balanced plan needs fewer than 0"),
@@ -469,23 +476,6 @@ fn a_departure_with_the_report_on_writes_finite_figures_and_the_moves_map() {
 
 // ---- [[segment_share]]: hybrid reps split into capacity parts ----------
 
-/// `tests/fixtures/shares` with H1 at 75 % ENT and H2 at 25 % ENT, as
-/// tests/segment_share_cli.rs plans it.
-const SHARES_CONFIG: &str = r#"[balance]
-potential_tolerance = 0.1
-workload_tolerance = 0.2
-
-[[segment_share]]
-name = "enterprise-first"
-reps = ["H1"]
-shares = { ENT = 0.75, MM = 0.25 }
-
-[[segment_share]]
-name = "midmarket-first"
-reps = ["H2"]
-shares = { ENT = 0.25, MM = 0.75 }
-"#;
-
 /// (rep, segment, FTE) of every capacity part of the shares fixture.
 const SHARE_PARTS: [(&str, &str, f64); 8] = [
     ("M1", "MM", 1.0),
@@ -506,7 +496,8 @@ fn shares_instance(root: &Path) -> PathBuf {
     for f in ["accounts.csv", "reps.csv"] {
         fs::copy(fixture.join(f), dir.join(f)).unwrap();
     }
-    fs::write(dir.join("plan.toml"), SHARES_CONFIG).unwrap();
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shares_plan.toml");
+    fs::copy(config, dir.join("plan.toml")).unwrap();
     let planned = root.join("shares_plan");
     let o = tplan(&["plan", s(&dir), "--out", s(&planned), "--no-report"]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -574,13 +565,7 @@ fn a_plan_with_segment_shares_fed_back_gives_no_moves() {
     let root = tempfile::tempdir().unwrap();
     let input = shares_instance(root.path());
     let out = root.path().join("out");
-    let o = rebalance(&input, &out, &[]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(moves(&out).is_empty(), "{:?}", moves(&out));
-    let m = manifest(&out);
-    assert_eq!(m["rebalance"]["discretionary_moves"], 0);
-    assert_eq!(m["rebalance"]["moves_bound"], 0);
-    assert_eq!(m["status"], "Balanced");
+    rebalance_with_no_moves(&input, &out);
     // segment_shares.csv by part, as `plan` writes it.
     let parts = common::read_table(&out.join("segment_shares.csv"));
     let keys: Vec<(String, String)> = parts

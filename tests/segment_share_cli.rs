@@ -18,17 +18,12 @@ use common::read_table;
 
 const TOLERANCES: &str = "[balance]\npotential_tolerance = 0.1\nworkload_tolerance = 0.2\n";
 
-const SHARES: &str = r#"
-[[segment_share]]
-name = "enterprise-first"
-reps = ["H1"]
-shares = { ENT = 0.75, MM = 0.25 }
-
-[[segment_share]]
-name = "midmarket-first"
-reps = ["H2"]
-shares = { ENT = 0.25, MM = 0.75 }
-"#;
+/// TOLERANCES with H1 at 75 % ENT and H2 at 25 % ENT (shared with
+/// tests/rebalance_cli.rs).
+fn shares_config() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shares_plan.toml");
+    fs::read_to_string(path).unwrap()
+}
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shares")
@@ -112,7 +107,7 @@ fn part_deviations(out: &Path) -> BTreeMap<(String, String), f64> {
 
 #[test]
 fn each_part_holds_its_share_of_its_segment() {
-    let (output, out, _tmp) = plan_with(&format!("{TOLERANCES}{SHARES}"));
+    let (output, out, _tmp) = plan_with(&shares_config());
     assert!(output.status.success(), "{output:?}");
     for ((rep, segment), dev) in part_deviations(&out) {
         assert!(
@@ -147,7 +142,7 @@ fn without_the_rule_the_hybrids_split_their_time_otherwise() {
 
 #[test]
 fn segment_shares_csv_and_territories_agree_with_the_assignments() {
-    let (output, out, _tmp) = plan_with(&format!("{TOLERANCES}{SHARES}"));
+    let (output, out, _tmp) = plan_with(&shares_config());
     assert!(output.status.success(), "{output:?}");
     let rows = read_table(&out.join("segment_shares.csv"));
     let keys: Vec<(String, String, String)> = rows
@@ -209,7 +204,7 @@ fn segment_shares_csv_and_territories_agree_with_the_assignments() {
 
 #[test]
 fn explain_names_the_part_of_a_split_rep() {
-    let (output, out, _tmp) = plan_with(&format!("{TOLERANCES}{SHARES}"));
+    let (output, out, _tmp) = plan_with(&shares_config());
     assert!(output.status.success(), "{output:?}");
     let accounts = accounts();
     let owners = owners(&out);
@@ -281,7 +276,7 @@ fn an_infeasible_share_is_named_with_its_rule() {
 fn validate_lists_each_split() {
     let tmp = tempfile::tempdir().unwrap();
     let cfg = tmp.path().join("plan.toml");
-    fs::write(&cfg, format!("{TOLERANCES}{SHARES}")).unwrap();
+    fs::write(&cfg, shares_config()).unwrap();
     let output = tplan(&[
         "validate",
         fixture().to_str().unwrap(),

@@ -9,6 +9,22 @@ use super::*;
 use crate::model::{Account, Rep, WorkloadSource};
 use crate::territory::{verify, PlanOptions};
 
+/// The rebalance's certificate against an exhaustive optimum: the bound is
+/// never above it, and a balanced plan never needs fewer moves than it.
+fn assert_certified(seed: u64, solved: &model::Solved, exact: usize) {
+    assert!(
+        solved.bound <= exact,
+        "seed {seed}: bound {} above the optimum {exact}",
+        solved.bound
+    );
+    if solved.outcome.plan.status == crate::model::PlanStatus::Balanced {
+        assert!(
+            solved.moves >= exact,
+            "seed {seed}: fewer moves than optimal"
+        );
+    }
+}
+
 fn account(i: usize, rng: &mut ChaCha8Rng, owner: Option<String>) -> Account {
     Account {
         id: format!("A{i}"),
@@ -145,17 +161,7 @@ fn the_bound_is_never_above_the_exhaustive_optimum_on_tiny_instances() {
                     );
                     continue;
                 };
-                assert!(
-                    solved.bound <= exact,
-                    "seed {seed}: bound {} above the optimum {exact}",
-                    solved.bound
-                );
-                if solved.outcome.plan.status == crate::model::PlanStatus::Balanced {
-                    assert!(
-                        solved.moves >= exact,
-                        "seed {seed}: fewer moves than optimal"
-                    );
-                }
+                assert_certified(seed, &solved, exact);
                 compared += 1;
             }
             Err(crate::Error::Infeasible(_)) => {}
@@ -357,17 +363,7 @@ fn over_parts_the_bound_holds_for_moves_counted_over_reps() {
                 let Some(exact) = exact else {
                     continue;
                 };
-                assert!(
-                    solved.bound <= exact,
-                    "seed {seed}: bound {} above the optimum {exact}",
-                    solved.bound
-                );
-                if solved.outcome.plan.status == crate::model::PlanStatus::Balanced {
-                    assert!(
-                        solved.moves >= exact,
-                        "seed {seed}: fewer moves than optimal"
-                    );
-                }
+                assert_certified(seed, &solved, exact);
                 compared += 1;
             }
             Err(crate::Error::Infeasible(_)) => {}
