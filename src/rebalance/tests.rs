@@ -372,3 +372,101 @@ fn over_parts_the_bound_holds_for_moves_counted_over_reps() {
     }
     assert!(compared >= 6, "only {compared} feasible instances");
 }
+
+/// A tiny instance with three balance groups that share accounts: R0 and
+/// R3 cover ENT, R1 MM, R2 both (a group of its own), so moves between
+/// groups shift each group's mean; owners cover the account's segment.
+fn tiny_hybrid(seed: u64, n: usize, departure: bool) -> Dataset {
+    let mut ds = tiny(seed, n, 4, departure);
+    let segments: [&[&str]; 4] = [&["ENT"], &["MM"], &["ENT", "MM"], &["ENT"]];
+    for (rep, segs) in ds.reps.iter_mut().zip(segments) {
+        rep.segments = segs.iter().map(|s| s.to_string()).collect();
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed + 2000);
+    for a in &mut ds.accounts {
+        let ent = rng.gen_bool(0.5);
+        a.segment = Some(if ent { "ENT" } else { "MM" }.into());
+        // One account in three is large: the lumpy case the cuts are for.
+        if rng.gen_range(0..3) == 0 {
+            a.potential *= 4.0;
+        }
+        let fits = |o: &str| match o {
+            "R0" | "R3" => ent,
+            "R1" => !ent,
+            _ => true,
+        };
+        if a.current_owner.as_deref().is_some_and(|o| !fits(o)) {
+            a.current_owner = Some("R2".into());
+        }
+    }
+    ds.config.balance.potential_tolerance = 0.3;
+    ds.config.balance.workload_tolerance = 0.6;
+    ds
+}
+
+#[test]
+fn across_hybrid_groups_the_bound_is_never_above_the_exhaustive_optimum() {
+    let options = options();
+    let mut compared = 0;
+    let mut moving = 0;
+    for seed in 0..40 {
+        let ds = tiny_hybrid(seed, 7, seed % 5 == 0);
+        let setup = setup_of(&ds);
+        let exact = exhaustive_fewest_moves_over_reps(&setup);
+        match solve(&setup, &options) {
+            Ok(solved) => {
+                let Some(exact) = exact else { continue };
+                assert_certified(seed, &solved, exact);
+                compared += 1;
+                moving += usize::from(solved.bound > 0);
+            }
+            Err(crate::Error::Infeasible(_)) => {}
+            Err(e) => panic!("seed {seed}: {e}"),
+        }
+    }
+    assert!(compared >= 12, "only {compared} feasible instances");
+    assert!(moving >= 4, "only {moving} instances need a move");
+}
+
+/// Two reps in one group at one place; R0 is 1 over its upper band (99)
+/// and R1 1 under its lower band (81), and every account is worth at least
+/// 15: one whole account must move, although a sixtieth of the largest
+/// would balance the LP.
+fn one_over_by_part_of_an_account() -> Dataset {
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let mut ds = tiny(7, 0, 2, false);
+    for r in &mut ds.reps {
+        (r.lat, r.lon) = (40.0, -90.0);
+    }
+    let owned = [
+        ("R0", 60.0),
+        ("R0", 15.0),
+        ("R0", 25.0),
+        ("R1", 30.0),
+        ("R1", 30.0),
+        ("R1", 20.0),
+    ];
+    ds.accounts = owned
+        .iter()
+        .enumerate()
+        .map(|(i, &(owner, potential))| {
+            let mut a = account(i, &mut rng, Some(owner.into()));
+            (a.lat, a.lon, a.potential, a.workload) = (40.0, -90.0, potential, 10.0);
+            a
+        })
+        .collect();
+    ds.config.balance.potential_tolerance = 0.1;
+    ds.config.balance.workload_tolerance = 0.5;
+    ds
+}
+
+#[test]
+fn a_rep_over_its_band_by_part_of_one_account_needs_a_whole_move() {
+    let setup = setup_of(&one_over_by_part_of_an_account());
+    assert_eq!(exhaustive_fewest_moves(&setup), Some(1));
+    let solved = solve(&setup, &options()).expect("balanced");
+    assert_eq!(solved.moves, 1);
+    // Without the cover cuts the LP moves a sixtieth of the 60 account and
+    // the bound rounds to 0.
+    assert_eq!(solved.bound, 1, "LP bound {} moves", solved.lp_moves);
+}

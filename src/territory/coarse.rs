@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use super::cuts::MoveCuts;
 use super::problem::{Eligibility, Problem};
 use crate::distance::GeoPoint;
 
@@ -53,6 +54,8 @@ pub fn coarse_problem(p: &Problem) -> Option<Coarse> {
         // their members' move charges (below).
         current: Vec::with_capacity(clusters.len()),
         move_weight: Vec::new(),
+        // Cuts count whole accounts: a cluster is not one.
+        move_cuts: MoveCuts::default(),
         ..p.clone()
     };
     let mut cluster_of = vec![0; p.num_accounts];

@@ -13,6 +13,7 @@
 
 use rayon::prelude::*;
 
+use super::cuts::{Facet, MoveCuts};
 use super::deadline::Deadline;
 use super::lp::{solve_restricted_within, LpResult, Phase, SlackUse};
 use super::problem::{Eligibility, Group, Problem, Tier, NUM_METRICS};
@@ -171,6 +172,13 @@ pub fn sub_problem(p: &Problem, piece: &Piece) -> Problem {
     }
     let of_accounts = |v: &Vec<f64>| piece.accounts.iter().map(|&i| v[i]).collect::<Vec<f64>>();
     let of_reps = |v: &Vec<f64>| piece.reps.iter().map(|&r| v[r]).collect::<Vec<f64>>();
+    let of_rep_facets = |v: &Vec<Vec<Facet>>| {
+        if v.is_empty() {
+            Vec::new()
+        } else {
+            piece.reps.iter().map(|&r| v[r].clone()).collect()
+        }
+    };
     Problem {
         num_accounts: piece.accounts.len(),
         num_reps: piece.reps.len(),
@@ -233,6 +241,22 @@ pub fn sub_problem(p: &Problem, piece: &Piece) -> Problem {
             of_accounts(&p.move_weight)
         },
         distance_weight: p.distance_weight,
+        // A cut's counts hold within its piece: groups, owners and
+        // eligible reps never cross pieces.
+        move_cuts: MoveCuts {
+            owner: if p.move_cuts.owner.is_empty() {
+                Vec::new()
+            } else {
+                piece
+                    .accounts
+                    .iter()
+                    .map(|&i| p.move_cuts.owner[i].map(|o| rep_at[o]))
+                    .collect()
+            },
+            give_out: of_rep_facets(&p.move_cuts.give_out),
+            take_in: of_rep_facets(&p.move_cuts.take_in),
+            move_unit: p.move_cuts.move_unit,
+        },
         has_rules: p.has_rules,
     }
 }
@@ -286,6 +310,16 @@ fn merge_lp(p: &Problem, pieces: &[Piece], parts: Vec<LpResult>) -> LpResult {
         shares: vec![Vec::new(); p.num_accounts],
         price: vec![[0.0; NUM_METRICS]; p.num_reps],
         u: vec![0.0; p.num_accounts],
+        cut_price: if p.move_cuts.owner.is_empty() {
+            Vec::new()
+        } else {
+            vec![[0.0; 2]; p.num_reps]
+        },
+        cross_price: if p.move_cuts.owner.is_empty() {
+            Vec::new()
+        } else {
+            vec![[0.0; 2]; p.groups.len()]
+        },
         columns: 0,
     };
     for (piece, part) in pieces.iter().zip(parts) {
@@ -302,6 +336,15 @@ fn merge_lp(p: &Problem, pieces: &[Piece], parts: Vec<LpResult>) -> LpResult {
             }));
         for (k, &r) in piece.reps.iter().enumerate() {
             merged.price[r] = part.price[k];
+            if let (Some(to), Some(from)) = (merged.cut_price.get_mut(r), part.cut_price.get(k)) {
+                *to = *from;
+            }
+        }
+        for (k, &g) in piece.groups.iter().enumerate() {
+            if let (Some(to), Some(from)) = (merged.cross_price.get_mut(g), part.cross_price.get(k))
+            {
+                *to = *from;
+            }
         }
         for ((&i, s), ui) in piece.accounts.iter().zip(part.shares).zip(part.u) {
             merged.shares[i] = s.into_iter().map(|(r, x)| (rep(r), x)).collect();

@@ -88,6 +88,12 @@ pub struct LpResult {
     pub price: Vec<[f64; NUM_METRICS]>,
     /// Assignment-row dual per account (derived for single-candidate accounts).
     pub u: Vec<f64>,
+    /// Rebalance: dual of each rep's cover cuts ([`super::cuts`]),
+    /// `[take in, give out]`; empty when the model has none.
+    pub cut_price: Vec<[f64; 2]>,
+    /// Rebalance: dual of each group's rows that count moves `[into,
+    /// out of]` it from other groups; empty when the model has no cut.
+    pub cross_price: Vec<[f64; 2]>,
     /// Number of x variables in the LP.
     pub columns: usize,
 }
@@ -97,6 +103,23 @@ impl LpResult {
     /// account `i` at rep `r`.
     pub fn priced_load(&self, p: &Problem, i: usize, r: usize) -> f64 {
         priced_load(p, &self.price[r], i)
+    }
+
+    /// What the cover cuts pay for pair (i, r): the give-out cut of `r`
+    /// when `r` owns `i` today, its take-in cut when another active rep
+    /// does, and the rows that count moves between groups when that rep
+    /// is in another group (coefficient -1 in each).
+    pub fn cut_price(&self, p: &Problem, i: usize, r: usize) -> f64 {
+        let (Some(&[take_in, give_out]), Some(&Some(o))) =
+            (self.cut_price.get(r), p.move_cuts.owner.get(i))
+        else {
+            return 0.0;
+        };
+        let own = if o == r { give_out } else { take_in };
+        match p.move_cuts.crosses(p, i, r) {
+            Some((from, to)) => own - self.cross_price[to][0] - self.cross_price[from][1],
+            None => own,
+        }
     }
 }
 
@@ -237,6 +260,12 @@ pub fn solve_restricted_within(
         }
     }
 
+    // Cuts count moves, which the feasibility phase does not price.
+    let cut_rows = match phase {
+        Phase::Cost { .. } => add_cut_rows(&mut m, p, cand, &rep_terms),
+        Phase::Feasibility => CutRows::default(),
+    };
+
     // Regions first: each group's mean within the region tolerance of its
     // tier's mean, C_t M_t = sum of C_g T_g, and
     // C_g T_g - (1 -/+ tol) C_g M_t (>= / <=) 0 with slacks in load units.
@@ -289,7 +318,14 @@ pub fn solve_restricted_within(
     }
 
     let mut shares: Vec<Vec<(usize, f64)>> = vec![Vec::new(); p.num_accounts];
-    let mut cost = fixed_cost;
+    // A cut's slack stands for moves: its cost is part of the objective
+    // (and of the bound), not balance slack.
+    let mut cost = fixed_cost
+        + cut_rows
+            .slacks
+            .iter()
+            .map(|&s| sol.values[s] * m.cost[s])
+            .sum::<f64>();
     for &(i, r, v) in &cols {
         let x = sol.values[v];
         cost += x * m.cost[v];
@@ -297,14 +333,27 @@ pub fn solve_restricted_within(
             shares[i].push((r, x));
         }
     }
-    let mut u = vec![0.0; p.num_accounts];
+    let (cut_price, cross_price) = cut_rows.prices(&sol.duals);
+    let mut result = LpResult {
+        cost,
+        slack: 0.0,
+        slack_uses: Vec::new(),
+        shares,
+        price,
+        u: vec![0.0; p.num_accounts],
+        cut_price,
+        cross_price,
+        columns: cols.len(),
+    };
     for (i, reps) in cand.iter().enumerate() {
         match assign_row[i] {
-            Some(row) => u[i] = sol.duals[row],
+            Some(row) => result.u[i] = sol.duals[row],
             None => {
                 let r = reps[0];
-                shares[i].push((r, 1.0));
-                u[i] = phase.pair_cost(p, i, r) - priced_load(p, &price[r], i);
+                result.shares[i].push((r, 1.0));
+                result.u[i] = phase.pair_cost(p, i, r)
+                    - result.priced_load(p, i, r)
+                    - result.cut_price(p, i, r);
             }
         }
     }
@@ -326,13 +375,159 @@ pub fn solve_restricted_within(
         }
     }
 
-    Ok(Some(LpResult {
-        cost,
-        slack,
-        slack_uses,
-        shares,
-        price,
-        u,
-        columns: cols.len(),
-    }))
+    result.slack = slack;
+    result.slack_uses = slack_uses;
+    Ok(Some(result))
+}
+
+/// The cover-cut rows of one restricted LP: per rep, its `[take in, give
+/// out]` rows; per group, the rows that define its moves `[in from, out
+/// to]` other groups (if a cut uses them); every cut's slack.
+#[derive(Default)]
+struct CutRows {
+    /// Per rep and side: (row, coefficient of each of the rep's x columns
+    /// of that side).
+    rows: Vec<[Vec<(usize, f64)>; 2]>,
+    cross: Vec<[Option<usize>; 2]>,
+    slacks: Vec<usize>,
+}
+
+impl CutRows {
+    /// What each rep's cut rows pay per x column of each side, and each
+    /// group's crossing duals; nothing when the model has no cut.
+    fn prices(&self, duals: &[f64]) -> (Vec<[f64; 2]>, Vec<[f64; 2]>) {
+        let rows = self
+            .rows
+            .iter()
+            .map(|sides| {
+                sides
+                    .each_ref()
+                    .map(|rows| rows.iter().map(|&(row, a)| a * duals[row]).sum())
+            })
+            .collect();
+        let cross = self
+            .cross
+            .iter()
+            .map(|rows| rows.map(|row| row.map_or(0.0, |row| duals[row])))
+            .collect();
+        (rows, cross)
+    }
+}
+
+/// Rebalance cover cuts ([`super::cuts`]) over the x columns of each rep
+/// (`rep_terms[r]`: (column, account)), with single-candidate accounts
+/// as constants and a slack priced like the moves it stands for
+/// ([`super::cuts::Facet::slack_cost`]). With `Y_in(g)`
+/// and `Y_out(g)` the moves into and out of group g (variables, one
+/// defining row each), each facet `own a + cross b >= need` is
+/// take in: own (sum of x_ir over other reps' discretionary accounts) + cross Y_out(g) + s >= need;
+/// give out: own (n_r - sum of x_ir over r's own discretionary accounts) + cross Y_in(g) + s >= need.
+fn add_cut_rows(
+    m: &mut LpModel,
+    p: &Problem,
+    cand: &[Vec<usize>],
+    rep_terms: &[Vec<(usize, usize)>],
+) -> CutRows {
+    let cuts = &p.move_cuts;
+    if cuts.owner.is_empty() || cuts.is_empty() {
+        return CutRows::default();
+    }
+    // Per rep: discretionary accounts it owns, and those of its fixed
+    // (single-candidate) accounts taken in or kept; per group, the fixed
+    // ones that cross into or out of it.
+    let mut owned = vec![0usize; p.num_reps];
+    let mut fixed_in = vec![0usize; p.num_reps];
+    let mut fixed_kept = vec![0usize; p.num_reps];
+    let mut fixed_cross = vec![[0usize; 2]; p.groups.len()];
+    for (i, o) in cuts.owner.iter().enumerate() {
+        let Some(o) = *o else { continue };
+        owned[o] += 1;
+        if let [r] = cand[i][..] {
+            if r == o {
+                fixed_kept[r] += 1;
+            } else {
+                fixed_in[r] += 1;
+            }
+            if let Some((from, to)) = cuts.crosses(p, i, r) {
+                fixed_cross[to][0] += 1;
+                fixed_cross[from][1] += 1;
+            }
+        }
+    }
+    // Y_in(g) for a group with a give-out row that counts it, Y_out(g)
+    // for one with such a take-in row.
+    let mut used = vec![[false; 2]; p.groups.len()];
+    for r in 0..p.num_reps {
+        if let Some(g) = p.rep_group[r] {
+            used[g][0] |= cuts.give_out[r].iter().any(|f| f.cross > 0.0);
+            used[g][1] |= cuts.take_in[r].iter().any(|f| f.cross > 0.0);
+        }
+    }
+    let mut cross_terms: Vec<[Vec<(usize, f64)>; 2]> =
+        vec![[Vec::new(), Vec::new()]; p.groups.len()];
+    for (r, terms) in rep_terms.iter().enumerate() {
+        for &(v, i) in terms {
+            if let Some((from, to)) = cuts.crosses(p, i, r) {
+                if used[to][0] {
+                    cross_terms[to][0].push((v, -1.0));
+                }
+                if used[from][1] {
+                    cross_terms[from][1].push((v, -1.0));
+                }
+            }
+        }
+    }
+    let mut out = CutRows {
+        rows: vec![[Vec::new(), Vec::new()]; p.num_reps],
+        cross: vec![[None; 2]; p.groups.len()],
+        slacks: Vec::new(),
+    };
+    let mut cross_var = vec![[usize::MAX; 2]; p.groups.len()];
+    for (g, terms) in cross_terms.into_iter().enumerate() {
+        for (side, mut terms) in terms.into_iter().enumerate() {
+            if !used[g][side] {
+                continue;
+            }
+            let y = m.add_var(0.0, f64::INFINITY, 0.0);
+            terms.push((y, 1.0));
+            cross_var[g][side] = y;
+            out.cross[g][side] = Some(m.add_row(terms, Sense::Eq, fixed_cross[g][side] as f64));
+        }
+    }
+    for r in 0..p.num_reps {
+        let Some(g) = p.rep_group[r] else { continue };
+        let own = |&&(_, i): &&(usize, usize)| cuts.owner[i] == Some(r);
+        let other = |&&(_, i): &&(usize, usize)| cuts.owner[i].is_some_and(|o| o != r);
+        for f in &cuts.take_in[r] {
+            let s = m.add_var(0.0, f64::INFINITY, f.slack_cost(cuts.move_unit));
+            let mut terms: Vec<(usize, f64)> = rep_terms[r]
+                .iter()
+                .filter(other)
+                .map(|&(v, _)| (v, f.own))
+                .collect();
+            if f.cross > 0.0 {
+                terms.push((cross_var[g][1], f.cross));
+            }
+            terms.push((s, 1.0));
+            let need = f.need - f.own * fixed_in[r] as f64;
+            out.rows[r][0].push((m.add_row(terms, Sense::Ge, need), f.own));
+            out.slacks.push(s);
+        }
+        for f in &cuts.give_out[r] {
+            let s = m.add_var(0.0, f64::INFINITY, f.slack_cost(cuts.move_unit));
+            let mut terms: Vec<(usize, f64)> = rep_terms[r]
+                .iter()
+                .filter(own)
+                .map(|&(v, _)| (v, -f.own))
+                .collect();
+            if f.cross > 0.0 {
+                terms.push((cross_var[g][0], f.cross));
+            }
+            terms.push((s, 1.0));
+            let need = f.need - f.own * (owned[r] - fixed_kept[r]) as f64;
+            out.rows[r][1].push((m.add_row(terms, Sense::Ge, need), -f.own));
+            out.slacks.push(s);
+        }
+    }
+    out
 }

@@ -10,6 +10,7 @@ mod candidates;
 mod coarse;
 mod compactness;
 mod components;
+mod cuts;
 pub mod deadline;
 mod dual;
 mod infeasible;
@@ -246,6 +247,19 @@ pub fn plan_rebalance(
     let mut problem = Problem::new(dataset);
     problem.move_weight = move_weight;
     problem.distance_weight = distance_weight;
+    problem.move_cuts = cuts::move_cuts(&problem);
+    if std::env::var_os("TPLAN_DEBUG").is_some() {
+        for (r, (take, give)) in problem
+            .move_cuts
+            .take_in
+            .iter()
+            .zip(&problem.move_cuts.give_out)
+            .enumerate()
+            .filter(|(_, (t, g))| !t.is_empty() || !g.is_empty())
+        {
+            eprintln!("cover cuts of rep {r}: take in {take:?}, give out {give:?}");
+        }
+    }
     let (mut outcome, bound) = solve_whole_reps(dataset, problem, options, LpMethod::from_env()?)?;
     outcome.status_quo = status_quo(dataset);
     Ok((outcome, bound))

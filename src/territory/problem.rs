@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use super::cuts::MoveCuts;
 use crate::distance::GeoPoint;
 use crate::model::Dataset;
 
@@ -107,6 +108,9 @@ pub struct Problem {
     /// Rebalance: factor on the distance part of every cost (1 in `plan`),
     /// small enough that distance only breaks ties between move counts.
     pub distance_weight: f64,
+    /// Rebalance: cover cuts on the moves at each rep ([`super::cuts`]);
+    /// empty in `plan`.
+    pub move_cuts: MoveCuts,
     /// Some territory rule is in force (checked once: the check walks
     /// every account's named-list slot).
     pub has_rules: bool,
@@ -203,6 +207,7 @@ impl Problem {
             move_km: ds.config.continuity.move_cost_km,
             move_weight: Vec::new(),
             distance_weight: 1.0,
+            move_cuts: MoveCuts::default(),
             has_rules: !ds.rules.is_empty(),
         }
     }
