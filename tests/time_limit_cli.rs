@@ -234,8 +234,17 @@ fn stopped_in_the_lp_the_plan_from_the_last_restricted_lp_is_verified_and_writte
     assert!(bound < lp * (1.0 - 1e-4), "bound {bound}, LP {lp}");
 }
 
-#[test]
-fn stopped_in_improvement_the_repaired_plan_is_written_with_the_lp_bound() {
+/// A generated 2,000 x 16 plan run once freely (`free`) and once with a
+/// limit that the test hook makes run out at `stage` (`out`, exit 1).
+struct Stopped {
+    tmp: tempfile::TempDir,
+    input: PathBuf,
+    free: PathBuf,
+    out: PathBuf,
+    err: String,
+}
+
+fn stopped_at(stage: &str) -> Stopped {
     let tmp = tempfile::tempdir().unwrap();
     let input = generated(tmp.path(), 2000, 16);
     let (free, out) = (tmp.path().join("free"), tmp.path().join("out"));
@@ -244,10 +253,28 @@ fn stopped_in_improvement_the_repaired_plan_is_written_with_the_lp_bound() {
         &input,
         &out,
         &["--time-limit", "3600"],
-        &[("TPLAN_TEST_DEADLINE", "improvement")],
+        &[("TPLAN_TEST_DEADLINE", stage)],
     );
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
+    Stopped {
+        tmp,
+        input,
+        free,
+        out,
+        err,
+    }
+}
+
+#[test]
+fn stopped_in_improvement_the_repaired_plan_is_written_with_the_lp_bound() {
+    let Stopped {
+        tmp,
+        input,
+        free,
+        out,
+        err,
+    } = stopped_at("improvement");
     assert!(
         err.contains("time limit: --time-limit 3600 s ran out while improving the plan"),
         "{err}"
@@ -271,6 +298,32 @@ fn stopped_in_improvement_the_repaired_plan_is_written_with_the_lp_bound() {
     );
     assert_eq!(o.status.code(), Some(1));
     assert_same_plan(&out, &again);
+}
+
+/// The limit passing in the LP-pinned rounding's LPs used to be reported
+/// "during the LP relaxation", which had finished.
+#[test]
+fn stopped_in_the_pinned_rounding_the_plain_roundings_are_written_with_the_lp_bound() {
+    // `_tmp` keeps the folder until the end of the test.
+    let Stopped {
+        tmp: _tmp,
+        input,
+        free,
+        out,
+        err,
+    } = stopped_at("rounding");
+    assert!(
+        err.contains("time limit: --time-limit 3600 s ran out during the LP-pinned rounding"),
+        "{err}"
+    );
+    assert!(!err.contains("during the LP relaxation"), "{err}");
+    let m = manifest(&out);
+    assert_eq!(m["status"], "Balanced");
+    assert_eq!(m["time_limit"]["stage"], "rounding");
+    assert_eq!(m["solve"]["improve_moves"], 0, "no improvement");
+    // The relaxation finished: the LP optimum's bound, as without a limit.
+    assert_eq!(m["lp_bound"], manifest(&free)["lp_bound"]);
+    check_written(&input, &out);
 }
 
 #[test]

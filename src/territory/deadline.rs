@@ -36,6 +36,9 @@ pub struct TimeLimit {
 pub enum Stage {
     /// Column generation (or a solve within it) was stopped.
     Lp,
+    /// The LP-pinned rounding's restricted LPs were stopped (the LP
+    /// relaxation had finished).
+    Rounding,
     /// Improvement of the rounded and repaired plans was stopped.
     Improvement,
 }
@@ -45,6 +48,7 @@ impl Stage {
         match self {
             Stage::Lp => 1,
             Stage::Improvement => 2,
+            Stage::Rounding => 3,
         }
     }
 
@@ -52,6 +56,7 @@ impl Stage {
         match code {
             1 => Some(Stage::Lp),
             2 => Some(Stage::Improvement),
+            3 => Some(Stage::Rounding),
             _ => None,
         }
     }
@@ -60,6 +65,7 @@ impl Stage {
     pub fn during(self) -> &'static str {
         match self {
             Stage::Lp => "during the LP relaxation",
+            Stage::Rounding => "during the LP-pinned rounding",
             Stage::Improvement => "while improving the plan",
         }
     }
@@ -72,7 +78,8 @@ pub struct TimeLimitReport {
     pub seconds: f64,
     /// The limit cut the search short (a verified plan was still written).
     pub fired: bool,
-    /// Where: `lp` or `improvement`; `null` when it did not fire.
+    /// Where: `lp`, `rounding` or `improvement`; `null` when it did not
+    /// fire.
     pub stage: Option<Stage>,
 }
 
@@ -84,6 +91,10 @@ impl TimeLimitReport {
             Stage::Lp => {
                 "the plan was rounded from the last restricted LP and repaired, not improved, and \
                  its bound is that LP's Lagrangian bound (valid, weaker than the LP optimum)"
+            }
+            Stage::Rounding => {
+                "the plan was rounded from the LP optimum without the LP-pinned rounding, \
+                 repaired and not improved; its bound is the LP optimum's"
             }
             Stage::Improvement => {
                 "the plan was repaired but not fully improved; its bound is the LP optimum's"
@@ -124,6 +135,8 @@ pub enum Checkpoint {
     CoarseRound,
     /// After a restricted LP of the full model was priced.
     LpRound,
+    /// Before a round of the LP-pinned rounding.
+    PinnedRound,
     /// Within improvement.
     Improvement,
 }
@@ -132,6 +145,7 @@ impl Checkpoint {
     fn stage(self) -> Stage {
         match self {
             Checkpoint::LpSolve | Checkpoint::CoarseRound | Checkpoint::LpRound => Stage::Lp,
+            Checkpoint::PinnedRound => Stage::Rounding,
             Checkpoint::Improvement => Stage::Improvement,
         }
     }
@@ -156,6 +170,7 @@ impl Deadline {
         };
         let hook = match std::env::var(TEST_DEADLINE_VAR).as_deref() {
             Ok("lp") => Some(Checkpoint::LpRound),
+            Ok("rounding") => Some(Checkpoint::PinnedRound),
             Ok("improvement") => Some(Checkpoint::Improvement),
             _ => None,
         };

@@ -16,7 +16,7 @@
 //! solved piece by piece like the relaxation.
 
 use super::components::solve_restricted_by_piece;
-use super::deadline::Deadline;
+use super::deadline::{Checkpoint, Deadline, Stage};
 use super::lp::Phase;
 use super::problem::Problem;
 use super::purify::purify;
@@ -47,6 +47,9 @@ pub fn pinned_rounding(
     let mut split: Vec<bool> = vertex.iter().map(|s| s.len() > 1).collect();
     let mut owner = rounded.to_vec();
     for _ in 0..PINNING_ROUNDS {
+        if deadline.passed(Checkpoint::PinnedRound) {
+            return Ok(None);
+        }
         for (i, pin) in pinned.iter_mut().enumerate() {
             if split[i] {
                 *pin = Some(owner[i]);
@@ -60,7 +63,11 @@ pub fn pinned_rounding(
         let phase = Phase::Cost {
             penalty: PINNED_SLACK_PENALTY,
         };
-        let Some(lp) = solve_restricted_by_piece(p, &columns, phase, solver, deadline)? else {
+        // A limit that passes inside these LPs cut the rounding short,
+        // not the relaxation, whatever the LP code records.
+        let inner = deadline.for_piece();
+        let Some(lp) = solve_restricted_by_piece(p, &columns, phase, solver, &inner)? else {
+            deadline.fire(Stage::Rounding);
             return Ok(None);
         };
         let (next, _) = purify(p, &optimal_support(p, &lp));
