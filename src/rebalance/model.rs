@@ -18,10 +18,12 @@
 //! Certificate: the LP relaxation's lower bound V on that objective gives,
 //! for every balanced single-owner plan y, moves(y) >= V/unit -
 //! DISTANCE_SHARE - DEAL_SHARE, and moves(y) is a whole number, so the
-//! bound is that figure rounded up.
+//! bound is that figure rounded up. When the model falls into independent
+//! pieces, the same holds for each piece with its accounts' share of the
+//! two allowances, and each piece rounds up on its own.
 
 use crate::distance::haversine_km;
-use crate::territory::{self, PlanOptions, PlanOutcome};
+use crate::territory::{self, PieceBound, PlanOptions, PlanOutcome};
 use crate::Result;
 
 use super::{AccountKind, Setup};
@@ -43,6 +45,10 @@ pub struct Weights {
     pub distance_weight: f64,
     /// Cost of one plain move.
     pub unit: f64,
+    /// Per account, the most its distance and open-deal terms can add to a
+    /// plan's objective, in moves: summed over the accounts of one piece of
+    /// the model, what the piece's bound allows for beside its moves.
+    pub allowance: Vec<f64>,
 }
 
 /// Weights for a rebalance: one move is one fair share of accounts
@@ -66,23 +72,40 @@ pub fn weights(setup: &Setup) -> Weights {
             _ => 0.0,
         })
         .collect();
-    let worst = worst_distance(setup);
+    let far = worst_distances(setup);
+    let worst: f64 = far.iter().sum();
     let distance_weight = if worst > 0.0 {
         DISTANCE_SHARE * unit / worst
     } else {
         1.0
     };
+    let allowance = (0..ds.accounts.len())
+        .map(|i| {
+            let distance = if worst > 0.0 {
+                DISTANCE_SHARE * far[i] / worst
+            } else {
+                0.0
+            };
+            let deal = if setup.kind[i] == AccountKind::Staying && total_open > 0.0 {
+                DEAL_SHARE * setup.open_deals[i] / total_open
+            } else {
+                0.0
+            };
+            distance + deal
+        })
+        .collect();
     Weights {
         move_weight,
         distance_weight,
         unit,
+        allowance,
     }
 }
 
-/// The largest distance term any plan can have (scaled potential x km /
-/// 1000, the continuity charge included): every account at its farthest
-/// eligible rep.
-fn worst_distance(setup: &Setup) -> f64 {
+/// Per account, the largest distance term any plan can give it (scaled
+/// potential x km / 1000, the continuity charge included): at its
+/// farthest eligible rep.
+fn worst_distances(setup: &Setup) -> Vec<f64> {
     let ds = &setup.dataset;
     let (pot, _) = territory::scaled_potential(ds);
     let eligible = territory::eligible_reps(ds);
@@ -98,13 +121,28 @@ fn worst_distance(setup: &Setup) -> f64 {
                 .fold(0.0, f64::max);
             p * (far + move_km) / territory::KM_SCALE
         })
-        .sum()
+        .collect()
 }
 
 /// The fewest discretionary moves any balanced plan needs, from the LP
-/// relaxation's bound on the weighted objective.
-pub fn moves_bound(lp_bound: f64, w: &Weights) -> usize {
-    let moves = lp_bound / w.unit - DISTANCE_SHARE - DEAL_SHARE - BOUND_EPS;
+/// relaxation's bound on the weighted objective, piece by independent
+/// piece of the model: a piece's moves are a whole number too, so each
+/// piece's bound less its allowance (its accounts' share of the distance
+/// and deal terms) rounds up on its own, and the sum can exceed the
+/// whole bound rounded up once.
+pub fn moves_bound_by_piece(pieces: &[PieceBound], w: &Weights) -> usize {
+    pieces
+        .iter()
+        .map(|piece| {
+            let allowance: f64 = piece.accounts.iter().map(|&i| w.allowance[i]).sum();
+            whole_moves_above(piece.bound / w.unit - allowance)
+        })
+        .sum()
+}
+
+/// The least whole number of moves at or above `moves` (less float slack).
+fn whole_moves_above(moves: f64) -> usize {
+    let moves = moves - BOUND_EPS;
     if moves.is_finite() && moves > 0.0 {
         moves.ceil() as usize
     } else {
@@ -129,7 +167,7 @@ pub struct Solved {
 /// verifies every plan it returns independently of the LP).
 pub fn solve(setup: &Setup, options: &PlanOptions) -> Result<Solved> {
     let w = weights(setup);
-    let (mut outcome, lp_bound) = territory::plan_rebalance(
+    let (mut outcome, pieces) = territory::plan_rebalance(
         &setup.dataset,
         options,
         w.move_weight.clone(),
@@ -143,8 +181,8 @@ pub fn solve(setup: &Setup, options: &PlanOptions) -> Result<Solved> {
     ));
     Ok(Solved {
         moves: setup.discretionary_moves(&owner),
-        bound: moves_bound(lp_bound, &w),
-        lp_moves: lp_bound / w.unit,
+        bound: moves_bound_by_piece(&pieces, &w),
+        lp_moves: pieces.iter().map(|p| p.bound).sum::<f64>() / w.unit,
         outcome,
         weights: w,
     })

@@ -7,7 +7,7 @@ use rand_chacha::ChaCha8Rng;
 use super::model::solve;
 use super::*;
 use crate::model::{Account, Rep, WorkloadSource};
-use crate::territory::{verify, PlanOptions};
+use crate::territory::{verify, PieceBound, PlanOptions};
 
 /// The rebalance's certificate against an exhaustive optimum: the bound is
 /// never above it, and a balanced plan never needs fewer moves than it.
@@ -211,12 +211,42 @@ fn the_bound_rounds_up_after_the_distance_and_deal_allowance() {
         move_weight: Vec::new(),
         distance_weight: 1.0,
         unit: 0.5,
+        allowance: vec![0.25, 0.25],
+    };
+    let whole = |bound: f64| {
+        let pieces = [PieceBound {
+            accounts: vec![0, 1],
+            bound,
+        }];
+        model::moves_bound_by_piece(&pieces, &w)
     };
     // 10.4 moves' worth of objective: at least 10 moves (10.4 - 0.5 < 10).
-    assert_eq!(model::moves_bound(5.2, &w), 10);
-    assert_eq!(model::moves_bound(5.24, &w), 10);
-    assert_eq!(model::moves_bound(5.3, &w), 11);
-    assert_eq!(model::moves_bound(0.1, &w), 0);
+    assert_eq!(whole(5.2), 10);
+    assert_eq!(whole(5.24), 10);
+    assert_eq!(whole(5.3), 11);
+    assert_eq!(whole(0.1), 0);
+}
+
+#[test]
+fn each_independent_piece_rounds_up_on_its_own() {
+    let w = model::Weights {
+        move_weight: Vec::new(),
+        distance_weight: 1.0,
+        unit: 1.0,
+        allowance: vec![0.1, 0.1, 0.05, 0.05],
+    };
+    let pieces = [
+        PieceBound {
+            accounts: vec![0, 1],
+            bound: 2.7,
+        },
+        PieceBound {
+            accounts: vec![2, 3],
+            bound: 5.6,
+        },
+    ];
+    // 2.5 and 5.5 moves at least: 3 + 6, where 8.3 - 0.3 as one rounds to 8.
+    assert_eq!(model::moves_bound_by_piece(&pieces, &w), 9);
 }
 
 #[test]

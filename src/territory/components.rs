@@ -17,7 +17,7 @@ use super::cuts::{Facet, MoveCuts};
 use super::deadline::Deadline;
 use super::lp::{solve_restricted_within, LpResult, Phase, SlackUse};
 use super::problem::{Eligibility, Group, Problem, Tier, NUM_METRICS};
-use super::relax::Relaxation;
+use super::relax::{PieceBound, Relaxation};
 use crate::Result;
 
 /// One independent piece: the whole model's indices of its accounts and
@@ -362,7 +362,12 @@ pub fn merge(p: &Problem, pieces: &[Piece], parts: Vec<Relaxation>) -> Relaxatio
     let mut neighbours = vec![Vec::new(); p.num_accounts];
     let (mut bound, mut lp_solves, mut priced_pairs) = (0.0, 0, 0);
     let mut lps = Vec::with_capacity(parts.len());
+    let mut piece_bounds = Vec::with_capacity(parts.len());
     for (piece, part) in pieces.iter().zip(parts) {
+        piece_bounds.push(PieceBound {
+            accounts: piece.accounts.clone(),
+            bound: part.bound,
+        });
         let reps_back =
             |v: Vec<usize>| v.into_iter().map(|k| piece.reps[k]).collect::<Vec<usize>>();
         bound += part.bound;
@@ -377,6 +382,7 @@ pub fn merge(p: &Problem, pieces: &[Piece], parts: Vec<Relaxation>) -> Relaxatio
     Relaxation {
         lp: merge_lp(p, pieces, lps),
         bound,
+        piece_bounds,
         cand,
         neighbours,
         lp_solves,

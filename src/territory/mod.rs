@@ -38,7 +38,7 @@ use repair::LocalSearch;
 
 pub use deadline::{Stage, TimeLimit, TimeLimitReport};
 pub use infeasible::money;
-pub use relax::LpMethod;
+pub use relax::{LpMethod, PieceBound};
 
 /// Options of a planning run that are not part of the plan config.
 #[derive(Debug, Clone)]
@@ -236,14 +236,14 @@ fn plan_whole_reps(
 /// (scaled cost units) for taking account `i` from its current owner and
 /// the distance scaled by `distance_weight`. Returns the verified plan and
 /// the LP relaxation's lower bound on the model's objective, in the same
-/// scaled units as the weights. With `[[segment_share]]` the caller
+/// scaled units as the weights, piece by independent piece. With `[[segment_share]]` the caller
 /// passes the parts dataset and restates the plan ([`plan_over_reps`]).
 pub fn plan_rebalance(
     dataset: &Dataset,
     options: &PlanOptions,
     move_weight: Vec<f64>,
     distance_weight: f64,
-) -> Result<(PlanOutcome, f64)> {
+) -> Result<(PlanOutcome, Vec<PieceBound>)> {
     let mut problem = Problem::new(dataset);
     problem.move_weight = move_weight;
     problem.distance_weight = distance_weight;
@@ -293,7 +293,7 @@ fn solve_whole_reps(
     problem: Problem,
     options: &PlanOptions,
     method: LpMethod,
-) -> Result<(PlanOutcome, f64)> {
+) -> Result<(PlanOutcome, Vec<PieceBound>)> {
     solver::check_solver(&options.solver)?;
     let mut stats = SolveStats {
         solver: options.solver.clone(),
@@ -492,7 +492,7 @@ fn solve_whole_reps(
             stats,
             status_quo: None,
         },
-        relaxation.bound,
+        relaxation.piece_bounds,
     ))
 }
 

@@ -68,12 +68,25 @@ pub struct Relaxation {
     /// Lower bound on the full LP optimum (scaled units): the restricted
     /// optimum, less the Lagrangian deficit when pricing stopped early.
     pub bound: f64,
+    /// `bound` split over the independent pieces of the model
+    /// ([`super::components`]): each piece's accounts and its own bound
+    /// (one piece of every account when it was solved as one LP). A count
+    /// that is whole per piece, like a rebalance's moves, rounds up piece
+    /// by piece.
+    pub piece_bounds: Vec<PieceBound>,
     pub cand: Vec<Vec<usize>>,
     /// Candidate reps plus each account's nearest eligible reps: the moves
     /// local search may try.
     pub neighbours: Vec<Vec<usize>>,
     pub lp_solves: usize,
     pub priced_pairs: usize,
+}
+
+/// One independent piece's accounts and its part of the relaxation's bound.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PieceBound {
+    pub accounts: Vec<usize>,
+    pub bound: f64,
 }
 
 /// Why the relaxation has no balanced solution.
@@ -249,8 +262,13 @@ pub(super) fn solve_as_one(
                     n
                 })
                 .collect();
+            let bound = lp.cost - deficit;
             return Ok(Relaxed::Solved(Relaxation {
-                bound: lp.cost - deficit,
+                bound,
+                piece_bounds: vec![PieceBound {
+                    accounts: (0..p.num_accounts).collect(),
+                    bound,
+                }],
                 lp,
                 cand,
                 neighbours,
