@@ -138,7 +138,6 @@ pub fn price(p: &Problem, cand: &[Vec<usize>], lp: &LpResult, phase: Phase) -> P
     }
     if !lp.cut_price.is_empty() {
         added = most_negative_per_rep(added, p.num_reps);
-        added.sort_unstable_by_key(|&(_, i, r)| (i, r));
     }
     pricing.added = added.into_iter().map(|(_, i, r)| (i, r)).collect();
     pricing

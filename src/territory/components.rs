@@ -29,6 +29,18 @@ pub struct Piece {
     pub groups: Vec<usize>,
 }
 
+impl Piece {
+    /// The piece's index of each of the whole model's `num_reps` reps
+    /// (`usize::MAX` for reps of other pieces).
+    fn rep_index(&self, num_reps: usize) -> Vec<usize> {
+        let mut rep_at = vec![usize::MAX; num_reps];
+        for (k, &r) in self.reps.iter().enumerate() {
+            rep_at[r] = k;
+        }
+        rep_at
+    }
+}
+
 /// The independent pieces of `p`, ordered by their first rep. Reps without
 /// capacity belong to none; an account with no eligible rep (refused by
 /// validation) stays with the first piece.
@@ -116,10 +128,7 @@ impl DisjointSets {
 /// owner is in another piece keeps [`Problem::OWNER_ELSEWHERE`], so every
 /// rep of the piece charges its move as in the whole model.
 pub fn sub_problem(p: &Problem, piece: &Piece) -> Problem {
-    let mut rep_at = vec![usize::MAX; p.num_reps];
-    for (k, &r) in piece.reps.iter().enumerate() {
-        rep_at[r] = k;
-    }
+    let rep_at = piece.rep_index(p.num_reps);
     let mut group_at = vec![usize::MAX; p.groups.len()];
     for (k, &g) in piece.groups.iter().enumerate() {
         group_at[g] = k;
@@ -279,10 +288,7 @@ pub fn solve_restricted_by_piece(
         .par_iter()
         .map(|piece| {
             let sub = sub_problem(p, piece);
-            let mut rep_at = vec![usize::MAX; p.num_reps];
-            for (k, &r) in piece.reps.iter().enumerate() {
-                rep_at[r] = k;
-            }
+            let rep_at = piece.rep_index(p.num_reps);
             let sub_cand: Vec<Vec<usize>> = piece
                 .accounts
                 .iter()
@@ -360,17 +366,16 @@ fn merge_lp(p: &Problem, pieces: &[Piece], parts: Vec<LpResult>) -> LpResult {
 pub fn merge(p: &Problem, pieces: &[Piece], parts: Vec<Relaxation>) -> Relaxation {
     let mut cand = vec![Vec::new(); p.num_accounts];
     let mut neighbours = vec![Vec::new(); p.num_accounts];
-    let (mut bound, mut lp_solves, mut priced_pairs) = (0.0, 0, 0);
+    let (mut lp_solves, mut priced_pairs) = (0, 0);
     let mut lps = Vec::with_capacity(parts.len());
     let mut piece_bounds = Vec::with_capacity(parts.len());
     for (piece, part) in pieces.iter().zip(parts) {
         piece_bounds.push(PieceBound {
             accounts: piece.accounts.clone(),
-            bound: part.bound,
+            bound: part.bound(),
         });
         let reps_back =
             |v: Vec<usize>| v.into_iter().map(|k| piece.reps[k]).collect::<Vec<usize>>();
-        bound += part.bound;
         lp_solves += part.lp_solves;
         priced_pairs += part.priced_pairs;
         for ((&i, c), n) in piece.accounts.iter().zip(part.cand).zip(part.neighbours) {
@@ -381,7 +386,6 @@ pub fn merge(p: &Problem, pieces: &[Piece], parts: Vec<Relaxation>) -> Relaxatio
     }
     Relaxation {
         lp: merge_lp(p, pieces, lps),
-        bound,
         piece_bounds,
         cand,
         neighbours,
@@ -530,7 +534,7 @@ mod tests {
         };
         let tol = 2.0 * BOUND_GAP * whole.lp.cost + 1e-6;
         assert!((split.lp.cost - whole.lp.cost).abs() <= tol);
-        assert!(split.bound <= whole.lp.cost + 1e-6 && whole.bound <= split.lp.cost + 1e-6);
+        assert!(split.bound() <= whole.lp.cost + 1e-6 && whole.bound() <= split.lp.cost + 1e-6);
         assert!(split.lp.slack <= 1e-6);
         let mut load = vec![[0.0; NUM_METRICS]; p.num_reps];
         for (i, shares) in split.lp.shares.iter().enumerate() {

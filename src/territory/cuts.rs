@@ -295,6 +295,9 @@ fn take_in_facets(p: &Problem, owner: &[Option<usize>], l: &RepLoads, r: usize) 
     };
     let f = p.cap[r] / p.groups[g].capacity;
     let mut facets = Vec::new();
+    // Other reps' discretionary accounts that `r` may own: one scan of
+    // every account, made only for a rep short of its band.
+    let mut offered: Option<Vec<usize>> = None;
     for m in p.balanced_metrics() {
         let drop = (1.0 - p.tol[m]) * f;
         let lower = drop * l.low_total[g][m];
@@ -302,12 +305,14 @@ fn take_in_facets(p: &Problem, owner: &[Option<usize>], l: &RepLoads, r: usize) 
         if need <= 0.0 {
             continue;
         }
-        let offered = (0..p.num_accounts)
-            .filter(|&i| {
-                owner[i].is_some_and(|o| o != r) && p.eligible(i).binary_search(&r).is_ok()
-            })
-            .map(|i| p.load(m, i))
-            .collect();
+        let offered = offered.get_or_insert_with(|| {
+            (0..p.num_accounts)
+                .filter(|&i| {
+                    owner[i].is_some_and(|o| o != r) && p.eligible(i).binary_search(&r).is_ok()
+                })
+                .collect()
+        });
+        let offered = offered.iter().map(|&i| p.load(m, i)).collect();
         let crossing = l.leaving[g].iter().map(|&i| drop * p.load(m, i)).collect();
         facets.extend(cover_facets(offered, crossing, need));
     }

@@ -236,8 +236,9 @@ fn plan_whole_reps(
 /// (scaled cost units) for taking account `i` from its current owner and
 /// the distance scaled by `distance_weight`. Returns the verified plan and
 /// the LP relaxation's lower bound on the model's objective, in the same
-/// scaled units as the weights, piece by independent piece. With `[[segment_share]]` the caller
-/// passes the parts dataset and restates the plan ([`plan_over_reps`]).
+/// scaled units as the weights, piece by independent piece. With
+/// `[[segment_share]]` the caller passes the parts dataset and restates
+/// the plan ([`plan_over_reps`]).
 pub fn plan_rebalance(
     dataset: &Dataset,
     options: &PlanOptions,
@@ -344,7 +345,7 @@ fn solve_whole_reps(
     stats.lp_solves = relaxation.lp_solves;
     stats.priced_pairs = relaxation.priced_pairs;
     stats.candidate_pairs = relaxation.cand.iter().map(Vec::len).sum();
-    stats.lp_objective = relaxation.bound * problem.pot_unit * KM_SCALE;
+    stats.lp_objective = relaxation.bound() * problem.pot_unit * KM_SCALE;
 
     progress.phase("rounding and repairing");
     let support = round::optimal_support(&problem, &relaxation.lp);
@@ -393,7 +394,7 @@ fn solve_whole_reps(
                 search.total_cost(),
                 search.total_violation(),
                 relaxation.lp.cost,
-                relaxation.bound
+                relaxation.bound()
             );
         }
         search

@@ -65,14 +65,11 @@ pub enum LpMethod {
 #[derive(Debug, Clone)]
 pub struct Relaxation {
     pub lp: LpResult,
-    /// Lower bound on the full LP optimum (scaled units): the restricted
-    /// optimum, less the Lagrangian deficit when pricing stopped early.
-    pub bound: f64,
-    /// `bound` split over the independent pieces of the model
-    /// ([`super::components`]): each piece's accounts and its own bound
-    /// (one piece of every account when it was solved as one LP). A count
-    /// that is whole per piece, like a rebalance's moves, rounds up piece
-    /// by piece.
+    /// The lower bound on the full LP optimum ([`Relaxation::bound`]) split
+    /// over the independent pieces of the model ([`super::components`]):
+    /// each piece's accounts and its own bound (one piece of every account
+    /// when it was solved as one LP). A count that is whole per piece, like
+    /// a rebalance's moves, rounds up piece by piece.
     pub piece_bounds: Vec<PieceBound>,
     pub cand: Vec<Vec<usize>>,
     /// Candidate reps plus each account's nearest eligible reps: the moves
@@ -80,6 +77,15 @@ pub struct Relaxation {
     pub neighbours: Vec<Vec<usize>>,
     pub lp_solves: usize,
     pub priced_pairs: usize,
+}
+
+impl Relaxation {
+    /// Lower bound on the full LP optimum (scaled units): the restricted
+    /// optimum, less the Lagrangian deficit when pricing stopped early,
+    /// summed over the pieces.
+    pub fn bound(&self) -> f64 {
+        self.piece_bounds.iter().map(|piece| piece.bound).sum()
+    }
 }
 
 /// One independent piece's accounts and its part of the relaxation's bound.
@@ -117,7 +123,7 @@ pub fn solve_relaxation(
 #[derive(Debug)]
 pub enum Relaxed {
     /// Solved, or stopped by the deadline after a restricted LP of the
-    /// full model was solved (then `bound` is that LP's Lagrangian bound).
+    /// full model was solved (then its bound is that LP's Lagrangian bound).
     Solved(Relaxation),
     /// No balanced plan exists.
     Infeasible(Infeasibility),
@@ -262,12 +268,10 @@ pub(super) fn solve_as_one(
                     n
                 })
                 .collect();
-            let bound = lp.cost - deficit;
             return Ok(Relaxed::Solved(Relaxation {
-                bound,
                 piece_bounds: vec![PieceBound {
                     accounts: (0..p.num_accounts).collect(),
-                    bound,
+                    bound: lp.cost - deficit,
                 }],
                 lp,
                 cand,
