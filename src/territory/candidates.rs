@@ -40,6 +40,7 @@ pub fn start_candidates(p: &Problem) -> Vec<Vec<usize>> {
     for c in &mut cand {
         c.sort_unstable();
         c.dedup();
+        c.shrink_to_fit();
     }
     cand
 }
@@ -50,7 +51,15 @@ fn nearest_eligible_reps(p: &Problem, i: usize, k: usize) -> Vec<usize> {
         by_km.select_nth_unstable_by(k - 1, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         by_km.truncate(k);
     }
-    by_km.into_iter().map(|(_, r)| r).collect()
+    only_indices(&by_km)
+}
+
+/// The indices of `(km, index)` pairs in a list of their own size: an
+/// in-place `into_iter().map().collect()` would keep the capacity of the
+/// untruncated list (every eligible rep of every account, about 15 GB at
+/// 1,000,000 x 2,000).
+fn only_indices(by_km: &[(f64, usize)]) -> Vec<usize> {
+    by_km.iter().map(|&(_, i)| i).collect()
 }
 
 /// For every rep with capacity, its nearest eligible free accounts: a few
@@ -75,7 +84,7 @@ fn reps_nearest_accounts(p: &Problem) -> Vec<Vec<usize>> {
                 });
                 by_km.truncate(take);
             }
-            by_km.into_iter().map(|(_, i)| i).collect()
+            only_indices(&by_km)
         })
         .collect()
 }
@@ -127,6 +136,9 @@ pub fn price(p: &Problem, cand: &[Vec<usize>], lp: &LpResult, phase: Phase) -> P
             negative.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             let deficit = negative.first().map_or(0.0, |n| -n.0);
             negative.truncate(PRICED_PER_ACCOUNT);
+            // Held for every account until the round ends: without this
+            // each keeps room for all its eligible reps.
+            negative.shrink_to_fit();
             (deficit, negative)
         })
         .collect();
@@ -208,4 +220,29 @@ pub fn drop_unattractive(
             before - reps.len()
         })
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The start lists hold a few reps per account, and must not keep room
+    /// for every eligible rep: at 1,000,000 x 2,000 that room was 15 GB
+    /// before the first LP.
+    #[test]
+    fn start_lists_keep_no_room_for_every_eligible_rep() {
+        let ds = crate::generate::generate(&crate::generate::GenerateSpec::new(400, 120, 1));
+        let p = Problem::new(&ds);
+        let cand = start_candidates(&p);
+        let widest = (0..p.num_accounts).map(|i| p.eligible(i).len()).max();
+        assert!(widest > Some(4 * START_NEAREST_REPS), "{widest:?}");
+        for (i, c) in cand.iter().enumerate() {
+            assert!(
+                c.capacity() <= 2 * c.len().max(START_NEAREST_REPS),
+                "account {i}: {} reps in room for {}",
+                c.len(),
+                c.capacity()
+            );
+        }
+    }
 }
