@@ -9,7 +9,7 @@
 use rayon::prelude::*;
 
 use super::lp::{LpResult, Phase};
-use super::problem::Problem;
+use super::problem::{nearest_by_km, Eligibility, Problem};
 
 /// Nearest eligible reps per account in the start set.
 pub const START_NEAREST_REPS: usize = 8;
@@ -46,20 +46,8 @@ pub fn start_candidates(p: &Problem) -> Vec<Vec<usize>> {
 }
 
 fn nearest_eligible_reps(p: &Problem, i: usize, k: usize) -> Vec<usize> {
-    let mut by_km: Vec<(f64, usize)> = p.eligible(i).iter().map(|&r| (p.km(i, r), r)).collect();
-    if by_km.len() > k {
-        by_km.select_nth_unstable_by(k - 1, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        by_km.truncate(k);
-    }
-    only_indices(&by_km)
-}
-
-/// The indices of `(km, index)` pairs in a list of their own size: an
-/// in-place `into_iter().map().collect()` would keep the capacity of the
-/// untruncated list (every eligible rep of every account, about 15 GB at
-/// 1,000,000 x 2,000).
-fn only_indices(by_km: &[(f64, usize)]) -> Vec<usize> {
-    by_km.iter().map(|&(_, i)| i).collect()
+    let bound = |r| (p.km_lower_bound(i, r), r);
+    nearest_by_km(p.eligible(i).iter().copied(), k, bound, |r| p.km(i, r))
 }
 
 /// For every rep with capacity, its nearest eligible free accounts: a few
@@ -72,19 +60,23 @@ fn reps_nearest_accounts(p: &Problem) -> Vec<Vec<usize>> {
             if p.rep_group[r].is_none() {
                 return Vec::new();
             }
-            let mut by_km: Vec<(f64, usize)> = free
+            // Whether each segment class may go to r, looked up once
+            // instead of per account.
+            let class_takes: Vec<bool> = p
+                .segment_reps
                 .iter()
-                .filter(|&&i| p.eligible(i).binary_search(&r).is_ok())
-                .map(|&i| (p.km(i, r), i))
+                .map(|reps| reps.binary_search(&r).is_ok())
                 .collect();
-            let take = fair_share_count(p, r, by_km.len());
-            if by_km.len() > take && take > 0 {
-                by_km.select_nth_unstable_by(take - 1, |a, b| {
-                    a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
-                });
-                by_km.truncate(take);
-            }
-            only_indices(&by_km)
+            let eligible = |i: &usize| match p.eligibility[*i] {
+                Eligibility::Locked(x) => x == r,
+                Eligibility::Class(c) => class_takes[c],
+            };
+            let count = free.iter().filter(|i| eligible(i)).count();
+            let take = fair_share_count(p, r, count);
+            let bound = |i| (p.km_lower_bound(i, r), i);
+            nearest_by_km(free.iter().copied().filter(eligible), take, bound, |i| {
+                p.km(i, r)
+            })
         })
         .collect()
 }
@@ -99,6 +91,19 @@ fn fair_share_count(p: &Problem, r: usize, eligible: usize) -> usize {
 /// Reduced cost of pair (i, r) under the duals of `lp`.
 pub fn reduced_cost(p: &Problem, lp: &LpResult, phase: Phase, i: usize, r: usize) -> f64 {
     phase.pair_cost(p, i, r) - lp.u[i] - lp.priced_load(p, i, r) - lp.cut_price(p, i, r)
+}
+
+/// Whether pair (i, r) can have a reduced cost below `-tol`: the same
+/// sum as [`reduced_cost`] with the distance at its chord lower bound is
+/// never above it (the cost does not fall as the distance grows, and
+/// float rounding keeps that order), so a pair it rules out is one the
+/// haversine would have ruled out too.
+fn may_price_in(p: &Problem, lp: &LpResult, phase: Phase, i: usize, r: usize, tol: f64) -> bool {
+    if !matches!(phase, Phase::Cost { .. }) || p.pot[i] < 0.0 || p.distance_weight < 0.0 {
+        return true;
+    }
+    let cost = p.cost_at_km(i, r, p.km_lower_bound(i, r));
+    cost - lp.u[i] - lp.priced_load(p, i, r) - lp.cut_price(p, i, r) < -tol
 }
 
 /// Pairs pricing added, and how far the restricted LP can be from the
@@ -130,6 +135,7 @@ pub fn price(p: &Problem, cand: &[Vec<usize>], lp: &LpResult, phase: Phase) -> P
             let mut negative: Vec<(f64, usize)> = eligible
                 .iter()
                 .filter(|r| current.binary_search(r).is_err())
+                .filter(|&&r| may_price_in(p, lp, phase, i, r, tol))
                 .map(|&r| (reduced_cost(p, lp, phase, i, r), r))
                 .filter(|(rc, _)| *rc < -tol)
                 .collect();
@@ -244,5 +250,44 @@ mod tests {
                 c.capacity()
             );
         }
+    }
+
+    /// Pricing that skips pairs by their chord bound adds exactly the
+    /// pairs, and finds exactly the deficit, of a scan of every pair.
+    #[test]
+    fn pruned_pricing_is_the_full_scan() {
+        use crate::territory::lp::solve_restricted;
+        let ds = crate::generate::generate(&crate::generate::GenerateSpec::new(500, 30, 3));
+        let mut p = Problem::new(&ds);
+        p.current = (0..p.num_accounts).map(|i| Some(i % p.num_reps)).collect();
+        p.move_km = 40.0;
+        let cand: Vec<Vec<usize>> = (0..p.num_accounts)
+            .map(|i| nearest_eligible_reps(&p, i, 2))
+            .map(|mut c| {
+                c.sort_unstable();
+                c
+            })
+            .collect();
+        let phase = Phase::Cost { penalty: 50.0 };
+        let lp = solve_restricted(&p, &cand, phase, "clarabel").unwrap();
+        let pricing = price(&p, &cand, &lp, phase);
+        let (mut want, mut deficit) = (Vec::new(), 0.0);
+        for (i, current) in cand.iter().enumerate() {
+            let tol = PRICING_TOLERANCE * (1.0 + lp.u[i].abs());
+            let best = p
+                .eligible(i)
+                .iter()
+                .filter(|r| !current.contains(r))
+                .map(|&r| (reduced_cost(&p, &lp, phase, i, r), r))
+                .filter(|(rc, _)| *rc < -tol)
+                .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            if let Some((rc, r)) = best {
+                want.push((i, r));
+                deficit -= rc;
+            }
+        }
+        assert!(want.len() > 20, "{} pairs", want.len());
+        assert_eq!(pricing.added, want);
+        assert_eq!(pricing.deficit, deficit);
     }
 }

@@ -229,7 +229,18 @@ impl Problem {
     /// less the `[[prefer]]` credit, plus the continuity charge when `r` is
     /// not the current owner.
     pub fn cost(&self, i: usize, r: usize) -> f64 {
-        let km = self.km(i, r);
+        self.cost_at_km(i, r, self.km(i, r))
+    }
+
+    /// [`Problem::km`] without the haversine: never above it.
+    pub fn km_lower_bound(&self, i: usize, r: usize) -> f64 {
+        self.account_points[i].km_lower_bound(&self.rep_points[r])
+    }
+
+    /// [`Problem::cost`] with `km` for the distance. It never falls as
+    /// `km` grows (the preference credit is capped by the distance), so at
+    /// [`Problem::km_lower_bound`] it bounds the cost from below.
+    pub fn cost_at_km(&self, i: usize, r: usize, km: f64) -> f64 {
         self.distance_weight
             * self.pot[i]
             * (km - self.preference_km(i, r, km) + self.move_charge_km(i, r))
@@ -290,14 +301,11 @@ impl Problem {
 
     /// Nearest eligible rep of account `i` (ties to the lower index).
     pub fn nearest_eligible(&self, i: usize) -> usize {
-        let mut best = (f64::INFINITY, usize::MAX);
-        for &r in self.eligible(i) {
-            let d = self.km(i, r);
-            if d < best.0 {
-                best = (d, r);
-            }
-        }
-        best.1
+        let bound = |r| (self.km_lower_bound(i, r), r);
+        let nearest = nearest_by_km(self.eligible(i).iter().copied(), 1, bound, |r| {
+            self.km(i, r)
+        });
+        nearest.first().copied().unwrap_or(usize::MAX)
     }
 
     /// Metrics held to a balance band (finite tolerance), ascending.
@@ -467,4 +475,76 @@ fn eligibility_by_rules(ds: &Dataset, cap: &[f64]) -> (Vec<Eligibility>, Vec<Vec
         })
         .collect();
     (eligibility, class_reps)
+}
+
+/// The `k` items with the smallest `(km, item)` (all of them when there
+/// are no more than `k`), in no particular order: the set a selection
+/// over every item's haversine gives, but the haversine is computed only
+/// for items whose lower bound (`bound(item)` gives `(bound, item)`) does
+/// not exceed the largest distance among the `k` items of smallest bound.
+/// Any item of the answer lies within that distance, so none is skipped.
+pub fn nearest_by_km(
+    items: impl Iterator<Item = usize>,
+    k: usize,
+    bound: impl Fn(usize) -> (f64, usize),
+    km: impl Fn(usize) -> f64,
+) -> Vec<usize> {
+    let by_pair = |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+    if k == 0 {
+        return Vec::new();
+    }
+    let mut bounds: Vec<(f64, usize)> = items.map(bound).collect();
+    if bounds.len() <= k {
+        return bounds.iter().map(|b| b.1).collect();
+    }
+    bounds.select_nth_unstable_by(k - 1, by_pair);
+    let reach = bounds[..k].iter().map(|b| km(b.1)).fold(0.0, f64::max);
+    let mut exact: Vec<(f64, usize)> = bounds
+        .iter()
+        .filter(|b| b.0 <= reach)
+        .map(|b| (km(b.1), b.1))
+        .collect();
+    if exact.len() > k {
+        exact.select_nth_unstable_by(k - 1, by_pair);
+        exact.truncate(k);
+    }
+    exact.iter().map(|e| e.1).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pruned search returns the set a selection over every item's
+    /// haversine returns, co-located reps (ties broken by index) included.
+    #[test]
+    fn nearest_by_km_is_the_full_selection() {
+        let ds = crate::generate::generate(&crate::generate::GenerateSpec::new(300, 60, 4));
+        let mut p = Problem::new(&ds);
+        // Three reps on one spot: ties that only the index breaks.
+        p.rep_points[7] = p.rep_points[3];
+        p.rep_points[11] = p.rep_points[3];
+        for i in 0..p.num_accounts {
+            for k in [0, 1, 2, 5, 8, 200] {
+                let eligible = p.eligible(i);
+                let mut all: Vec<(f64, usize)> =
+                    eligible.iter().map(|&r| (p.km(i, r), r)).collect();
+                all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                let mut want: Vec<usize> = all.iter().take(k).map(|a| a.1).collect();
+                let bound = |r| (p.km_lower_bound(i, r), r);
+                let mut got = nearest_by_km(eligible.iter().copied(), k, bound, |r| p.km(i, r));
+                want.sort_unstable();
+                got.sort_unstable();
+                assert_eq!(got, want, "account {i}, k {k}");
+            }
+            let nearest = p.nearest_eligible(i);
+            let brute = p
+                .eligible(i)
+                .iter()
+                .map(|&r| (p.km(i, r), r))
+                .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+                .map(|a| a.1);
+            assert_eq!(Some(nearest), brute, "account {i}");
+        }
+    }
 }
