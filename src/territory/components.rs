@@ -415,7 +415,7 @@ mod tests {
                 &quiet,
             )
         } else {
-            solve_as_one(p, "clarabel", LpMethod::Columns, &none, &quiet)
+            solve_as_one(p, "clarabel", LpMethod::Columns, 0.0, &none, &quiet)
         }
         .expect("the LP solves")
     }
@@ -535,6 +535,15 @@ mod tests {
         let tol = 2.0 * BOUND_GAP * whole.lp.cost + 1e-6;
         assert!((split.lp.cost - whole.lp.cost).abs() <= tol);
         assert!(split.bound() <= whole.lp.cost + 1e-6 && whole.bound() <= split.lp.cost + 1e-6);
+        // Pieces stop pricing within their share of the whole model's
+        // allowance: the bound stays within twice the pricing stop.
+        assert!(split.bound() >= whole.lp.cost * (1.0 - 2.0 * BOUND_GAP) - 1e-6);
+        let floor = super::super::relax::cost_floor(&p);
+        assert!(
+            floor <= whole.lp.cost && floor > 0.5 * whole.lp.cost,
+            "floor {floor}, LP {}",
+            whole.lp.cost
+        );
         assert!(split.lp.slack <= 1e-6);
         let mut load = vec![[0.0; NUM_METRICS]; p.num_reps];
         for (i, shares) in split.lp.shares.iter().enumerate() {
