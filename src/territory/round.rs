@@ -229,7 +229,7 @@ mod tests {
     /// land on one rounding (otherwise the extra starts buy nothing).
     #[test]
     fn seeded_roundings_are_repeatable_valid_and_varied() {
-        let ds = generate(&GenerateSpec::new(2000, 16, 1));
+        let ds = generate(&GenerateSpec::new(2000, 16, 3));
         let p = Problem::new(&ds);
         let relaxation = solve_relaxation(
             &p,
@@ -263,7 +263,7 @@ mod tests {
         }
         assert!(
             distinct.len() >= 3,
-            "only {} distinct roundings",
+            "only {} distinct roundings of {split} split accounts",
             distinct.len()
         );
     }
