@@ -253,6 +253,15 @@ fn a_move_budget_is_never_exceeded_and_too_small_a_budget_says_what_balance_need
                 err.contains(&format!("restoring balance takes {needed}")),
                 "{err}"
             );
+            let reached = m["rebalance"]["closest_plan_violation"].as_f64().unwrap();
+            let bound = m["rebalance"]["closest_plan_violation_bound"]
+                .as_f64()
+                .unwrap();
+            assert!(bound <= reached && reached > 0.0, "{bound} {reached}");
+            assert!(
+                err.contains("where no plan within the budget has less than"),
+                "{err}"
+            );
             assert!(err.contains("OutsideTolerance"), "{err}");
         } else {
             assert!(o.status.success(), "{}", stderr(&o));
@@ -449,6 +458,22 @@ fn the_readme_figures_for_the_sample_hold() {
         "636 moves; no balanced plan needs fewer than 633"
     );
     assert_valid(&common::read_instance(&data), &out);
+    // The guide's frontier point, and every point's bound below what it
+    // reached (positive until the last points, where fractional moves
+    // reach balance).
+    let frontier = common::read_table(&out.join("frontier.csv"));
+    let at = |k: &str| -> f64 { frontier[1][k].parse().unwrap() };
+    assert_eq!(frontier[1]["moves"], "64");
+    assert_eq!(format!("{:.2}", at("total_band_violation")), "25.75");
+    assert_eq!(format!("{:.2}", at("violation_bound")), "24.06");
+    for row in &frontier {
+        let reached: f64 = row["total_band_violation"].parse().unwrap();
+        let bound: f64 = row["violation_bound"].parse().unwrap();
+        assert!(bound >= 0.0 && bound <= reached, "{row:?}");
+    }
+    assert!(frontier[..frontier.len() - 2]
+        .iter()
+        .all(|row| row["violation_bound"].parse::<f64>().unwrap() > 0.0));
 }
 
 /// A departed rep still owning accounts used to make the status-quo row

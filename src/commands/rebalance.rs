@@ -146,8 +146,18 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
     let mut points = frontier.series(solved.moves);
     let mut outcome = solved.outcome.clone();
     let budget_binding = !within_limits(model_setup, &full_owner, limits);
+    // The closest plan within a binding budget: its total band violation
+    // and the least any plan within the budget's moves can have.
+    let mut closest: Option<(f64, f64)> = None;
     if budget_binding {
-        let owner = frontier.within(discretionary_budget(model_setup, limits));
+        let budget = discretionary_budget(model_setup, limits);
+        let owner = frontier.within(budget);
+        let violation = frontier.violation(&owner);
+        let moves = budget.moves.min(model_setup.staying());
+        closest = Some((
+            violation,
+            frontier.violation_bounds(&[(moves, violation)])[0],
+        ));
         outcome.plan = territory::plan_of_owners(&model_setup.dataset, &owner, 0.0)?;
         model::describe_distance(model_setup, &mut outcome);
     }
@@ -197,7 +207,12 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
         frontier: &points,
         quotas: quotas.as_deref(),
     };
-    let section = manifest_section(&setup, &solved, moves, limits, budget_binding, &gf, &points);
+    let mut section =
+        manifest_section(&setup, &solved, moves, limits, budget_binding, &gf, &points);
+    if let Some((violation, bound)) = closest {
+        section["closest_plan_violation"] = json!(violation);
+        section["closest_plan_violation_bound"] = json!(bound);
+    }
     let run = RunInfo {
         command,
         inputs: loaded
@@ -269,9 +284,16 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
         } else {
             "no single-owner plan within every band was found".to_string()
         };
+        let found = match closest {
+            Some((violation, bound)) => format!(
+                "total band violation {violation:.4}, where no plan within the budget has less \
+                 than {bound:.4}"
+            ),
+            None => "least total band violation found".to_string(),
+        };
         return Err(Error::Infeasible(format!(
             "{why}; {outside} reps stay outside tolerance; the closest plan ({moves} moves, \
-             least total band violation found) was written to {} with status OutsideTolerance{}",
+             {found}) was written to {} with status OutsideTolerance{}",
             out.display(),
             super::time_limit_note(&outcome.stats)
         )));
@@ -515,6 +537,7 @@ fn manifest_section(
             "max_potential_deviation": p.max_potential_deviation,
             "max_workload_deviation": p.max_workload_deviation,
             "total_band_violation": p.total_violation,
+            "violation_bound": p.violation_bound,
             "distance": p.distance,
         })).collect::<Vec<_>>(),
     })

@@ -202,7 +202,7 @@ pub fn summary_csv(f: &RebalanceFiles<'_>) -> Vec<u8> {
 }
 
 /// Columns of frontier.csv.
-pub const FRONTIER_COLUMNS: [&str; 8] = [
+pub const FRONTIER_COLUMNS: [&str; 9] = [
     "budget",
     "moves",
     "moved_potential",
@@ -210,6 +210,7 @@ pub const FRONTIER_COLUMNS: [&str; 8] = [
     "max_workload_deviation_pct",
     "reps_outside_tolerance",
     "total_band_violation",
+    "violation_bound",
     "distance",
 ];
 
@@ -226,6 +227,7 @@ pub fn frontier_csv(points: &[FrontierPoint]) -> Vec<u8> {
             fixed(p.max_workload_deviation * 100.0, 2),
             p.reps_outside.to_string(),
             fixed(p.total_violation, 6),
+            fixed(p.violation_bound, 6),
             fixed(p.distance, 0),
         ])
         .expect("in memory");

@@ -15,7 +15,9 @@
 //! is the sum over reps and balanced metrics of how far the rep's load
 //! lies outside its band, as a fraction of its target, plus any
 //! `[[limits]]` excess. Every point is a verified single-owner plan; the
-//! LP bound says how far from the fewest moves it can be.
+//! LP bound says how far from the fewest moves it can be, and each point's
+//! violation bound ([`super::violation_bound`]) how far from the least
+//! violation within its budget.
 
 use rayon::prelude::*;
 
@@ -23,6 +25,7 @@ use crate::distance::haversine_km;
 use crate::model::{Dataset, RepBalance};
 use crate::territory::{self, verify};
 
+use super::violation_bound::Situation;
 use super::{AccountKind, Setup};
 
 /// Points of the frontier between 0 moves and the full rebalance.
@@ -59,6 +62,9 @@ pub struct FrontierPoint {
     pub max_workload_deviation: f64,
     pub reps_outside: usize,
     pub total_violation: f64,
+    /// No plan within the budget has less total violation
+    /// ([`super::violation_bound`]).
+    pub violation_bound: f64,
     /// Potential x km of the plan.
     pub distance: f64,
     /// Rep index per account.
@@ -66,13 +72,13 @@ pub struct FrontierPoint {
 }
 
 /// Fixed per-rep targets, bands and limits the greedy search scores against.
-struct Bands {
+pub(super) struct Bands {
     /// Per rep and metric (potential, workload, accounts): target load.
-    target: Vec<[f64; 3]>,
-    tol: [f64; 3],
+    pub(super) target: Vec<[f64; 3]>,
+    pub(super) tol: [f64; 3],
     /// Per rep and metric: hard maximum (infinite when none).
-    limit: Vec<[f64; 3]>,
-    active: Vec<bool>,
+    pub(super) limit: Vec<[f64; 3]>,
+    pub(super) active: Vec<bool>,
 }
 
 impl Bands {
@@ -111,16 +117,28 @@ impl Bands {
         if !self.active[r] {
             return 0.0;
         }
-        let mut v = 0.0;
-        for (m, &x) in load.iter().enumerate() {
-            let t = self.target[r][m];
-            if self.tol[m].is_finite() && t > 0.0 {
-                v += ((x - t).abs() / t - self.tol[m]).max(0.0);
-            }
-            let cap = self.limit[r][m];
-            if cap.is_finite() && x > cap {
-                v += (x - cap) / cap.max(1.0);
-            }
+        (0..3).fold(0.0, |v, m| self.add_metric(v, r, m, load[m]))
+    }
+
+    /// Band excess of one rep in metric `m` at load `x`: outside the band
+    /// as a fraction of the target, plus any excess over the limit.
+    pub(super) fn metric_violation(&self, r: usize, m: usize, x: f64) -> f64 {
+        if !self.active[r] {
+            return 0.0;
+        }
+        self.add_metric(0.0, r, m, x)
+    }
+
+    /// `v` plus the excess of metric `m` (one float sum at a time, so that
+    /// a rep's violation adds up in one fixed order).
+    fn add_metric(&self, mut v: f64, r: usize, m: usize, x: f64) -> f64 {
+        let t = self.target[r][m];
+        if self.tol[m].is_finite() && t > 0.0 {
+            v += ((x - t).abs() / t - self.tol[m]).max(0.0);
+        }
+        let cap = self.limit[r][m];
+        if cap.is_finite() && x > cap {
+            v += (x - cap) / cap.max(1.0);
         }
         v
     }
@@ -454,8 +472,28 @@ impl<'a> Frontier<'a> {
             .sum()
     }
 
-    /// Figures of one plan as a frontier point.
-    pub fn point(&self, budget: usize, owner: Vec<usize>) -> FrontierPoint {
+    /// Lower bounds on the total violation within each budget of moves,
+    /// given the violation a plan within it reaches.
+    pub fn violation_bounds(&self, budgets: &[(usize, f64)]) -> Vec<f64> {
+        let setup = self.setup;
+        let situation = Situation {
+            load: setup
+                .dataset
+                .accounts
+                .iter()
+                .map(|a| [a.potential, a.workload, 1.0])
+                .collect(),
+            eligible: &self.eligible,
+            kind: &setup.kind,
+            current: &setup.current,
+            bands: &self.bands,
+        };
+        situation.bounds(budgets)
+    }
+
+    /// Figures of one plan as a frontier point, with the bound on the
+    /// violation within its budget.
+    pub fn point(&self, budget: usize, owner: Vec<usize>, violation_bound: f64) -> FrontierPoint {
         let ds = &self.setup.dataset;
         let some: Vec<Option<usize>> = owner.iter().map(|&r| Some(r)).collect();
         let balance = verify::whole_rep_balances(ds, &some);
@@ -484,6 +522,7 @@ impl<'a> Frontier<'a> {
                 .filter(|b| !b.within_tolerance)
                 .count(),
             total_violation: self.violation(&owner),
+            violation_bound,
             distance: verify::objective(ds, &owner),
             owner,
         }
@@ -498,17 +537,28 @@ impl<'a> Frontier<'a> {
             .collect();
         budgets.dedup();
         budgets.retain(|&b| b < full_moves);
-        let mut points: Vec<FrontierPoint> = budgets
+        let owners: Vec<Vec<usize>> = budgets
             .par_iter()
             .map(|&b| {
-                let owner = self.within(Budget {
+                self.within(Budget {
                     moves: b,
                     potential: f64::INFINITY,
-                });
-                self.point(b, owner)
+                })
             })
             .collect();
-        points.push(self.point(full_moves, self.full.clone()));
+        let reached: Vec<(usize, f64)> = budgets
+            .iter()
+            .zip(&owners)
+            .map(|(&b, owner)| (b, self.violation(owner)))
+            .collect();
+        let bounds = self.violation_bounds(&reached);
+        let mut points: Vec<FrontierPoint> = owners
+            .into_par_iter()
+            .zip(budgets.par_iter().zip(&bounds))
+            .map(|(owner, (&b, &bound))| self.point(b, owner, bound))
+            .collect();
+        // Full balance: no violation is possible, and none is left.
+        points.push(self.point(full_moves, self.full.clone(), 0.0));
         points
     }
 }

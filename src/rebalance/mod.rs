@@ -13,6 +13,7 @@ pub mod frontier;
 pub mod grandfathering;
 pub mod model;
 pub mod parts;
+pub mod violation_bound;
 
 use chrono::NaiveDate;
 
