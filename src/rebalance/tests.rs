@@ -101,23 +101,29 @@ fn exhaustive_fewest_moves(setup: &Setup) -> Option<usize> {
     fewest_moves_among(setup, &vec![active; ds.accounts.len()])
 }
 
-/// Fewest discretionary moves over the plans that give each account one
-/// of its `options` and hold every active rep (every part of a split rep)
-/// within its band, by enumeration; `None` when none does.
-fn fewest_moves_among(setup: &Setup, options: &[Vec<usize>]) -> Option<usize> {
-    let ds = &setup.dataset;
+/// Every plan that gives each account one of its `options`.
+fn every_plan(options: &[Vec<usize>]) -> impl Iterator<Item = Vec<usize>> + '_ {
     let combos: usize = options.iter().map(Vec::len).product();
-    let mut best: Option<usize> = None;
-    for code in 0..combos {
+    (0..combos).map(move |code| {
         let mut c = code;
-        let owner: Vec<usize> = options
+        options
             .iter()
             .map(|reps| {
                 let r = reps[c % reps.len()];
                 c /= reps.len();
                 r
             })
-            .collect();
+            .collect()
+    })
+}
+
+/// Fewest discretionary moves over the plans that give each account one
+/// of its `options` and hold every active rep (every part of a split rep)
+/// within its band, by enumeration; `None` when none does.
+fn fewest_moves_among(setup: &Setup, options: &[Vec<usize>]) -> Option<usize> {
+    let ds = &setup.dataset;
+    let mut best: Option<usize> = None;
+    for owner in every_plan(options) {
         let moves = setup.discretionary_moves(&owner);
         if best.is_some_and(|b| moves >= b) {
             continue;
@@ -506,18 +512,8 @@ fn a_rep_over_its_band_by_part_of_one_account_needs_a_whole_move() {
 /// eligible reps of each account.
 fn exhaustive_least_violation(setup: &Setup, frontier: &frontier::Frontier, budget: usize) -> f64 {
     let options = crate::territory::eligible_reps(&setup.dataset);
-    let combos: usize = options.iter().map(Vec::len).product();
     let mut best = f64::INFINITY;
-    for code in 0..combos {
-        let mut c = code;
-        let owner: Vec<usize> = options
-            .iter()
-            .map(|reps| {
-                let r = reps[c % reps.len()];
-                c /= reps.len();
-                r
-            })
-            .collect();
+    for owner in every_plan(&options) {
         if setup.discretionary_moves(&owner) <= budget {
             best = best.min(frontier.violation(&owner));
         }
