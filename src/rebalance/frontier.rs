@@ -25,7 +25,7 @@ use crate::distance::haversine_km;
 use crate::model::{Dataset, RepBalance};
 use crate::territory::{self, verify};
 
-use super::violation_bound::Situation;
+use super::violation_bound::{Situation, Within};
 use super::{AccountKind, Setup};
 
 /// Points of the frontier between 0 moves and the full rebalance.
@@ -473,8 +473,8 @@ impl<'a> Frontier<'a> {
     }
 
     /// Lower bounds on the total violation within each budget of moves,
-    /// given the violation a plan within it reaches.
-    pub fn violation_bounds(&self, budgets: &[(usize, f64)]) -> Vec<f64> {
+    /// each given a plan within it (its owners).
+    pub fn violation_bounds(&self, plans: &[(usize, &[usize])]) -> Vec<f64> {
         let setup = self.setup;
         let situation = Situation {
             load: setup
@@ -488,7 +488,15 @@ impl<'a> Frontier<'a> {
             current: &setup.current,
             bands: &self.bands,
         };
-        situation.bounds(budgets)
+        let within: Vec<Within> = plans
+            .iter()
+            .map(|&(budget, owner)| Within {
+                budget,
+                violation: self.violation(owner),
+                load: rep_loads(&setup.dataset, owner),
+            })
+            .collect();
+        situation.bounds(&within)
     }
 
     /// Figures of one plan as a frontier point, with the bound on the
@@ -546,12 +554,12 @@ impl<'a> Frontier<'a> {
                 })
             })
             .collect();
-        let reached: Vec<(usize, f64)> = budgets
+        let plans: Vec<(usize, &[usize])> = budgets
             .iter()
             .zip(&owners)
-            .map(|(&b, owner)| (b, self.violation(owner)))
+            .map(|(&b, owner)| (b, owner.as_slice()))
             .collect();
-        let bounds = self.violation_bounds(&reached);
+        let bounds = self.violation_bounds(&plans);
         let mut points: Vec<FrontierPoint> = owners
             .into_par_iter()
             .zip(budgets.par_iter().zip(&bounds))

@@ -539,18 +539,23 @@ fn the_violation_bound_is_never_above_the_exhaustive_least_violation() {
         };
         let frontier = frontier::Frontier::new(&setup, &full);
         let budgets: Vec<usize> = (0..=3).collect();
-        let reached: Vec<(usize, f64)> = budgets
+        let owners: Vec<Vec<usize>> = budgets
             .iter()
             .map(|&b| {
-                let owner = frontier.within(frontier::Budget {
+                frontier.within(frontier::Budget {
                     moves: b,
                     potential: f64::INFINITY,
-                });
-                (b, frontier.violation(&owner))
+                })
             })
             .collect();
-        let bounds = frontier.violation_bounds(&reached);
-        for (&(b, greedy), &bound) in reached.iter().zip(&bounds) {
+        let plans: Vec<(usize, &[usize])> = budgets
+            .iter()
+            .zip(&owners)
+            .map(|(&b, o)| (b, o.as_slice()))
+            .collect();
+        let bounds = frontier.violation_bounds(&plans);
+        for ((&b, owner), &bound) in budgets.iter().zip(&owners).zip(&bounds) {
+            let greedy = frontier.violation(owner);
             let exact = exhaustive_least_violation(&setup, &frontier, b);
             assert!(
                 bound <= exact + 1e-12 && exact <= greedy + 1e-12,

@@ -11,8 +11,9 @@
 //! leaving their owner do so. Whatever `pi`, the sum is a lower bound on
 //! the least violation within the budget (weak duality), over every plan
 //! that keeps each account with an eligible rep; its maximum over `pi` is
-//! the LP relaxation's. A sign-step ascent (as in `territory::dual`) moves
-//! `pi`; the best value seen is the bound. One evaluation is one pass over
+//! the LP relaxation's. A subgradient ascent with Polyak's step moves
+//! `pi` from the slopes of the terms at a plan within the budget; the best
+//! value seen is the bound. One evaluation is one pass over
 //! every eligible (account, rep) pair, summed in account order, so the
 //! bound does not depend on the thread count.
 
@@ -23,12 +24,15 @@ use super::AccountKind;
 
 /// Pair evaluations the ascent may spend on all budgets together; the
 /// step count per budget is this over (pairs x budgets), within
-/// [`MIN_STEPS`, `MAX_STEPS`]. About a second on 2 cores at 60,000 x 200.
-const PAIR_EVALUATIONS: f64 = 1e9;
+/// [`MIN_STEPS`, `MAX_STEPS`]: 71 steps and about 2.4 s on 2 cores for
+/// ten budgets at 60,000 x 200, 300-400 on `data/`.
+const PAIR_EVALUATIONS: f64 = 5e9;
 const MIN_STEPS: usize = 15;
 const MAX_STEPS: usize = 400;
 /// Accounts per rayon task in an evaluation (each is a few reps' prices).
 const ACCOUNTS_PER_TASK: usize = 2048;
+/// Starting points tried: the plan's slopes times 1, 1/2, ... 1/2^(n-1).
+const START_HALVINGS: usize = 6;
 /// Steps without a better value before the step length halves.
 const STALL_STEPS: usize = 10;
 
@@ -41,6 +45,16 @@ pub(super) struct Situation<'a> {
     /// Today's owner of each staying account.
     pub(super) current: &'a [Option<usize>],
     pub(super) bands: &'a Bands,
+}
+
+/// A plan within a budget, as the bound of that budget starts from it.
+pub(super) struct Within {
+    /// Discretionary moves allowed.
+    pub(super) budget: usize,
+    /// The plan's total band violation.
+    pub(super) violation: f64,
+    /// Its reps' loads (potential, workload, accounts).
+    pub(super) load: Vec<[f64; 3]>,
 }
 
 /// One rep term: its function's breakpoints over `[0, total load]` and the
@@ -61,9 +75,10 @@ struct Choice {
 }
 
 impl Situation<'_> {
-    /// The bound for each budget (moves) and the violation a plan within
-    /// it reaches (the ascent's target), in the order given.
-    pub(super) fn bounds(&self, budgets: &[(usize, f64)]) -> Vec<f64> {
+    /// The bound for each budget (moves), given a plan within it: its
+    /// total violation (the ascent's target) and its reps' loads (where
+    /// the ascent starts), in the order given.
+    pub(super) fn bounds(&self, budgets: &[Within]) -> Vec<f64> {
         let reps = self.bands.target.len();
         let total = self.load.iter().fold([0.0; 3], |mut t, l| {
             for m in 0..3 {
@@ -79,8 +94,8 @@ impl Situation<'_> {
         let steps = steps.clamp(MIN_STEPS, MAX_STEPS);
         budgets
             .par_iter()
-            .map(|&(b, reached)| {
-                let best = self.ascend(&terms, reached, b, steps);
+            .map(|within| {
+                let best = self.ascend(&terms, within, steps);
                 // Float sums of a bound that the measured plan may meet
                 // exactly (budget 0 without forced accounts).
                 (best * (1.0 - 1e-9) - 1e-12).max(0.0)
@@ -116,12 +131,47 @@ impl Situation<'_> {
     /// towards the best value by halving the distance whenever the best
     /// stalls: a level far above the maximum makes every step overshoot.
     /// Returns the best value seen.
-    fn ascend(&self, terms: &[[Term; 3]], reached: f64, budget: usize, steps: usize) -> f64 {
+    fn ascend(&self, terms: &[[Term; 3]], within: &Within, steps: usize) -> f64 {
+        let (budget, reached) = (within.budget, within.violation);
         let scale: Vec<[f64; 3]> = terms
             .iter()
             .map(|t| std::array::from_fn(|m| t[m].slope))
             .collect();
-        let mut y = vec![[0.0; 3]; terms.len()];
+        // Each load priced at its term's slope under the plan: with no
+        // move allowed and nothing to place, that is the exact optimum.
+        // With moves, whole accounts priced at those slopes seem to fix
+        // more than they can (the prices do not see a band overshot), so
+        // the start is the best of that point scaled down by halves.
+        let slopes: Vec<[f64; 3]> = (0..terms.len())
+            .map(|r| {
+                std::array::from_fn(|m| match terms[r][m].slope {
+                    0.0 => 0.0,
+                    s => self.slope_at(r, m, within.load[r][m]) / s,
+                })
+            })
+            .collect();
+        let scaled = |factor: f64| -> Vec<[f64; 3]> {
+            slopes.iter().map(|y| y.map(|v| v * factor)).collect()
+        };
+        let at = |y: &[[f64; 3]]| -> f64 {
+            let price: Vec<[f64; 3]> = y
+                .iter()
+                .zip(&scale)
+                .map(|(y, s)| std::array::from_fn(|m| y[m] * s[m]))
+                .collect();
+            self.evaluate(terms, &price, budget).0
+        };
+        let mut y = (0..START_HALVINGS)
+            .map(|k| scaled(0.5f64.powi(k as i32)))
+            .map(|y| (at(&y), y))
+            .fold((f64::NEG_INFINITY, Vec::new()), |a, b| {
+                if b.0 > a.0 {
+                    b
+                } else {
+                    a
+                }
+            })
+            .1;
         let mut price = vec![[0.0; 3]; terms.len()];
         let (mut best, mut stalled) = (f64::NEG_INFINITY, 0);
         let (mut reach, mut first_reach) = (f64::NAN, f64::NAN);
@@ -222,6 +272,25 @@ impl Situation<'_> {
             }
         }
         (value, grad)
+    }
+
+    /// The slope of rep `r`'s term in metric `m` at load `x` (the right
+    /// one at a kink).
+    fn slope_at(&self, r: usize, m: usize, x: f64) -> f64 {
+        let b = self.bands;
+        let (t, cap) = (b.target[r][m], b.limit[r][m]);
+        let mut slope = 0.0;
+        if b.tol[m].is_finite() && t > 0.0 {
+            if x >= t * (1.0 + b.tol[m]) {
+                slope += 1.0 / t;
+            } else if x < t * (1.0 - b.tol[m]) {
+                slope -= 1.0 / t;
+            }
+        }
+        if cap.is_finite() && x >= cap {
+            slope += 1.0 / cap.max(1.0);
+        }
+        slope
     }
 
     /// `min f(L) - pi L` over the term's breakpoints, and the load there.
