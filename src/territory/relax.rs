@@ -519,7 +519,7 @@ impl Enough {
 }
 
 /// Column generation to optimality, or, in the cost phase of a balanced
-/// LP, until the Lagrangian bound is within `bound_gap`. Returns the last
+/// LP, until the Lagrangian deficit is small `enough`. Returns the last
 /// restricted LP, its deficit (0 when no pair prices negative), and
 /// whether pricing finished; when the deadline stops it, the last LP
 /// solved (`false`), or `None` when none was.
