@@ -156,7 +156,7 @@ pub fn run_with_command(options: &RebalanceOptions, command: Vec<String>) -> Res
         let moves = budget.moves.min(model_setup.staying());
         closest = Some((
             violation,
-            frontier.violation_bounds(&[(moves, owner.as_slice())])[0],
+            frontier.violation_bounds(&[moves], std::slice::from_ref(&owner))[0],
         ));
         outcome.plan = territory::plan_of_owners(&model_setup.dataset, &owner, 0.0)?;
         model::describe_distance(model_setup, &mut outcome);

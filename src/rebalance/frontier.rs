@@ -472,9 +472,23 @@ impl<'a> Frontier<'a> {
             .sum()
     }
 
+    /// [`Frontier::within`] each budget of moves (no potential budget),
+    /// on the thread pool.
+    pub fn within_each(&self, budgets: &[usize]) -> Vec<Vec<usize>> {
+        budgets
+            .par_iter()
+            .map(|&b| {
+                self.within(Budget {
+                    moves: b,
+                    potential: f64::INFINITY,
+                })
+            })
+            .collect()
+    }
+
     /// Lower bounds on the total violation within each budget of moves,
-    /// each given a plan within it (its owners).
-    pub fn violation_bounds(&self, plans: &[(usize, &[usize])]) -> Vec<f64> {
+    /// each given a plan within it (`owners`, in the same order).
+    pub fn violation_bounds(&self, budgets: &[usize], owners: &[Vec<usize>]) -> Vec<f64> {
         let setup = self.setup;
         let situation = Situation {
             load: setup
@@ -488,9 +502,10 @@ impl<'a> Frontier<'a> {
             current: &setup.current,
             bands: &self.bands,
         };
-        let within: Vec<Within> = plans
+        let within: Vec<Within> = budgets
             .iter()
-            .map(|&(budget, owner)| Within {
+            .zip(owners)
+            .map(|(&budget, owner)| Within {
                 budget,
                 violation: self.violation(owner),
                 load: rep_loads(&setup.dataset, owner),
@@ -545,21 +560,8 @@ impl<'a> Frontier<'a> {
             .collect();
         budgets.dedup();
         budgets.retain(|&b| b < full_moves);
-        let owners: Vec<Vec<usize>> = budgets
-            .par_iter()
-            .map(|&b| {
-                self.within(Budget {
-                    moves: b,
-                    potential: f64::INFINITY,
-                })
-            })
-            .collect();
-        let plans: Vec<(usize, &[usize])> = budgets
-            .iter()
-            .zip(&owners)
-            .map(|(&b, owner)| (b, owner.as_slice()))
-            .collect();
-        let bounds = self.violation_bounds(&plans);
+        let owners = self.within_each(&budgets);
+        let bounds = self.violation_bounds(&budgets, &owners);
         let mut points: Vec<FrontierPoint> = owners
             .into_par_iter()
             .zip(budgets.par_iter().zip(&bounds))

@@ -539,21 +539,8 @@ fn the_violation_bound_is_never_above_the_exhaustive_least_violation() {
         };
         let frontier = frontier::Frontier::new(&setup, &full);
         let budgets: Vec<usize> = (0..=3).collect();
-        let owners: Vec<Vec<usize>> = budgets
-            .iter()
-            .map(|&b| {
-                frontier.within(frontier::Budget {
-                    moves: b,
-                    potential: f64::INFINITY,
-                })
-            })
-            .collect();
-        let plans: Vec<(usize, &[usize])> = budgets
-            .iter()
-            .zip(&owners)
-            .map(|(&b, o)| (b, o.as_slice()))
-            .collect();
-        let bounds = frontier.violation_bounds(&plans);
+        let owners = frontier.within_each(&budgets);
+        let bounds = frontier.violation_bounds(&budgets, &owners);
         for ((&b, owner), &bound) in budgets.iter().zip(&owners).zip(&bounds) {
             let greedy = frontier.violation(owner);
             let exact = exhaustive_least_violation(&setup, &frontier, b);

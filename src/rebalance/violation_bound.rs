@@ -33,7 +33,8 @@ const MAX_STEPS: usize = 400;
 const ACCOUNTS_PER_TASK: usize = 2048;
 /// Starting points tried: the plan's slopes times 1, 1/2, ... 1/2^(n-1).
 const START_HALVINGS: usize = 6;
-/// Steps without a better value before the step length halves.
+/// Steps without a better value before the level comes down halfway
+/// to the best value.
 const STALL_STEPS: usize = 10;
 
 /// What the bound needs of a rebalance: loads, eligibility, owners.
