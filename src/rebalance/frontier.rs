@@ -465,8 +465,11 @@ impl<'a> Frontier<'a> {
 
     /// Total band violation of a plan (0 when every rep is within its band).
     pub fn violation(&self, owner: &[usize]) -> f64 {
-        let ds = &self.setup.dataset;
-        let load = rep_loads(ds, owner);
+        self.violation_at(&rep_loads(&self.setup.dataset, owner))
+    }
+
+    /// Total band violation of reps with these loads.
+    fn violation_at(&self, load: &[[f64; 3]]) -> f64 {
         (0..load.len())
             .map(|r| self.bands.violation(r, &load[r]))
             .sum()
@@ -505,10 +508,13 @@ impl<'a> Frontier<'a> {
         let within: Vec<Within> = budgets
             .iter()
             .zip(owners)
-            .map(|(&budget, owner)| Within {
-                budget,
-                violation: self.violation(owner),
-                load: rep_loads(&setup.dataset, owner),
+            .map(|(&budget, owner)| {
+                let load = rep_loads(&setup.dataset, owner);
+                Within {
+                    budget,
+                    violation: self.violation_at(&load),
+                    load,
+                }
             })
             .collect();
         situation.bounds(&within)
@@ -567,7 +573,8 @@ impl<'a> Frontier<'a> {
             .zip(budgets.par_iter().zip(&bounds))
             .map(|(owner, (&b, &bound))| self.point(b, owner, bound))
             .collect();
-        // Full balance: no violation is possible, and none is left.
+        // The full rebalance's budget: 0 bounds any violation, and a
+        // balanced full rebalance meets it.
         points.push(self.point(full_moves, self.full.clone(), 0.0));
         points
     }
