@@ -6,6 +6,8 @@
 //! limited to each account's candidate reps (the LP's columns), which hold
 //! every pair the LP found worth considering.
 
+mod consolidate;
+
 use super::deadline::{Checkpoint, Deadline};
 use super::problem::{Eligibility, Problem, NUM_METRICS};
 
@@ -39,6 +41,8 @@ const DEADLINE_STRIDE: usize = 256;
 pub struct SearchStats {
     pub repair_moves: usize,
     pub improve_moves: usize,
+    /// Pairs of moves replaced by at most one ([`consolidate`]).
+    pub consolidated: usize,
 }
 
 /// A plan under local search with its loads kept up to date.
