@@ -135,7 +135,7 @@ pub fn moves_bound_by_piece(pieces: &[PieceBound], w: &Weights) -> usize {
         .iter()
         .map(|piece| {
             let allowance: f64 = piece.accounts.iter().map(|&i| w.allowance[i]).sum();
-            whole_moves_above(piece.bound / w.unit - allowance)
+            whole_moves_above(piece.bound / w.unit - allowance).max(piece.moves_floor)
         })
         .sum()
 }

@@ -223,6 +223,7 @@ fn the_bound_rounds_up_after_the_distance_and_deal_allowance() {
         let pieces = [PieceBound {
             accounts: vec![0, 1],
             bound,
+            moves_floor: 0,
         }];
         model::moves_bound_by_piece(&pieces, &w)
     };
@@ -245,10 +246,12 @@ fn each_independent_piece_rounds_up_on_its_own() {
         PieceBound {
             accounts: vec![0, 1],
             bound: 2.7,
+            moves_floor: 0,
         },
         PieceBound {
             accounts: vec![2, 3],
             bound: 5.6,
+            moves_floor: 0,
         },
     ];
     // 2.5 and 5.5 moves at least: 3 + 6, where 8.3 - 0.3 as one rounds to 8.
@@ -462,6 +465,31 @@ fn across_hybrid_groups_the_bound_is_never_above_the_exhaustive_optimum() {
     }
     assert!(compared >= 12, "only {compared} feasible instances");
     assert!(moving >= 4, "only {moving} instances need a move");
+}
+
+/// The whole-account floor against the exhaustive optimum on lumpy
+/// hybrid instances: never above it, and equal to it (and positive) on
+/// some, so a floor one move too high would fail here.
+#[test]
+fn the_whole_account_floor_is_never_above_the_exhaustive_optimum() {
+    let (mut compared, mut tight) = (0, 0);
+    for seed in 0..60 {
+        let ds = tiny_hybrid(seed, 7, false);
+        let setup = setup_of(&ds);
+        let Some(exact) = exhaustive_fewest_moves_over_reps(&setup) else {
+            continue;
+        };
+        let weights = model::weights(&setup).move_weight;
+        let floor = crate::territory::whole_account_floor(&setup.dataset, weights);
+        assert!(
+            floor <= exact,
+            "seed {seed}: floor {floor} above the optimum {exact}"
+        );
+        compared += 1;
+        tight += usize::from(floor == exact && floor > 0);
+    }
+    assert!(compared >= 20, "only {compared} feasible instances");
+    assert!(tight >= 3, "the floor reaches the optimum on only {tight}");
 }
 
 /// Two reps in one group at one place; R0 is 1 over its upper band (99)

@@ -373,6 +373,7 @@ pub fn merge(p: &Problem, pieces: &[Piece], parts: Vec<Relaxation>) -> Relaxatio
         piece_bounds.push(PieceBound {
             accounts: piece.accounts.clone(),
             bound: part.bound(),
+            moves_floor: 0,
         });
         let reps_back =
             |v: Vec<usize>| v.into_iter().map(|k| piece.reps[k]).collect::<Vec<usize>>();

@@ -21,6 +21,7 @@ mod purify;
 mod relax;
 mod repair;
 mod round;
+mod shift_floor;
 pub mod solver;
 pub mod verify;
 mod warm;
@@ -261,9 +262,32 @@ pub fn plan_rebalance(
             eprintln!("cover cuts of rep {r}: take in {take:?}, give out {give:?}");
         }
     }
-    let (mut outcome, bound) = solve_whole_reps(dataset, problem, options, LpMethod::from_env()?)?;
+    let floors = problem.clone();
+    let (mut outcome, mut pieces) =
+        solve_whole_reps(dataset, problem, options, LpMethod::from_env()?)?;
+    for piece in &mut pieces {
+        piece.moves_floor = shift_floor::fewest_moves(&floors, &piece.accounts);
+        if std::env::var_os("TPLAN_DEBUG").is_some() {
+            eprintln!(
+                "piece of {} accounts: LP bound {:.4}, whole-account floor {} moves",
+                piece.accounts.len(),
+                piece.bound,
+                piece.moves_floor
+            );
+        }
+    }
     outcome.status_quo = status_quo(dataset);
-    Ok((outcome, bound))
+    Ok((outcome, pieces))
+}
+
+/// [`shift_floor::fewest_moves`] over every account of `dataset` with
+/// these move weights: the floor of one piece made of the whole model
+/// (valid for any set of accounts closed under their groups).
+pub fn whole_account_floor(dataset: &Dataset, move_weight: Vec<f64>) -> usize {
+    let mut p = Problem::new(dataset);
+    p.move_weight = move_weight;
+    let all: Vec<usize> = (0..p.num_accounts).collect();
+    shift_floor::fewest_moves(&p, &all)
 }
 
 /// A single-owner plan (`owner[i]` is account `i`'s rep index) verified

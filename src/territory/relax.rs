@@ -93,6 +93,10 @@ impl Relaxation {
 pub struct PieceBound {
     pub accounts: Vec<usize>,
     pub bound: f64,
+    /// Rebalance: fewest discretionary moves of the piece by whole
+    /// accounts and group shifts ([`super::shift_floor`]); 0 when not
+    /// computed.
+    pub moves_floor: usize,
 }
 
 /// Why the relaxation has no balanced solution.
@@ -306,6 +310,7 @@ pub(super) fn solve_as_one(
                 piece_bounds: vec![PieceBound {
                     accounts: (0..p.num_accounts).collect(),
                     bound: lp.cost - deficit,
+                    moves_floor: 0,
                 }],
                 lp,
                 cand,
