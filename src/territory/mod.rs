@@ -489,7 +489,7 @@ fn solve_whole_reps(
     if rebalance {
         consolidate_best(&mut searched, &deadline, verbose);
     }
-    let (best, kept) = searched.swap_remove(best_start(&searched));
+    let (best, kept) = searched.swap_remove(ranked(&searched)[0]);
     stats.rounding_kept = kept;
     stats.repair_moves = best.stats.repair_moves;
     stats.improve_moves = best.stats.improve_moves;
@@ -510,22 +510,20 @@ fn solve_whole_reps(
     ))
 }
 
-/// Index of the best searched plan: (violation left, cost), so a plan
-/// within tolerance beats any that is not; on a tie the earlier start
-/// wins, whatever order the threads finished in.
-fn best_start(searched: &[(LocalSearch, String)]) -> usize {
+/// Searched plans best first: (violation left, cost), so a plan within
+/// tolerance beats any that is not; on a tie the earlier start wins,
+/// whatever order the threads finished in.
+fn ranked(searched: &[(LocalSearch, String)]) -> Vec<usize> {
     let scores: Vec<(u8, f64)> = searched
         .iter()
         .map(|(s, _)| (u8::from(s.total_violation() > 0.0), s.total_cost()))
         .collect();
-    let mut best_at = 0;
-    for (k, sk) in scores.iter().enumerate() {
-        let sb = scores[best_at];
-        if sk.0.cmp(&sb.0).then(sk.1.total_cmp(&sb.1)).is_lt() {
-            best_at = k;
-        }
-    }
-    best_at
+    let mut order: Vec<usize> = (0..searched.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (sa, sb) = (scores[a], scores[b]);
+        sa.0.cmp(&sb.0).then(sa.1.total_cmp(&sb.1)).then(a.cmp(&b))
+    });
+    order
 }
 
 /// Rebalance: the best [`CONSOLIDATED_STARTS`] plans replace pairs of
@@ -536,17 +534,12 @@ fn best_start(searched: &[(LocalSearch, String)]) -> usize {
 const CONSOLIDATED_STARTS: usize = 2;
 
 fn consolidate_best(searched: &mut [(LocalSearch, String)], deadline: &Deadline, verbose: bool) {
-    let mut order: Vec<usize> = (0..searched.len()).collect();
-    let key = |s: &LocalSearch| (u8::from(s.total_violation() > 0.0), s.total_cost());
-    order.sort_by(|&a, &b| {
-        let (ka, kb) = (key(&searched[a].0), key(&searched[b].0));
-        ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1)).then(a.cmp(&b))
-    });
-    order.truncate(CONSOLIDATED_STARTS);
+    let mut best = ranked(searched);
+    best.truncate(CONSOLIDATED_STARTS);
     searched
         .par_iter_mut()
         .enumerate()
-        .filter(|(k, _)| order.contains(k))
+        .filter(|(k, _)| best.contains(k))
         .for_each(|(_, (search, what))| {
             let t = Instant::now();
             let before = search.total_cost();
