@@ -166,7 +166,7 @@ impl FrontierChart<'_> {
                 )))
                 .map_err(text_err)?
                 .label(format!(
-                    "LP bound: no balanced plan needs fewer than {} moves",
+                    "bound: no balanced plan needs fewer than {} moves",
                     fixed(bound, 0)
                 ))
                 .legend(move |(x, y)| {
