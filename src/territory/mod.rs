@@ -527,8 +527,8 @@ fn ranked(searched: &[(LocalSearch, String)]) -> Vec<usize> {
 }
 
 /// Rebalance: the best [`CONSOLIDATED_STARTS`] plans replace pairs of
-/// moves by single ones ([`LocalSearch::consolidate_moves`]) side by side,
-/// then improve again. Only the best few: on the sample's 636 moves each
+/// moves by single ones, and triples by pairs
+/// ([`LocalSearch::consolidate_moves`]), side by side, then improve again. Only the best few: on the sample's 636 moves each
 /// plan's pairs took about 0.5 s, and 16 starts made the rebalance 30
 /// times slower for the same result.
 const CONSOLIDATED_STARTS: usize = 2;
@@ -548,7 +548,7 @@ fn consolidate_best(searched: &mut [(LocalSearch, String)], deadline: &Deadline,
             }
             if verbose {
                 eprintln!(
-                    "{what} rounding: {} pairs of moves replaced in {:.2}s, cost {before:.6} -> {:.6}",
+                    "{what} rounding: {} exchanges of moves for fewer in {:.2}s, cost {before:.6} -> {:.6}",
                     search.stats.consolidated,
                     t.elapsed().as_secs_f64(),
                     search.total_cost()

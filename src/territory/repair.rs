@@ -41,7 +41,7 @@ const DEADLINE_STRIDE: usize = 256;
 pub struct SearchStats {
     pub repair_moves: usize,
     pub improve_moves: usize,
-    /// Pairs of moves replaced by at most one ([`consolidate`]).
+    /// Exchanges of moves for fewer ([`consolidate`]).
     pub consolidated: usize,
 }
 

@@ -1,5 +1,5 @@
 //! Fewer moves in a balanced rebalance plan: two discretionary moves
-//! undone for one other move.
+//! undone for one other move, or three for two.
 //!
 //! Why: repair and improvement relocate one account or swap two. On a
 //! balanced plan where undoing any single move breaks a band, neither can
@@ -9,9 +9,12 @@
 //! step undoes two moves (each account back to its current owner), and
 //! when that leaves at most two reps outside their bands it looks for one
 //! relocation that puts them back: out of an over-band rep, into an
-//! under-band one, or between the two. It keeps the trio when the plan
-//! stays balanced and its cost falls (one move fewer outweighs any
-//! distance, see `rebalance::model`).
+//! under-band one, or between the two. It keeps the exchange when the
+//! plan stays balanced and its cost falls (one move fewer outweighs any
+//! distance, see `rebalance::model`). When no pair does, it tries three
+//! moves (two that share a rep, reps with few moves first, and any third)
+//! for two relocations, within a budget: case (a)'s ENT/MM piece had one
+//! such exchange and no pair.
 
 use super::{add_load, neg_load, Load, LocalSearch, EPS};
 use crate::territory::deadline::{Checkpoint, Deadline};
@@ -19,6 +22,10 @@ use crate::territory::problem::NUM_METRICS;
 
 /// Reps a single relocation can put back in band (its two ends).
 const MAX_LEFT_OUT: usize = 2;
+/// Triples of moves tried per pass: pairs through one rep grow with the
+/// square of its moves (a new hire taking 200 accounts), and each pair
+/// is tried with every other move.
+const MAX_TRIPLES: usize = 4_000;
 /// Relative widening of [`LeftOut::window`], far above float noise: the
 /// window only rules relocations out, the exact test decides.
 const WINDOW_SLACK: f64 = 1e-9;
@@ -75,18 +82,18 @@ impl Undo {
     }
 }
 
-/// Two moves undone and at most one relocation in their place.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Trio {
-    undo: [usize; 2],
-    relocate: Option<(usize, usize)>,
+/// Moves undone and fewer relocations in their place.
+#[derive(Debug, Clone, PartialEq)]
+struct Exchange {
+    undo: Vec<usize>,
+    relocate: Vec<(usize, usize)>,
     cost_change: f64,
 }
 
 impl LocalSearch<'_> {
     /// Replace pairs of discretionary moves by at most one relocation
-    /// while the plan stays balanced and its cost falls; returns how many
-    /// pairs were replaced. Does nothing outside a rebalance or on a plan
+    /// (and triples by two) while the plan stays balanced and its cost
+    /// falls; returns how many exchanges were made. Does nothing outside a rebalance or on a plan
     /// still outside its bands. Stops at `deadline` with every kept change
     /// an improvement.
     pub fn consolidate_moves(&mut self, deadline: &Deadline) -> usize {
@@ -96,7 +103,10 @@ impl LocalSearch<'_> {
         let index = self.incoming_index();
         let mut replaced = 0;
         loop {
-            let found = self.consolidation_pass(deadline, &index);
+            let mut found = self.consolidation_pass(deadline, &index);
+            if found == 0 && !deadline.passed(Checkpoint::Improvement) {
+                found = self.triple_pass(deadline, &index);
+            }
             replaced += found;
             if found == 0 || deadline.passed(Checkpoint::Improvement) {
                 break;
@@ -129,7 +139,7 @@ impl LocalSearch<'_> {
                 }
                 if let Some(trio) = self.best_trio(a, b, index) {
                     self.mark_stale(&trio, &mut stale);
-                    self.apply(trio);
+                    self.apply(&trio);
                     replaced += 1;
                 }
             }
@@ -144,7 +154,7 @@ impl LocalSearch<'_> {
         let reps = [self.owner[i], o];
         let crosses = self.p.rep_group[reps[0]] != self.p.rep_group[reps[1]];
         let left_out = self
-            .left_out_after(&self.relocation(i, o))
+            .left_out_after(&self.relocation(i, o), MAX_LEFT_OUT)
             .map_or(MAX_LEFT_OUT + 1, |l| l.len());
         Undo {
             reps,
@@ -154,13 +164,13 @@ impl LocalSearch<'_> {
     }
 
     /// Flag every rep whose load or band `trio` changes.
-    fn mark_stale(&self, trio: &Trio, stale: &mut [bool]) {
+    fn mark_stale(&self, trio: &Exchange, stale: &mut [bool]) {
         let mut reps: Vec<usize> = Vec::with_capacity(6);
-        for i in trio.undo {
+        for &i in &trio.undo {
             reps.push(self.owner[i]);
             reps.extend(self.p.weighed_owner(i));
         }
-        if let Some((c, t)) = trio.relocate {
+        for &(c, t) in &trio.relocate {
             reps.extend([self.owner[c], t]);
         }
         let groups: Vec<Option<usize>> = reps.iter().map(|&r| self.p.rep_group[r]).collect();
@@ -181,13 +191,13 @@ impl LocalSearch<'_> {
         self.p.weighed_owner(i).is_some_and(|o| o != self.owner[i])
     }
 
-    fn apply(&mut self, trio: Trio) {
-        for i in trio.undo {
+    fn apply(&mut self, exchange: &Exchange) {
+        for &i in &exchange.undo {
             if let Some(o) = self.p.weighed_owner(i) {
                 self.relocate(i, o);
             }
         }
-        if let Some((c, t)) = trio.relocate {
+        for &(c, t) in &exchange.relocate {
             self.relocate(c, t);
         }
     }
@@ -213,7 +223,7 @@ impl LocalSearch<'_> {
     /// Undo moves `a` and `b` and, if that leaves reps outside their
     /// bands, the cheapest relocation that puts them back; `None` when no
     /// such trio keeps the plan balanced at a lower cost.
-    fn best_trio(&self, a: usize, b: usize, index: &Incoming) -> Option<Trio> {
+    fn best_trio(&self, a: usize, b: usize, index: &Incoming) -> Option<Exchange> {
         let (oa, ob) = (self.p.weighed_owner(a)?, self.p.weighed_owner(b)?);
         let undo: Vec<(usize, Load)> = self
             .relocation(a, oa)
@@ -221,34 +231,182 @@ impl LocalSearch<'_> {
             .chain(self.relocation(b, ob))
             .collect();
         let undo_cost = self.relocation_cost(a, oa) + self.relocation_cost(b, ob);
-        let left_out = self.left_out_after(&undo)?;
+        let left_out = self.left_out_after(&undo, MAX_LEFT_OUT)?;
+        self.best_closing(&[a, b], &undo, undo_cost, &[], &left_out, index)
+    }
+
+    /// With `undo` (the load changes of undoing moves `undone`, and of
+    /// relocations `made` already chosen, costing `cost` together) leaving
+    /// `left_out` outside their bands: the exchange itself when nothing
+    /// is left out, else its cheapest completion by one relocation that
+    /// puts every rep back, if the whole still lowers the cost.
+    fn best_closing(
+        &self,
+        undone: &[usize],
+        undo: &[(usize, Load)],
+        cost: f64,
+        made: &[(usize, usize)],
+        left_out: &[LeftOut],
+        index: &Incoming,
+    ) -> Option<Exchange> {
+        let exchange = |relocate: Vec<(usize, usize)>, cost_change: f64| Exchange {
+            undo: undone.to_vec(),
+            relocate,
+            cost_change,
+        };
         if left_out.is_empty() {
-            return (undo_cost < -EPS).then_some(Trio {
-                undo: [a, b],
-                relocate: None,
-                cost_change: undo_cost,
-            });
+            return (cost < -EPS).then(|| exchange(made.to_vec(), cost));
         }
-        let mut best: Option<Trio> = None;
-        self.relocations_touching(&left_out, [a, b], index, |c, t| {
+        let mut skip: Vec<usize> = undone.to_vec();
+        skip.extend(made.iter().map(|m| m.0));
+        let mut best: Option<(f64, (usize, usize))> = None;
+        self.relocations_touching(left_out, &skip, index, |c, t| {
             if !left_out.iter().all(|l| self.back_in_band(l, c, t)) {
                 return;
             }
-            let cost_change = undo_cost + self.relocation_cost(c, t);
-            if cost_change >= -EPS || best.is_some_and(|b| cost_change >= b.cost_change) {
+            let cost_change = cost + self.relocation_cost(c, t);
+            if cost_change >= -EPS || best.is_some_and(|b| cost_change >= b.0) {
                 return;
             }
-            let mut delta = undo.clone();
+            let mut delta = undo.to_vec();
             delta.extend(self.relocation(c, t));
             if self.violation_change(&delta) <= EPS {
-                best = Some(Trio {
-                    undo: [a, b],
-                    relocate: Some((c, t)),
-                    cost_change,
-                });
+                best = Some((cost_change, (c, t)));
             }
         });
-        best
+        best.map(|(cost_change, last)| {
+            let mut relocate = made.to_vec();
+            relocate.push(last);
+            exchange(relocate, cost_change)
+        })
+    }
+
+    /// One pass over triples of the plan's moves, at most [`MAX_TRIPLES`]
+    /// of them: two moves that share a rep, the reps with fewest moves
+    /// first, whose undo leaves at most three reps out of band, with any
+    /// third. Three moves undone for two relocations: the first between
+    /// two reps the undo leaves out of band and putting both back, the
+    /// second as for pairs. Returns how many triples were replaced.
+    fn triple_pass(&mut self, deadline: &Deadline, index: &Incoming) -> usize {
+        let moved = self.discretionary_moves();
+        let pairs = self.linked_pairs(&moved);
+        let mut budget = MAX_TRIPLES;
+        let mut replaced = 0;
+        let mut done = vec![false; moved.len()];
+        for (x, y) in pairs {
+            if deadline.passed(Checkpoint::Improvement) {
+                break;
+            }
+            let (u, v) = (moved[x], moved[y]);
+            if done[x] || done[y] || !self.is_moved(u) || !self.is_moved(v) {
+                continue;
+            }
+            if !self.undo_leaves_few(u, v) {
+                continue;
+            }
+            for (z, &w) in moved.iter().enumerate() {
+                if z == x || z == y || done[z] || !self.is_moved(w) {
+                    continue;
+                }
+                if budget == 0 {
+                    return replaced;
+                }
+                budget -= 1;
+                if let Some(exchange) = self.best_triple([u, v, w], index) {
+                    self.apply(&exchange);
+                    replaced += 1;
+                    for k in [x, y, z] {
+                        done[k] = true;
+                    }
+                    break;
+                }
+            }
+        }
+        replaced
+    }
+
+    /// Pairs of `moved` (indices) that share a rep, those at the reps
+    /// with fewest moves first (a new hire's hundreds of pairs last), then
+    /// in index order.
+    fn linked_pairs(&self, moved: &[usize]) -> Vec<(usize, usize)> {
+        let mut at_rep: Vec<Vec<usize>> = vec![Vec::new(); self.p.num_reps];
+        for (k, &a) in moved.iter().enumerate() {
+            let o = self.p.weighed_owner(a).unwrap_or(self.owner[a]);
+            at_rep[self.owner[a]].push(k);
+            at_rep[o].push(k);
+        }
+        let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
+        for list in &at_rep {
+            for (n, &x) in list.iter().enumerate() {
+                for &y in &list[n + 1..] {
+                    pairs.push((list.len(), x.min(y), x.max(y)));
+                }
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup_by_key(|p| (p.1, p.2));
+        pairs.into_iter().map(|(_, x, y)| (x, y)).collect()
+    }
+
+    /// Whether undoing moves `u` and `v` leaves at most three reps out of
+    /// band: a third undo and two relocations can then close it.
+    fn undo_leaves_few(&self, u: usize, v: usize) -> bool {
+        let mut undo: Vec<(usize, Load)> = Vec::with_capacity(4);
+        for i in [u, v] {
+            if let Some(o) = self.p.weighed_owner(i) {
+                undo.extend(self.relocation(i, o));
+            }
+        }
+        self.left_out_after(&undo, MAX_LEFT_OUT + 1).is_some()
+    }
+
+    /// Undo the three moves `trio` and, if that leaves reps out of band,
+    /// the cheapest one or two relocations that put them all back.
+    fn best_triple(&self, trio: [usize; 3], index: &Incoming) -> Option<Exchange> {
+        let mut undo: Vec<(usize, Load)> = Vec::with_capacity(8);
+        let mut cost = 0.0;
+        for &i in &trio {
+            let o = self.p.weighed_owner(i)?;
+            undo.extend(self.relocation(i, o));
+            cost += self.relocation_cost(i, o);
+        }
+        let left_out = self.left_out_after(&undo, 2 * MAX_LEFT_OUT)?;
+        if left_out.len() <= MAX_LEFT_OUT {
+            return self.best_closing(&trio, &undo, cost, &[], &left_out, index);
+        }
+        // The first relocation goes between two reps left out and puts
+        // both back; the second closes what is left.
+        for first in &left_out {
+            for second in &left_out {
+                let (from, to) = (first.rep, second.rep);
+                if from == to {
+                    continue;
+                }
+                for &c in &self.members[from] {
+                    if trio.contains(&c)
+                        || self.p.eligible(c).len() < 2
+                        || self.p.eligible(c).binary_search(&to).is_err()
+                        || !self.back_in_band(first, c, to)
+                        || !self.back_in_band(second, c, to)
+                    {
+                        continue;
+                    }
+                    let mut delta = undo.clone();
+                    delta.extend(self.relocation(c, to));
+                    let Some(rest) = self.left_out_after(&delta, MAX_LEFT_OUT) else {
+                        continue;
+                    };
+                    let made = [(c, to)];
+                    let cost = cost + self.relocation_cost(c, to);
+                    if let Some(exchange) =
+                        self.best_closing(&trio, &delta, cost, &made, &rest, index)
+                    {
+                        return Some(exchange);
+                    }
+                }
+            }
+        }
+        None
     }
 
     /// [`LeftOut::window`] of rep `r` when its group's total is `group`.
@@ -307,7 +465,7 @@ impl LocalSearch<'_> {
 
     /// Reps outside their bands after `delta` (the plan being balanced
     /// before it), or `None` when more than [`MAX_LEFT_OUT`] are.
-    fn left_out_after(&self, delta: &[(usize, Load)]) -> Option<Vec<LeftOut>> {
+    fn left_out_after(&self, delta: &[(usize, Load)], most: usize) -> Option<Vec<LeftOut>> {
         let mut reps: Vec<usize> = delta.iter().map(|d| d.0).collect();
         let shift_of = |keep: &dyn Fn(usize) -> bool| {
             delta
@@ -349,7 +507,7 @@ impl LocalSearch<'_> {
                     tier: tload,
                     window: self.load_window(r, &gload),
                 });
-                if out.len() > MAX_LEFT_OUT {
+                if out.len() > most {
                     return None;
                 }
             }
@@ -365,7 +523,7 @@ impl LocalSearch<'_> {
     fn relocations_touching(
         &self,
         left_out: &[LeftOut],
-        skip: [usize; 2],
+        skip: &[usize],
         index: &Incoming,
         mut f: impl FnMut(usize, usize),
     ) {
@@ -539,6 +697,48 @@ mod tests {
         assert_eq!(s.total_violation(), 0.0);
         assert!(s.total_cost() < before);
         assert_eq!(s.stats.consolidated, 1);
+    }
+
+    /// Five reps around a mean of 99 (band 94.05-103.95). The plan moved
+    /// A (10) and B (10) into R1 and C (8) into R4; undoing any two leaves
+    /// three reps out, so no pair closes with one relocation, but undoing
+    /// all three and moving D (15) R0 -> R1 and E (8) R2 -> R4 does.
+    #[test]
+    fn three_moves_become_two_where_no_pair_closes() {
+        let owners = [
+            (10.0, 0),
+            (15.0, 0),
+            (85.0, 0),
+            (80.0, 1),
+            (10.0, 2),
+            (8.0, 2),
+            (92.0, 2),
+            (8.0, 3),
+            (95.0, 3),
+            (92.0, 4),
+        ];
+        let mut ds = lumpy();
+        ds.reps = (0..5).map(rep).collect();
+        ds.accounts = owners
+            .iter()
+            .enumerate()
+            .map(|(i, &(pot, o))| account(i, pot, o))
+            .collect();
+        let p = weighed(&ds);
+        let cand: Vec<Vec<usize>> = (0..p.num_accounts)
+            .map(|i| p.eligible(i).to_vec())
+            .collect();
+        let prices = vec![[0.0; NUM_METRICS]; p.num_reps];
+        let mut s = LocalSearch::new(&p, &cand, vec![1, 0, 0, 1, 1, 2, 2, 4, 3, 4], prices);
+        assert_eq!(s.total_violation(), 0.0, "the three-move plan is balanced");
+        assert_eq!(
+            s.consolidation_pass(&Deadline::new(None), &s.incoming_index()),
+            0
+        );
+        assert_eq!(s.consolidate_moves(&Deadline::new(None)), 1);
+        assert_eq!(s.owner, vec![0, 1, 0, 1, 2, 4, 2, 3, 3, 4]);
+        assert_eq!(moves(&s), 2);
+        assert_eq!(s.total_violation(), 0.0);
     }
 
     #[test]
