@@ -93,9 +93,9 @@ struct Exchange {
 impl LocalSearch<'_> {
     /// Replace pairs of discretionary moves by at most one relocation
     /// (and triples by two) while the plan stays balanced and its cost
-    /// falls; returns how many exchanges were made. Does nothing outside a rebalance or on a plan
-    /// still outside its bands. Stops at `deadline` with every kept change
-    /// an improvement.
+    /// falls; returns how many exchanges were made. Does nothing outside
+    /// a rebalance or on a plan still outside its bands. Stops at
+    /// `deadline` with every kept change an improvement.
     pub fn consolidate_moves(&mut self, deadline: &Deadline) -> usize {
         if self.p.move_weight.is_empty() || self.total_violation() > EPS {
             return 0;
