@@ -87,7 +87,6 @@ impl Undo {
 struct Exchange {
     undo: Vec<usize>,
     relocate: Vec<(usize, usize)>,
-    cost_change: f64,
 }
 
 impl LocalSearch<'_> {
@@ -224,15 +223,22 @@ impl LocalSearch<'_> {
     /// bands, the cheapest relocation that puts them back; `None` when no
     /// such trio keeps the plan balanced at a lower cost.
     fn best_trio(&self, a: usize, b: usize, index: &Incoming) -> Option<Exchange> {
-        let (oa, ob) = (self.p.weighed_owner(a)?, self.p.weighed_owner(b)?);
-        let undo: Vec<(usize, Load)> = self
-            .relocation(a, oa)
-            .into_iter()
-            .chain(self.relocation(b, ob))
-            .collect();
-        let undo_cost = self.relocation_cost(a, oa) + self.relocation_cost(b, ob);
+        let (undo, cost) = self.undo_of(&[a, b])?;
         let left_out = self.left_out_after(&undo, MAX_LEFT_OUT)?;
-        self.best_closing(&[a, b], &undo, undo_cost, &[], &left_out, index)
+        self.best_closing(&[a, b], &undo, cost, &[], &left_out, index)
+    }
+
+    /// Load changes and cost change of sending each of `moves` back to
+    /// its current owner; `None` when one has no owner who may keep it.
+    fn undo_of(&self, moves: &[usize]) -> Option<(Vec<(usize, Load)>, f64)> {
+        let mut undo = Vec::with_capacity(2 * moves.len() + 2);
+        let mut cost = 0.0;
+        for &i in moves {
+            let o = self.p.weighed_owner(i)?;
+            undo.extend(self.relocation(i, o));
+            cost += self.relocation_cost(i, o);
+        }
+        Some((undo, cost))
     }
 
     /// With `undo` (the load changes of undoing moves `undone`, and of
@@ -249,13 +255,12 @@ impl LocalSearch<'_> {
         left_out: &[LeftOut],
         index: &Incoming,
     ) -> Option<Exchange> {
-        let exchange = |relocate: Vec<(usize, usize)>, cost_change: f64| Exchange {
+        let exchange = |relocate: Vec<(usize, usize)>| Exchange {
             undo: undone.to_vec(),
             relocate,
-            cost_change,
         };
         if left_out.is_empty() {
-            return (cost < -EPS).then(|| exchange(made.to_vec(), cost));
+            return (cost < -EPS).then(|| exchange(made.to_vec()));
         }
         let mut skip: Vec<usize> = undone.to_vec();
         skip.extend(made.iter().map(|m| m.0));
@@ -274,10 +279,10 @@ impl LocalSearch<'_> {
                 best = Some((cost_change, (c, t)));
             }
         });
-        best.map(|(cost_change, last)| {
+        best.map(|(_, last)| {
             let mut relocate = made.to_vec();
             relocate.push(last);
-            exchange(relocate, cost_change)
+            exchange(relocate)
         })
     }
 
@@ -351,25 +356,14 @@ impl LocalSearch<'_> {
     /// Whether undoing moves `u` and `v` leaves at most three reps out of
     /// band: a third undo and two relocations can then close it.
     fn undo_leaves_few(&self, u: usize, v: usize) -> bool {
-        let mut undo: Vec<(usize, Load)> = Vec::with_capacity(4);
-        for i in [u, v] {
-            if let Some(o) = self.p.weighed_owner(i) {
-                undo.extend(self.relocation(i, o));
-            }
-        }
-        self.left_out_after(&undo, MAX_LEFT_OUT + 1).is_some()
+        self.undo_of(&[u, v])
+            .is_some_and(|(undo, _)| self.left_out_after(&undo, MAX_LEFT_OUT + 1).is_some())
     }
 
     /// Undo the three moves `trio` and, if that leaves reps out of band,
     /// the cheapest one or two relocations that put them all back.
     fn best_triple(&self, trio: [usize; 3], index: &Incoming) -> Option<Exchange> {
-        let mut undo: Vec<(usize, Load)> = Vec::with_capacity(8);
-        let mut cost = 0.0;
-        for &i in &trio {
-            let o = self.p.weighed_owner(i)?;
-            undo.extend(self.relocation(i, o));
-            cost += self.relocation_cost(i, o);
-        }
+        let (undo, cost) = self.undo_of(&trio)?;
         let left_out = self.left_out_after(&undo, 2 * MAX_LEFT_OUT)?;
         if left_out.len() <= MAX_LEFT_OUT {
             return self.best_closing(&trio, &undo, cost, &[], &left_out, index);
