@@ -262,20 +262,7 @@ pub fn plan_rebalance(
             eprintln!("cover cuts of rep {r}: take in {take:?}, give out {give:?}");
         }
     }
-    let floors = problem.clone();
-    let (mut outcome, mut pieces) =
-        solve_whole_reps(dataset, problem, options, LpMethod::from_env()?)?;
-    for piece in &mut pieces {
-        piece.moves_floor = shift_floor::fewest_moves(&floors, &piece.accounts);
-        if std::env::var_os("TPLAN_DEBUG").is_some() {
-            eprintln!(
-                "piece of {} accounts: LP bound {:.4}, whole-account floor {} moves",
-                piece.accounts.len(),
-                piece.bound,
-                piece.moves_floor
-            );
-        }
-    }
+    let (mut outcome, pieces) = solve_whole_reps(dataset, problem, options, LpMethod::from_env()?)?;
     outcome.status_quo = status_quo(dataset);
     Ok((outcome, pieces))
 }
@@ -283,7 +270,8 @@ pub fn plan_rebalance(
 /// [`shift_floor::fewest_moves`] over every account of `dataset` with
 /// these move weights: the floor of one piece made of the whole model
 /// (valid for any set of accounts closed under their groups).
-pub fn whole_account_floor(dataset: &Dataset, move_weight: Vec<f64>) -> usize {
+#[cfg(test)]
+pub(crate) fn whole_account_floor(dataset: &Dataset, move_weight: Vec<f64>) -> usize {
     let mut p = Problem::new(dataset);
     p.move_weight = move_weight;
     let all: Vec<usize> = (0..p.num_accounts).collect();
@@ -500,14 +488,34 @@ fn solve_whole_reps(
 
     let plan = build_plan(dataset, &problem, &owner, stats.lp_objective)?;
     lap("verify", &mut stats);
+    let mut pieces = relaxation.piece_bounds;
+    if rebalance {
+        set_moves_floors(&problem, &mut pieces, verbose);
+    }
     Ok((
         PlanOutcome {
             plan,
             stats,
             status_quo: None,
         },
-        relaxation.piece_bounds,
+        pieces,
     ))
+}
+
+/// Rebalance: each piece's whole-account floor on its moves
+/// ([`shift_floor::fewest_moves`]).
+fn set_moves_floors(problem: &Problem, pieces: &mut [PieceBound], verbose: bool) {
+    for piece in pieces {
+        piece.moves_floor = shift_floor::fewest_moves(problem, &piece.accounts);
+        if verbose {
+            eprintln!(
+                "piece of {} accounts: LP bound {:.4}, whole-account floor {} moves",
+                piece.accounts.len(),
+                piece.bound,
+                piece.moves_floor
+            );
+        }
+    }
 }
 
 /// Searched plans best first: (violation left, cost), so a plan within
@@ -528,9 +536,10 @@ fn ranked(searched: &[(LocalSearch, String)]) -> Vec<usize> {
 
 /// Rebalance: the best [`CONSOLIDATED_STARTS`] plans replace pairs of
 /// moves by single ones, and triples by pairs
-/// ([`LocalSearch::consolidate_moves`]), side by side, then improve again. Only the best few: on the sample's 636 moves each
-/// plan's pairs took about 0.5 s, and 16 starts made the rebalance 30
-/// times slower for the same result.
+/// ([`LocalSearch::consolidate_moves`]), side by side, then improve
+/// again. Only the best few: on the sample's 636 moves each plan's pairs
+/// took about 0.5 s, and 16 starts made the rebalance 30 times slower for
+/// the same result.
 const CONSOLIDATED_STARTS: usize = 2;
 
 fn consolidate_best(searched: &mut [(LocalSearch, String)], deadline: &Deadline, verbose: bool) {
