@@ -20,6 +20,11 @@ pub const POTENTIAL: usize = 0;
 pub const WORKLOAD: usize = 1;
 pub const ACCOUNTS: usize = 2;
 
+/// Sum of two loads, metric by metric.
+pub fn add_load(a: &[f64; NUM_METRICS], b: &[f64; NUM_METRICS]) -> [f64; NUM_METRICS] {
+    std::array::from_fn(|m| a[m] + b[m])
+}
+
 /// Reps with the same segment coverage: they are balanced against each other.
 #[derive(Debug, Clone)]
 pub struct Group {

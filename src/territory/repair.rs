@@ -9,14 +9,10 @@
 mod consolidate;
 
 use super::deadline::{Checkpoint, Deadline};
-use super::problem::{Eligibility, Problem, NUM_METRICS};
+use super::problem::{add_load, Eligibility, Problem, NUM_METRICS};
 
 /// Loads of one rep (or one change) in every metric.
 type Load = [f64; NUM_METRICS];
-
-fn add_load(a: &Load, b: &Load) -> Load {
-    std::array::from_fn(|m| a[m] + b[m])
-}
 
 fn neg_load(a: &Load) -> Load {
     std::array::from_fn(|m| -a[m])

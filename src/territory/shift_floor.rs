@@ -35,7 +35,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use super::problem::{Problem, NUM_METRICS};
+use super::problem::{add_load, Problem, NUM_METRICS};
 
 type Load = [f64; NUM_METRICS];
 
@@ -114,7 +114,7 @@ impl Piece {
                 groups.push(group_of(r)?);
             }
             groups.push(home);
-            add(&mut load[at], &l);
+            load[at] = add_load(&load[at], &l);
             if eligible.len() < 2 {
                 continue;
             }
@@ -179,11 +179,9 @@ impl Piece {
     /// its total that `c` crossing moves allow.
     fn needs(&self, p: &Problem, g: usize, c: usize) -> Vec<(usize, usize)> {
         let reps = &p.groups[g].reps;
-        let total: Load = reps.iter().fold([0.0; NUM_METRICS], |s, &r| {
-            let mut s = s;
-            add(&mut s, &self.load[r]);
-            s
-        });
+        let total: Load = reps
+            .iter()
+            .fold([0.0; NUM_METRICS], |s, &r| add_load(&s, &self.load[r]));
         let dims: Vec<usize> = p.balanced_metrics();
         // Per balanced metric, the cut points of the shift's range.
         let mut cuts: Vec<Vec<f64>> = dims
@@ -396,12 +394,6 @@ fn coarsen(cuts: &mut [Vec<f64>], reps: usize) {
             .map(|(_, &x)| x)
             .collect();
         *longest = kept;
-    }
-}
-
-fn add(to: &mut Load, l: &Load) {
-    for (x, y) in to.iter_mut().zip(l) {
-        *x += y;
     }
 }
 
