@@ -224,7 +224,7 @@ fn bad_config_values_name_key_line_and_value() {
         "bad_config",
         &[
             "plan.toml:5: column 'balance.potential_tolerance': value '1.5': expected a fraction strictly between 0 and 1",
-            "plan.toml:9: column 'workload.default_hours': value '-3': expected hours per year: a finite number >= 0",
+            "plan.toml:9: column 'workload.default_hours': value '-3': expected hours per year: a finite number from 0 to 1e6 (the most one account may have",
         ],
     );
 }

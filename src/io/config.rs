@@ -275,6 +275,28 @@ mod tests {
         assert!(texts[4].starts_with("plan.toml:9: column 'workload.by_segment.SMB': value '-1'"));
     }
 
+    /// Found by `io::fuzz::mutated_sample_plan_toml` on a clean clone: a
+    /// segment default of 1e27 hours was accepted and gave every account
+    /// of the segment without hours a workload no account may have.
+    #[test]
+    fn default_hours_beyond_an_accounts_limit_are_reported() {
+        let source = "[workload]\ndefault_hours = 2e6\nby_segment = { ENT = 1e27, MM = 1e6 }\n";
+        let (_, problems) = parse_config("plan.toml", source);
+        let texts: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(texts.len(), 2, "{texts:#?}");
+        assert!(
+            texts[0].starts_with("plan.toml:2: column 'workload.default_hours': value '2000000'"),
+            "{}",
+            texts[0]
+        );
+        assert!(
+            texts[1].starts_with("plan.toml:3: column 'workload.by_segment.ENT': value '1000000000000000000000000000'"),
+            "{}",
+            texts[1]
+        );
+        assert!(texts[1].contains("1e6"), "{}", texts[1]);
+    }
+
     #[test]
     fn syntax_error_has_a_line() {
         let (config, problems) = parse_config("plan.toml", "a = 1\n[balance\n");

@@ -17,8 +17,9 @@ use crate::InputProblem;
 pub const MAX_MONEY: f64 = 1e12;
 pub const MONEY_REASON: &str = "larger amounts are beyond what one account can hold and what the solver handles reliably; check for a misplaced exponent or a missing decimal point";
 
-/// Largest workload of one account, in hours per year (about 500 FTE).
-pub const MAX_WORKLOAD_HOURS: f64 = 1e6;
+/// Largest workload of one account, in hours per year (about 500 FTE);
+/// defined with the model, whose `[workload]` defaults it also bounds.
+pub use crate::model::MAX_WORKLOAD_HOURS;
 pub const WORKLOAD_REASON: &str =
     "hours per year; more is beyond what the solver handles reliably, check the unit";
 

@@ -1,3 +1,8 @@
+/// Largest workload of one account, in hours per year (about 500 FTE):
+/// more is a unit or exponent typo, and beyond what the solver handles
+/// reliably. Bounds the `workload` column and the `[workload]` defaults.
+pub const MAX_WORKLOAD_HOURS: f64 = 1e6;
+
 /// Where an account's workload figure came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WorkloadSource {

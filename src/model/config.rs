@@ -2,6 +2,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::account::MAX_WORKLOAD_HOURS;
 use super::ramp::RampConfig;
 use super::rebalance::RebalanceConfig;
 use super::rep::Rep;
@@ -297,13 +298,16 @@ impl Config {
 
 impl WorkloadDefaults {
     fn validate(&self) -> Vec<InputProblem> {
-        let expected = "expected hours per year: a finite number >= 0";
+        let expected = format!(
+            "expected hours per year: a finite number from 0 to {MAX_WORKLOAD_HOURS:e} (the most \
+             one account may have; more is beyond what the solver handles reliably, check the unit)"
+        );
         let mut problems = Vec::new();
         if !is_hours(self.default_hours) {
             problems.push(config_problem(
                 "workload.default_hours",
                 self.default_hours.to_string(),
-                expected,
+                &expected,
             ));
         }
         for (segment, &hours) in &self.by_segment {
@@ -311,7 +315,7 @@ impl WorkloadDefaults {
                 problems.push(config_problem(
                     &format!("workload.by_segment.{segment}"),
                     hours.to_string(),
-                    expected,
+                    &expected,
                 ));
             }
         }
@@ -320,7 +324,7 @@ impl WorkloadDefaults {
 }
 
 fn is_hours(h: f64) -> bool {
-    h.is_finite() && h >= 0.0
+    h.is_finite() && (0.0..=MAX_WORKLOAD_HOURS).contains(&h)
 }
 
 /// A config problem about `key`; the loader fills in file and line.

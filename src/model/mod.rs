@@ -17,7 +17,7 @@ mod rules;
 mod scenarios;
 mod targets;
 
-pub use account::{Account, WorkloadSource};
+pub use account::{Account, WorkloadSource, MAX_WORKLOAD_HOURS};
 pub use availability::{late_starts, months_available, planning_view, LateStart};
 pub use config::{
     BalanceConfig, BalanceGroups, CompactnessConfig, Config, ContinuityConfig, WorkloadDefaults,
