@@ -41,9 +41,9 @@ fn solver() -> String {
         .unwrap_or_else(|| "clarabel".to_string())
 }
 
-fn options() -> PlanOptions {
+fn options_with(solver: String) -> PlanOptions {
     PlanOptions {
-        solver: solver(),
+        solver,
         progress: tplan::progress::Progress::off(),
         time_limit: None,
     }
@@ -131,6 +131,16 @@ fn bench_plan(c: &mut Criterion) {
     plan_group(c, "plan_territories", LpMethod::Columns, &sizes);
 }
 
+/// The same plans with tplan's own interior-point LP, beside
+/// `plan_territories` (Clarabel) in the same run.
+fn bench_plan_ipm(c: &mut Criterion) {
+    let mut sizes = vec![(2_000, 20), (10_000, 100)];
+    if large() {
+        sizes.extend([(60_000, 200), (100_000, 500)]);
+    }
+    plan_group_with(c, "plan_ipm", LpMethod::Columns, &sizes, "ipm");
+}
+
 fn bench_plan_whole(c: &mut Criterion) {
     let mut sizes = vec![(2_000, 20), (10_000, 100)];
     if large() {
@@ -149,6 +159,16 @@ fn bench_plan_dual(c: &mut Criterion) {
 
 /// `plan_territories_with(method)` end to end on `generate(N, R, 1)`.
 fn plan_group(c: &mut Criterion, name: &str, method: LpMethod, sizes: &[(usize, usize)]) {
+    plan_group_with(c, name, method, sizes, &solver())
+}
+
+fn plan_group_with(
+    c: &mut Criterion,
+    name: &str,
+    method: LpMethod,
+    sizes: &[(usize, usize)],
+    solver: &str,
+) {
     let mut group = c.benchmark_group(name);
     group
         .sampling_mode(SamplingMode::Flat)
@@ -157,7 +177,7 @@ fn plan_group(c: &mut Criterion, name: &str, method: LpMethod, sizes: &[(usize, 
         .measurement_time(Duration::from_secs(1));
     for &(accounts, reps) in sizes {
         let ds = generate(&GenerateSpec::new(accounts, reps, 1));
-        let options = options();
+        let options = options_with(solver.to_string());
         group.bench_function(
             BenchmarkId::from_parameter(format!("{accounts}x{reps}")),
             |b| b.iter(|| plan_territories_with(&ds, &options, method).expect("plan")),
@@ -191,6 +211,7 @@ fn bench_full_lp(c: &mut Criterion) {
 criterion_group!(
     benches,
     bench_plan,
+    bench_plan_ipm,
     bench_plan_whole,
     bench_plan_dual,
     bench_full_lp

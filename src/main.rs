@@ -46,7 +46,9 @@ enum Command {
         /// Sheet to read from accounts.xlsx / reps.xlsx (default: the first).
         #[arg(long, value_name = "NAME")]
         sheet: Option<String>,
-        /// LP solver backend.
+        /// LP solver backend: clarabel (default), ipm (tplan's own
+        /// interior point, faster on large plans; see docs/solvers.md),
+        /// highs (built with `--features highs`).
         #[arg(long, default_value = commands::plan::DEFAULT_SOLVER, value_parser = solver_name)]
         solver: String,
         /// Skip the charts, report.html, GeoJSON and CRM exports.
@@ -80,7 +82,9 @@ enum Command {
         /// or before it have left).
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         effective: Option<chrono::NaiveDate>,
-        /// LP solver backend.
+        /// LP solver backend: clarabel (default), ipm (tplan's own
+        /// interior point, faster on large plans; see docs/solvers.md),
+        /// highs (built with `--features highs`).
         #[arg(long, default_value = commands::plan::DEFAULT_SOLVER, value_parser = solver_name)]
         solver: String,
         /// Skip the charts, report.html, GeoJSON and CRM exports.

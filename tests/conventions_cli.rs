@@ -21,7 +21,7 @@ fn version_names_the_version_and_the_solvers_compiled_in() {
         ""
     };
     let expected = format!(
-        "tplan {} (LP solvers: clarabel{highs})\n",
+        "tplan {} (LP solvers: clarabel, ipm{highs})\n",
         env!("CARGO_PKG_VERSION")
     );
     assert_eq!(out, expected);

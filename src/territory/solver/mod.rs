@@ -6,6 +6,7 @@
 mod clarabel;
 #[cfg(feature = "highs")]
 mod highs;
+mod ipm;
 
 use good_lp::{
     constraint::ConstraintReference, variable, Expression, ProblemVariables, SolverModel, Variable,
@@ -80,7 +81,7 @@ pub enum LpOutcome {
 
 /// Names of the backends compiled into this build.
 pub fn available_solvers() -> Vec<&'static str> {
-    let mut names = vec!["clarabel"];
+    let mut names = vec!["clarabel", "ipm"];
     if cfg!(feature = "highs") {
         names.push("highs");
     }
@@ -117,11 +118,30 @@ pub fn solve_within(name: &str, model: &LpModel, seconds: Option<f64>) -> Result
     }
     match name {
         "clarabel" => clarabel::solve(model, seconds),
+        "ipm" => solve_by_ipm(model, seconds),
         #[cfg(feature = "highs")]
         "highs" => highs::solve(model, seconds),
         other => {
             check_solver(other)?;
             Err(Error::Solver(format!("solver '{other}' is not wired")))
+        }
+    }
+}
+
+/// tplan's interior-point method, with Clarabel where it does not
+/// converge (Clarabel also tells an infeasible model apart).
+fn solve_by_ipm(model: &LpModel, seconds: Option<f64>) -> Result<LpOutcome> {
+    let start = std::time::Instant::now();
+    let reached = || seconds.is_some_and(|s| start.elapsed().as_secs_f64() >= s);
+    match ipm::solve(model, &reached) {
+        ipm::IpmOutcome::Optimal(solution) => Ok(LpOutcome::Optimal(solution)),
+        ipm::IpmOutcome::TimeLimit => Ok(LpOutcome::TimeLimit),
+        ipm::IpmOutcome::Failed(why) => {
+            if std::env::var_os("TPLAN_DEBUG").is_some() {
+                eprintln!("ipm: {why}; solving with Clarabel");
+            }
+            let left = seconds.map(|s| s - start.elapsed().as_secs_f64());
+            solve_within("clarabel", model, left)
         }
     }
 }
