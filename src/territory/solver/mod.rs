@@ -1,7 +1,9 @@
 //! LP backends behind one interface. The territory model builds an
 //! [`LpModel`] (plain sparse rows); each backend file turns it into a good_lp
 //! problem for one solver, behind its cargo feature, and returns primal
-//! values and row duals in one sign convention.
+//! values and row duals in one sign convention. `ipm` is tplan's own
+//! interior point, which reads the [`LpModel`] directly and falls back to
+//! Clarabel.
 
 mod clarabel;
 #[cfg(feature = "highs")]
