@@ -383,23 +383,26 @@ struct Factor {
     work: MemBuffer,
 }
 
+/// Above this many entries in the Cholesky factor per entry of the
+/// normal matrix's lower triangle, the factor is worked in dense blocks
+/// (supernodal); at or below it, column by column (simplicial).
+///
+/// The normal matrix's fill is usually thin (rows of neighbouring reps):
+/// supernodes stay small and faer's dense kernels cost more to set up than
+/// they save. Simplicial: the LP-pinned rounding of 60,000 x 200 (fill
+/// 1.1-1.2) took 1.95 s, against 8.40 s supernodal, and 100,000 x 500's
+/// LPs (fill 1.26 for the long ones, up to 3.15 for the coarse ones) 42 s
+/// against 92 s. With 2,000 reps the coarse models' rep rows fill in
+/// densely (1,000,000 x 2,000: fill 5.0-6.0), and there supernodal took
+/// each coarse LP in 5.6-7.3 s against 23-48 s.
+const SUPERNODAL_FILL: f64 = 4.0;
+
 impl Factor {
     fn analyse(normal: &NormalMatrix) -> Result<Factor, String> {
-        let symbolic = factorize_symbolic_cholesky(
-            normal.symbolic(),
-            Side::Lower,
-            SymmetricOrdering::Amd,
-            CholeskySymbolicParams {
-                // The normal matrix's fill is thin (rows of neighbouring
-                // reps): supernodes stay small and faer's dense kernels
-                // cost more to set up than they save. Simplicial: the
-                // LP-pinned rounding of 60,000 x 200 took 1.95 s, against
-                // 8.40 s with faer's automatic choice.
-                supernodal_flop_ratio_threshold: SupernodalThreshold::FORCE_SIMPLICIAL,
-                ..Default::default()
-            },
-        )
-        .map_err(|e| format!("symbolic factorisation: {e:?}"))?;
+        let mut symbolic = Self::symbolic(normal, SupernodalThreshold::FORCE_SIMPLICIAL)?;
+        if symbolic.len_val() as f64 > SUPERNODAL_FILL * normal.row_idx.len() as f64 {
+            symbolic = Self::symbolic(normal, SupernodalThreshold::FORCE_SUPERNODAL)?;
+        }
         let scratch = symbolic
             .factorize_numeric_llt_scratch::<f64>(Par::Seq, Default::default())
             .or(symbolic.solve_in_place_scratch::<f64>(1, Par::Seq));
@@ -408,6 +411,31 @@ impl Factor {
             work: MemBuffer::new(scratch),
             symbolic,
         })
+    }
+
+    #[cfg(test)]
+    fn is_supernodal(&self) -> bool {
+        matches!(
+            self.symbolic.raw(),
+            faer::sparse::linalg::cholesky::SymbolicCholeskyRaw::Supernodal(_)
+        )
+    }
+
+    /// Ordering (AMD) and symbolic factorisation, simplicial or supernodal.
+    fn symbolic(
+        normal: &NormalMatrix,
+        threshold: SupernodalThreshold,
+    ) -> Result<SymbolicCholesky<usize>, String> {
+        factorize_symbolic_cholesky(
+            normal.symbolic(),
+            Side::Lower,
+            SymmetricOrdering::Amd,
+            CholeskySymbolicParams {
+                supernodal_flop_ratio_threshold: threshold,
+                ..Default::default()
+            },
+        )
+        .map_err(|e| format!("symbolic factorisation: {e:?}"))
     }
 
     fn factor(&mut self, normal: &NormalMatrix) -> Result<(), String> {
@@ -746,6 +774,14 @@ mod tests {
     /// rep's load lies within 10 % of a shared mean (a column in every
     /// band row: dense when there are many reps), with penalised slacks.
     fn territory_like(accounts: usize, reps: usize, seed: u64) -> LpModel {
+        territory_like_with(accounts, reps, seed, false)
+    }
+
+    /// [`territory_like`], the second and third reps of each account drawn
+    /// at random when `scattered` (rather than fixed offsets from the
+    /// first): every rep then shares accounts with most others, as the
+    /// clusters of a coarse model do with 2,000 reps.
+    fn territory_like_with(accounts: usize, reps: usize, seed: u64, scattered: bool) -> LpModel {
         let mut next = random(seed);
         let mut m = LpModel::default();
         let mut rep_terms: Vec<Vec<(usize, f64)>> = vec![Vec::new(); reps];
@@ -753,7 +789,21 @@ mod tests {
             let load = 0.2 + 2.0 * next();
             let mut terms = Vec::new();
             let first = (next() * reps as f64) as usize;
-            for r in [first, (first + 1) % reps, (first + 7) % reps] {
+            let (second, third) = if scattered {
+                let other = |u: f64| (first + 1 + (u * (reps - 1) as f64) as usize) % reps;
+                let second = other(next());
+                let mut third = other(next());
+                if third == second {
+                    third = (second + 1) % reps;
+                    if third == first {
+                        third = (third + 1) % reps;
+                    }
+                }
+                (second, third)
+            } else {
+                ((first + 1) % reps, (first + 7) % reps)
+            };
+            for r in [first, second, third] {
                 let x = m.add_var(0.0, f64::INFINITY, next() * load);
                 terms.push((x, 1.0));
                 rep_terms[r].push((x, load));
@@ -821,6 +871,34 @@ mod tests {
             }
             assert!(ours.values.iter().all(|&v| v >= -1e-9));
             assert!(reduced_costs_are_nonnegative(&model, &ours) > -1e-6 * scale);
+        }
+    }
+
+    /// Which factorisation a model gets: column by column where reps share
+    /// accounts with a few neighbours, dense blocks where they share them
+    /// with most others; both solve to Clarabel's optimum.
+    #[test]
+    fn dense_fill_is_factored_in_supernodes() {
+        for (scattered, supernodal) in [(false, false), (true, true)] {
+            let model = territory_like_with(2000, 400, 4, scattered);
+            let mut std = Standard::from_model(&model);
+            std.equilibrate();
+            let normal = NormalMatrix::pattern(&std);
+            let factor = Factor::analyse(&normal).unwrap();
+            assert_eq!(factor.is_supernodal(), supernodal, "scattered: {scattered}");
+            let IpmOutcome::Optimal(ours) = solve(&model, &|| false) else {
+                panic!("scattered: {scattered}: no convergence")
+            };
+            let LpOutcome::Optimal(theirs) = clarabel::solve(&model, None).unwrap() else {
+                panic!("clarabel failed")
+            };
+            let scale = 1.0 + theirs.objective.abs();
+            assert!(
+                (ours.objective - theirs.objective).abs() < 1e-6 * scale,
+                "scattered: {scattered}: {} against {}",
+                ours.objective,
+                theirs.objective
+            );
         }
     }
 
