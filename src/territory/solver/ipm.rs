@@ -394,7 +394,7 @@ struct Factor {
 /// LPs (fill 1.26 for the long ones, up to 3.15 for the coarse ones) 42 s
 /// against 92 s. With 2,000 reps the coarse models' rep rows fill in
 /// densely (1,000,000 x 2,000: fill 5.0-6.0), and there supernodal took
-/// each coarse LP in 5.6-7.3 s against 23-48 s.
+/// each coarse LP in 5.2-7.3 s against 23-48 s.
 const SUPERNODAL_FILL: f64 = 4.0;
 
 impl Factor {
@@ -841,25 +841,32 @@ mod tests {
         worst
     }
 
+    /// The interior point's solution of `model`, whose objective must
+    /// agree with Clarabel's, and the scale of that objective.
+    fn optimum_matching_clarabel(model: &LpModel, what: &str) -> (LpSolution, f64) {
+        let IpmOutcome::Optimal(ours) = solve(model, &|| false) else {
+            panic!("{what}: no convergence")
+        };
+        let LpOutcome::Optimal(theirs) = clarabel::solve(model, None).unwrap() else {
+            panic!("clarabel failed")
+        };
+        let scale = 1.0 + theirs.objective.abs();
+        assert!(
+            (ours.objective - theirs.objective).abs() < 1e-6 * scale,
+            "{what}: {} against {}",
+            ours.objective,
+            theirs.objective
+        );
+        (ours, scale)
+    }
+
     /// The interior point's optimum, primal rows and dual signs agree with
     /// Clarabel's on models with and without a dense column.
     #[test]
     fn matches_clarabel_on_territory_like_models() {
         for (accounts, reps, seed) in [(60, 6, 1), (400, 40, 2), (900, 90, 3)] {
             let model = territory_like(accounts, reps, seed);
-            let IpmOutcome::Optimal(ours) = solve(&model, &|| false) else {
-                panic!("{accounts} x {reps}: no convergence")
-            };
-            let LpOutcome::Optimal(theirs) = clarabel::solve(&model, None).unwrap() else {
-                panic!("clarabel failed")
-            };
-            let scale = 1.0 + theirs.objective.abs();
-            assert!(
-                (ours.objective - theirs.objective).abs() < 1e-6 * scale,
-                "{accounts} x {reps}: {} against {}",
-                ours.objective,
-                theirs.objective
-            );
+            let (ours, scale) = optimum_matching_clarabel(&model, &format!("{accounts} x {reps}"));
             for row in &model.rows {
                 let lhs: f64 = row.terms.iter().map(|&(j, a)| a * ours.values[j]).sum();
                 let ok = match row.sense {
@@ -886,19 +893,7 @@ mod tests {
             let normal = NormalMatrix::pattern(&std);
             let factor = Factor::analyse(&normal).unwrap();
             assert_eq!(factor.is_supernodal(), supernodal, "scattered: {scattered}");
-            let IpmOutcome::Optimal(ours) = solve(&model, &|| false) else {
-                panic!("scattered: {scattered}: no convergence")
-            };
-            let LpOutcome::Optimal(theirs) = clarabel::solve(&model, None).unwrap() else {
-                panic!("clarabel failed")
-            };
-            let scale = 1.0 + theirs.objective.abs();
-            assert!(
-                (ours.objective - theirs.objective).abs() < 1e-6 * scale,
-                "scattered: {scattered}: {} against {}",
-                ours.objective,
-                theirs.objective
-            );
+            optimum_matching_clarabel(&model, &format!("scattered: {scattered}"));
         }
     }
 
