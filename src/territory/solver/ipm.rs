@@ -796,16 +796,11 @@ mod tests {
             let mut terms = Vec::new();
             let first = (next() * reps as f64) as usize;
             let (second, third) = if scattered {
-                let other = |u: f64| (first + 1 + (u * (reps - 1) as f64) as usize) % reps;
-                let second = other(next());
-                let mut third = other(next());
-                if third == second {
-                    third = (second + 1) % reps;
-                    if third == first {
-                        third = (third + 1) % reps;
-                    }
-                }
-                (second, third)
+                // Two distinct offsets in 1..reps from `first`.
+                let a = 1 + (next() * (reps - 1) as f64) as usize;
+                let b = 1 + (next() * (reps - 2) as f64) as usize;
+                let b = if b >= a { b + 1 } else { b };
+                ((first + a) % reps, (first + b) % reps)
             } else {
                 ((first + 1) % reps, (first + 7) % reps)
             };
